@@ -1,0 +1,14 @@
+{
+    "name": "Coupang Connector",
+    "summary": "Fetch Coupang (Wing Open API) orders into sale orders and push tracking numbers back",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Sales",
+    "author": "ec_coupang",
+    "website": "https://github.com/ec-coupang/ec_coupang",
+    "license": "LGPL-3",
+    "depends": ["mail", "sale_management", "sale_stock", "stock_delivery"],
+    "external_dependencies": {"python": ["requests", "cryptography"]},
+    "data": [],
+    "installable": True,
+    "application": False,
+}
