@@ -8,7 +8,4 @@
     "license": "LGPL-3",
     "depends": ["mail", "sale_management", "sale_stock", "stock_delivery"],
     "external_dependencies": {"python": ["requests", "cryptography"]},
-    "data": [],
-    "installable": True,
-    "application": False,
 }
