@@ -7,5 +7,13 @@
     "website": "https://github.com/ec-coupang/ec_coupang",
     "license": "LGPL-3",
     "depends": ["mail", "sale_management", "sale_stock", "stock_delivery"],
+    "data": [
+        "security/ec_coupang_groups.xml",
+        "security/ec_coupang_security.xml",
+        "security/ir.model.access.csv",
+        "views/ec_account_views.xml",
+        "views/ec_location_views.xml",
+        "views/menus.xml",
+    ],
     "external_dependencies": {"python": ["requests", "cryptography"]},
 }

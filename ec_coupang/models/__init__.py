@@ -1,0 +1,3 @@
+from . import ec_account
+from . import ec_fetch_slot
+from . import ec_location
