@@ -1,3 +1,4 @@
 from . import ec_account
 from . import ec_fetch_slot
 from . import ec_location
+from . import sale_order
