@@ -37,9 +37,7 @@ class EcAccount(models.Model):
     # === DEFAULT METHODS === #
 
     def _default_team_id(self):
-        return self.env["crm.team"].search(
-            [("company_id", "in", [False, self.env.company.id])], limit=1
-        )
+        return self.env["crm.team"].search([("company_id", "in", [False, self.env.company.id])], limit=1)
 
     # === FIELDS === #
 
@@ -56,9 +54,7 @@ class EcAccount(models.Model):
         default="coupang",
         help="The marketplace of the store. It cannot be changed once the account exists.",
     )
-    name = fields.Char(
-        required=True, tracking=True, help="How the store is named in lists, on orders and in messages."
-    )
+    name = fields.Char(required=True, tracking=True, help="How the store is named in lists, on orders and in messages.")
     team_id = fields.Many2one(
         "crm.team",
         string="Sales Channel",
@@ -74,9 +70,7 @@ class EcAccount(models.Model):
         tracking=True,
         help="Receives the activities about orders or shipments that need a person.",
     )
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company, tracking=True
-    )
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, tracking=True)
     active = fields.Boolean(default=True, tracking=True)
 
     # Connection
@@ -94,9 +88,7 @@ class EcAccount(models.Model):
         copy=False,
         help="Stored encrypted. It is never shown again: type a new one to replace it.",
     )
-    coupang_secret_key_set = fields.Boolean(
-        string="Secret Key Stored", compute="_compute_coupang_secret_key_set"
-    )
+    coupang_secret_key_set = fields.Boolean(string="Secret Key Stored", compute="_compute_coupang_secret_key_set")
     coupang_market = fields.Selection(
         selection=[("TW", "Taiwan"), ("KR", "Korea")],
         string="Market",
@@ -204,13 +196,9 @@ class EcAccount(models.Model):
         for account in self:
             count = len(account.fetch_slot_ids)
             if count > MAX_FETCH_SLOTS:
-                raise ValidationError(
-                    self.env._("An account fetches orders at most %s times a day.", MAX_FETCH_SLOTS)
-                )
+                raise ValidationError(self.env._("An account fetches orders at most %s times a day.", MAX_FETCH_SLOTS))
             if account.fetch_orders and not count:
-                raise ValidationError(
-                    self.env._("Add at least one time to the Fetch Schedule to fetch orders.")
-                )
+                raise ValidationError(self.env._("Add at least one time to the Fetch Schedule to fetch orders."))
 
     @api.constrains(
         "fetch_orders",
@@ -227,8 +215,7 @@ class EcAccount(models.Model):
             if missing:
                 raise ValidationError(
                     self.env._(
-                        "Before fetching orders, choose: %s. Use Load Locations from Coupang if "
-                        "the list is empty.",
+                        "Before fetching orders, choose: %s. Use Load Locations from Coupang if the list is empty.",
                         ", ".join(missing),
                     )
                 )
@@ -335,9 +322,7 @@ class EcAccount(models.Model):
     def _auto_init(self):
         # The ciphertext is a plain column, not an ORM field, so no RPC call can read it.
         result = super()._auto_init()
-        self.env.cr.execute(
-            "ALTER TABLE ec_account ADD COLUMN IF NOT EXISTS coupang_secret_key_encrypted varchar"
-        )
+        self.env.cr.execute("ALTER TABLE ec_account ADD COLUMN IF NOT EXISTS coupang_secret_key_encrypted varchar")
         return result
 
     # === BUSINESS METHODS: COUPANG === #
@@ -386,9 +371,7 @@ class EcAccount(models.Model):
         client = self._coupang_client()
         Location = self.env["ec.location"]
         return_centers = Location._sync_from_coupang(self, "return_center", client.iter_return_centers())
-        outbound_places = Location._sync_from_coupang(
-            self, "outbound_place", client.iter_outbound_places()
-        )
+        outbound_places = Location._sync_from_coupang(self, "outbound_place", client.iter_outbound_places())
         hints = []
         if not return_centers:
             hints.append(

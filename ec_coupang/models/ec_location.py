@@ -60,9 +60,7 @@ class EcLocation(models.Model):
             if location:
                 location.write(values)
             else:
-                location = self.create(
-                    dict(values, account_id=account.id, kind=kind, code=place.code)
-                )
+                location = self.create(dict(values, account_id=account.id, kind=kind, code=place.code))
             seen |= location
         (self.browse([location.id for location in existing.values()]) - seen).write({"active": False})
         return seen
