@@ -25,6 +25,7 @@ CREDENTIAL_FIELDS = {
     "coupang_base_url",
 }
 MAX_FETCH_SLOTS = 3
+COUPANG_MARKETS = [("TW", "Taiwan"), ("KR", "Korea")]
 
 
 class EcAccount(models.Model):
@@ -90,7 +91,7 @@ class EcAccount(models.Model):
     )
     coupang_secret_key_set = fields.Boolean(string="Secret Key Stored", compute="_compute_coupang_secret_key_set")
     coupang_market = fields.Selection(
-        selection=[("TW", "Taiwan"), ("KR", "Korea")],
+        selection=COUPANG_MARKETS,
         string="Market",
         required=True,
         default="TW",
