@@ -3,4 +3,5 @@ from . import ec_delivery_company
 from . import ec_fetch_slot
 from . import ec_location
 from . import sale_order
+from . import sale_order_line
 from . import delivery_carrier
