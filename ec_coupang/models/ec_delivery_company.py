@@ -29,4 +29,4 @@ class EcDeliveryCompany(models.Model):
     @api.depends("name", "code")
     def _compute_display_name(self):
         for company in self:
-            company.display_name = f"{company.name} ({company.code})" if company.code else company.name
+            company.display_name = f"[{company.code}] {company.name}" if company.code else company.name
