@@ -350,11 +350,11 @@ def test_outbound_places_across_pages(sandbox, client):
 
 def test_paging_arguments_are_checked(client):
     with pytest.raises(ValueError):
-        next(client.iter_order_sheets(DAY_FROM, DAY_TO, "ACCEPT", max_per_page=51))
+        client.iter_order_sheets(DAY_FROM, DAY_TO, "ACCEPT", max_per_page=51)
     with pytest.raises(ValueError):
-        next(client.iter_order_sheets(DAY_FROM, DAY_TO, "PAID"))
+        client.iter_order_sheets_by_statuses(DAY_FROM, DAY_TO, ["ACCEPT", "PAID"])
     with pytest.raises(ValueError):
-        next(client.iter_return_centers(page_size=0))
+        client.iter_return_centers(page_size=0)
 
 
 # --- acknowledgement ---
