@@ -15,5 +15,8 @@
         "views/ec_location_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["ec_coupang/static/tests/tours/*.js"],
+    },
     "external_dependencies": {"python": ["requests", "cryptography"]},
 }

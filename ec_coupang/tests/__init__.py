@@ -1,0 +1,3 @@
+from . import test_ec_account_connection
+from . import test_ec_account_security
+from . import test_ec_account_tour
