@@ -18,5 +18,8 @@
         "views/delivery_carrier_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["ec_coupang/static/tests/tours/*.js"],
+    },
     "external_dependencies": {"python": ["requests", "cryptography"]},
 }

@@ -1,5 +1,6 @@
 """HTTP client for Coupang's Open API (Wing), Korea and Taiwan markets."""
 
+import itertools
 import json
 import logging
 from datetime import datetime, timedelta
@@ -207,9 +208,7 @@ class CoupangClient:
         try:
             payload = loads(response.content)
         except ValueError:
-            raise MalformedResponseError(
-                status=response.status_code, body_excerpt=sanitize(response.text, secrets)
-            ) from None
+            payload = None
         if not isinstance(payload, dict):
             raise MalformedResponseError(status=response.status_code, body_excerpt=sanitize(response.text, secrets))
         self._check_business_code(payload, response.status_code, secrets)
@@ -251,13 +250,17 @@ class CoupangClient:
         """Order sheets in ``status`` created on days ``created_from`` to ``created_to`` (inclusive).
 
         Day mode with ``nextToken`` paging; a range longer than 31 days is read in 31-day windows
-        (Coupang docs: delivery-api/lookup-order-list-per-day).
+        (Coupang docs: delivery-api/lookup-order-list-per-day). Arguments are checked at once,
+        the pages are read as the result is iterated.
         """
         if status not in ORDER_STATUSES:
             raise ValueError(f"Unknown order status {status!r}.")
         _check_page_size(max_per_page)
+        return self._order_sheet_pages(_as_date(created_from), _as_date(created_to), status, max_per_page)
+
+    def _order_sheet_pages(self, date_from, date_to, status, max_per_page):
         path = self._path(_ORDER_PATH, version=self.api_version)
-        for window_from, window_to in _day_windows(_as_date(created_from), _as_date(created_to)):
+        for window_from, window_to in _day_windows(date_from, date_to):
             next_token = None
             while True:
                 params = {
@@ -277,8 +280,9 @@ class CoupangClient:
 
     def iter_order_sheets_by_statuses(self, created_from, created_to, statuses=ORDER_STATUSES, **kwargs):
         """Order sheets of several statuses: Coupang has no "all statuses" value, so one list each."""
-        for status in statuses:
-            yield from self.iter_order_sheets(created_from, created_to, status, **kwargs)
+        return itertools.chain(
+            *[self.iter_order_sheets(created_from, created_to, status, **kwargs) for status in statuses]
+        )
 
     def get_order_sheet(self, shipment_box_id):
         """One order sheet by shipmentBoxId; read it again after acknowledging, the buyer may have
@@ -291,8 +295,11 @@ class CoupangClient:
     # --- places ---
 
     def _iter_pages(self, path, page_size, page_of, parse, what):
-        """Rows of a ``pageNum``/``pageSize`` list, until ``currentPage >= totalPages``."""
         _check_page_size(page_size)
+        return self._pages(path, page_size, page_of, parse, what)
+
+    def _pages(self, path, page_size, page_of, parse, what):
+        """Rows of a ``pageNum``/``pageSize`` list, until ``currentPage >= totalPages``."""
         page_number = 1
         while True:
             payload = self._request("GET", path, params={"pageNum": page_number, "pageSize": page_size}, list_call=True)

@@ -1,0 +1,4 @@
+from . import test_ec_account_connection
+from . import test_ec_account_security
+from . import test_ec_account_tour
+from . import test_i18n
