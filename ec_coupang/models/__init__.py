@@ -5,3 +5,4 @@ from . import ec_location
 from . import sale_order
 from . import sale_order_line
 from . import delivery_carrier
+from . import stock_picking

@@ -144,6 +144,13 @@ class EcAccount(models.Model):
         tracking=True,
     )
     fetch_orders = fields.Boolean(tracking=True)
+    require_tracking = fields.Boolean(
+        string="Require Tracking to Ship",
+        default=True,
+        tracking=True,
+        help="A delivery of this store's orders cannot be validated without a carrier, the carrier's "
+        "Coupang delivery company and a tracking number.",
+    )
     fetch_slot_ids = fields.One2many("ec.fetch.slot", "account_id", string="Fetch Schedule")
     location_ids = fields.One2many("ec.location", "account_id", string="Locations")
     location_count = fields.Integer(compute="_compute_location_count")

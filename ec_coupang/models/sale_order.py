@@ -1,9 +1,15 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 DELIVERY_KINDS = [
     ("seven_eleven", "7-ELEVEN Pickup"),
     ("familymart", "FamilyMart Pickup"),
     ("home", "Home Delivery"),
+]
+ORDER_PUSH_STATES = [
+    ("waiting", "Not Shipped"),
+    ("pending", "To Push"),
+    ("error", "Failed"),
+    ("done", "Pushed"),
 ]
 
 
@@ -25,6 +31,13 @@ class SaleOrder(models.Model):
         copy=False,
         help="The return center or outbound place the account uses for this order's delivery type.",
     )
+    ec_push_state = fields.Selection(
+        ORDER_PUSH_STATES,
+        string="Coupang Tracking",
+        compute="_compute_ec_push_state",
+        store=True,
+        help="Whether the tracking numbers of the order's deliveries reached Coupang.",
+    )
 
     _sql_constraints = [
         (
@@ -33,3 +46,14 @@ class SaleOrder(models.Model):
             "A Coupang shipment box is imported once per EC account.",
         ),
     ]
+
+    @api.depends("ec_account_id", "picking_ids.ec_push_state")
+    def _compute_ec_push_state(self):
+        for order in self:
+            states = set(order.picking_ids.mapped("ec_push_state"))
+            if not order.ec_account_id:
+                order.ec_push_state = False
+            else:
+                order.ec_push_state = next(
+                    (state for state in ("error", "pending", "done") if state in states), "waiting"
+                )
