@@ -186,6 +186,16 @@ class SandboxStore:
         order = self.orders.get(int(shipment_box_id))
         return order if order and order.vendor_id == vendor_id else None
 
+    def orders_of(self, vendor_id, order_id):
+        """The boxes of one order, by shipmentBoxId (a split shipment adds boxes)."""
+        with self.lock:
+            found = [
+                order
+                for order in self.orders.values()
+                if order.vendor_id == vendor_id and order.order_id == int(order_id)
+            ]
+        return sorted(found, key=lambda order: order.shipment_box_id)
+
     def list_orders(self, vendor_id, market, status, start, end):
         """The vendor's orders of a market and status ordered in ``[start, end)``, by shipmentBoxId."""
         with self.lock:
