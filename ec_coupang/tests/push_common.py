@@ -99,6 +99,10 @@ class PushCase(EcCoupangCase):
     def run_push_cron(self):
         self.push_cron.method_direct_trigger()
 
+    def invoice_calls(self):
+        """The uploads and updates of invoices the sandbox received."""
+        return self.sandbox.requests_to("upload_invoices") + self.sandbox.requests_to("update_invoices")
+
     def invoice_dtos(self, endpoint="upload_invoices"):
         """The invoice lines the sandbox received, one list per call."""
         return [request.json["orderSheetInvoiceApplyDtos"] for request in self.sandbox.requests_to(endpoint)]

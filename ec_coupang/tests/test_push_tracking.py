@@ -80,7 +80,7 @@ class TestPushTracking(PushCase):
         self.assertEqual(picking.ec_push_state, "pending")
         self.assertIn("Enter the tracking number", picking.ec_push_message)
         self.run_push_cron()
-        self.assertFalse(self.sandbox.requests_to("invoices"), "no call without a tracking number")
+        self.assertFalse(self.invoice_calls(), "no call without a tracking number")
         self.assertEqual(order.ec_push_state, "pending", "the order shows its tracking is not pushed")
 
         picking.carrier_tracking_ref = "TW100000009"
@@ -113,7 +113,7 @@ class TestPushTracking(PushCase):
         picking.carrier_tracking_ref = "TW100000002"
         picking.carrier_tracking_ref = "TW100000001"
         self.run_push_cron()
-        self.assertEqual(len(self.sandbox.requests_to("invoices")), 1)
+        self.assertEqual(len(self.invoice_calls()), 1)
         self.assertEqual(picking.ec_push_state, "done")
 
     def test_box_failure_is_retried_later_with_a_growing_delay(self):
@@ -232,7 +232,7 @@ class TestPushTracking(PushCase):
         self.assertEqual(picking.ec_push_state, "pending")
         self.assertIn("Black Cat has no Coupang delivery company", picking.ec_push_message)
         self.run_push_cron()
-        self.assertFalse(self.sandbox.requests_to("invoices"))
+        self.assertFalse(self.invoice_calls())
 
         self.env["ir.cron.trigger"].search([("cron_id", "=", self.push_cron.id)]).unlink()
         carrier.ec_delivery_company_id = self.delivery_company
