@@ -54,6 +54,10 @@ class PushPlan:
     entries: list
     note: str = field(default="")
 
+    @property
+    def shipment_box_id(self):
+        return self.entries[0].shipment_box_id
+
 
 class StockPicking(models.Model):
     _inherit = "stock.picking"
@@ -244,7 +248,8 @@ class StockPicking(models.Model):
         code = self.carrier_id.ec_delivery_company_id.code
         if self.ec_pushed_tracking_ref:
             items = sorted(self._ec_reported_vendor_item_ids())
-            return PushPlan(True, number, code, items, self._ec_invoice_entries(items, number, code))
+            box_id = self._ec_pushed_shipment_box_id(client, items)
+            return PushPlan(True, number, code, items, self._ec_invoice_entries(items, number, code, box_id=box_id))
         box_items = self._ec_vendor_item_ids()
         reported = set().union(*(sibling._ec_reported_vendor_item_ids() for sibling in self._ec_siblings()))
         shipped = [item for item in box_items if item in self._ec_shipped_vendor_item_ids() - reported]
@@ -278,13 +283,32 @@ class StockPicking(models.Model):
             )
         return PushPlan(False, number, code, shipped, entries)
 
+    def _ec_pushed_shipment_box_id(self, client, vendor_item_ids):
+        """The shipment box that holds the items this delivery reported. When a box is split, Coupang
+        moves the items shipped first to a new box, which only a read of the whole order shows."""
+        order = self.sale_id
+        if set(vendor_item_ids) == set(self._ec_vendor_item_ids()):
+            return order.coupang_shipment_box_id
+        boxes = client.get_order_sheets_by_order_id(order.coupang_order_id)
+        return next(
+            (box.shipment_box_id for box in boxes if box.invoice_number == self.ec_pushed_tracking_ref),
+            order.coupang_shipment_box_id,
+        )
+
     def _ec_invoice_entries(
-        self, vendor_item_ids, number, code, split=False, pre_split_shipped=False, estimated_shipping_date=""
+        self,
+        vendor_item_ids,
+        number,
+        code,
+        split=False,
+        pre_split_shipped=False,
+        estimated_shipping_date="",
+        box_id=None,
     ):
         order = self.sale_id
         return [
             InvoiceEntry(
-                shipment_box_id=order.coupang_shipment_box_id,
+                shipment_box_id=box_id or order.coupang_shipment_box_id,
                 order_id=order.coupang_order_id,
                 vendor_item_id=vendor_item_id,
                 delivery_company_code=code,
@@ -480,7 +504,7 @@ class StockPicking(models.Model):
         results = {result.shipment_box_id: result for result in results}
         reached = True
         for picking in self:
-            result = results.get(picking.sale_id.coupang_shipment_box_id)
+            result = results.get(plans[picking].shipment_box_id)
             if result:
                 picking._ec_record_result(plans[picking], result, client)
             else:
@@ -515,7 +539,7 @@ class StockPicking(models.Model):
     def _ec_box_has_invoice(self, client, plan):
         """Whether Coupang already has this invoice, e.g. when the answer to an earlier upload was lost."""
         try:
-            sheet = client.get_order_sheet(self.sale_id.coupang_shipment_box_id)
+            sheet = client.get_order_sheet(plan.shipment_box_id)
         except CoupangError:
             return False
         return sheet.invoice_number == plan.invoice_number

@@ -52,6 +52,36 @@ class TestPushSplitShipment(PushCase):
         self.assertEqual((box.status, box.invoice_number), ("DEPARTURE", "TW200000002"))
         self.assertEqual(order.ec_push_state, "done")
 
+    def test_corrected_number_of_a_split_parcel_goes_to_its_new_box(self):
+        order, first, backorder = self._ship_tea_first()
+        self.run_push_cron()
+        self.ship(backorder, "TW200000002")
+        self.run_push_cron()
+        first.carrier_tracking_ref = "TW200000011"
+        backorder.carrier_tracking_ref = "TW200000022"
+        self.run_push_cron()
+        rest_box = self.sandbox.order(order.coupang_shipment_box_id)
+        (parcel_box,) = [
+            box
+            for box in self.sandbox.store.orders_of(self.sandbox.demo_vendor.vendor_id, order.coupang_order_id)
+            if box is not rest_box
+        ]
+        self.assertEqual(
+            sorted(
+                (dto["shipmentBoxId"], dto["vendorItemId"], dto["invoiceNumber"])
+                for dtos in self.invoice_dtos("update_invoices")
+                for dto in dtos
+            ),
+            sorted(
+                [
+                    (parcel_box.shipment_box_id, self.vendor_item(TEA), "TW200000011"),
+                    (rest_box.shipment_box_id, self.vendor_item(TEAPOT), "TW200000022"),
+                ]
+            ),
+        )
+        self.assertEqual((parcel_box.invoice_number, rest_box.invoice_number), ("TW200000011", "TW200000022"))
+        self.assertEqual((first + backorder).mapped("ec_push_state"), ["done", "done"])
+
     def test_box_that_cannot_be_split_ships_with_the_first_number(self):
         order, first, backorder = self._ship_tea_first(split_allowed=False)
         self.run_push_cron()
@@ -94,7 +124,7 @@ class TestPushSplitShipment(PushCase):
         order = self.create_coupang_order([(TEA, 2), (TEAPOT, 1)])
         first = self.ship(order.picking_ids, "TW200000001", quantities={TEA: 2}, backorder=False)
         self.run_push_cron()
-        self.assertFalse(self.sandbox.requests_to("invoices"))
+        self.assertFalse(self.invoice_calls())
         self.assertEqual(first.ec_push_state, "error")
         self.assertIn(f"Coupang items {self.vendor_item(TEAPOT)} are neither", first.ec_push_message)
         self.assertTrue(first.activity_ids)
