@@ -21,5 +21,8 @@
         "views/sale_order_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["ec_coupang/static/tests/tours/*.js"],
+    },
     "external_dependencies": {"python": ["requests", "cryptography"]},
 }

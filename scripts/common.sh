@@ -34,7 +34,7 @@ free_port() {
 }
 
 as_postgres() {
-    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+    if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 # pg_start DIR PORT: a PostgreSQL cluster of its own under DIR, listening on 127.0.0.1:PORT only.

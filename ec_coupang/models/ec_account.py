@@ -322,12 +322,20 @@ class EcAccount(models.Model):
 
     # === CRUD METHODS === #
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        accounts = super().create(vals_list)
+        accounts._forget_typed_secret_key()
+        return accounts
+
     def write(self, vals):
         if "platform" in vals and any(account.platform != vals["platform"] for account in self):
             raise UserError(self.env._("The platform of an EC account cannot be changed."))
         if CREDENTIAL_FIELDS & vals.keys():
             vals = dict(vals, state="draft", connected_at=False, connection_message=False)
-        return super().write(vals)
+        result = super().write(vals)
+        self._forget_typed_secret_key()
+        return result
 
     # === ACTION METHODS === #
 
@@ -430,6 +438,11 @@ class EcAccount(models.Model):
                 self.id,
             )
         )
+
+    def _forget_typed_secret_key(self):
+        # The ORM keeps a written value in its cache; without this, the form's save would read the
+        # typed Secret Key back and send it to the browser.
+        self.invalidate_recordset(["coupang_secret_key"])
 
     def _get_coupang_secret_key(self):
         """The decrypted Secret Key, for the Coupang client only."""
@@ -751,6 +764,7 @@ class EcAccount(models.Model):
             _logger.info("Outbound IP detection through %s returned no IP address", url)
             return False
         params.set_param(DETECTED_IP_PARAM, ip)
+        self.env["ec.account"].invalidate_model(["outbound_ip"])
         return ip
 
     def _notification(self, title, message, kind):

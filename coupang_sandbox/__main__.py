@@ -1,0 +1,34 @@
+"""Runs the sandbox for a demo: ``python -m coupang_sandbox --port 8765 --seed 42``."""
+
+import argparse
+import threading
+
+from .server import CoupangSandbox
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m coupang_sandbox", description=__doc__)
+    parser.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (0: any free port)")
+    parser.add_argument("--seed", type=int, default=42, help="seed of the demo orders")
+    parser.add_argument("--tw-orders", type=int, default=24, help="Taiwan demo orders")
+    parser.add_argument("--kr-orders", type=int, default=6, help="Korean demo orders")
+    args = parser.parse_args(argv)
+    sandbox = CoupangSandbox(seed=args.seed, port=args.port, tw_orders=args.tw_orders, kr_orders=args.kr_orders)
+    sandbox.start()
+    vendor = sandbox.demo_vendor
+    print(f"Coupang sandbox on {sandbox.base_url}  (Ctrl-C stops it)")
+    print("Demo vendor (fake credentials, valid on this sandbox only):")
+    print(f"  Vendor ID:  {vendor.vendor_id}")
+    print(f"  Access Key: {vendor.access_key}")
+    print(f"  Secret Key: {vendor.secret_key}")
+    print(f"  Orders: {len(sandbox.orders(market='TW'))} Taiwan, {len(sandbox.orders(market='KR'))} Korea", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sandbox.stop()
+
+
+if __name__ == "__main__":
+    main()

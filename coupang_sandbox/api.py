@@ -1,0 +1,224 @@
+"""The business endpoints the sandbox serves, with Coupang's documented paths and parameters."""
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from urllib.parse import parse_qsl
+
+from . import render
+from .gateway import GATEWAY_TIMEOUT, gateway_error_body
+from .store import MARKET_CURRENCIES, MARKET_TIMEZONES
+
+ORDER_STATUSES = ("ACCEPT", "INSTRUCT", "DEPARTURE", "DELIVERING", "FINAL_DELIVERY", "NONE_TRACKING")
+MAX_PER_PAGE = 50  # Coupang docs: delivery-api/lookup-order-list-per-day, lookup-return-shipping-facility
+MAX_DAYS = 31  # Coupang docs: delivery-api/lookup-order-list-per-day "최대 31일까지 조회 가능"
+MAX_ACKNOWLEDGE = 50  # Coupang docs: delivery-api/product-preparation-processing (larger arrays time out)
+DEFAULT_PLACE_PAGE_SIZE = 10
+MISSING_PARAMETERS = "required parameters are missing"
+RANGE_TOO_LONG = "endTime-startTime range should less than31."
+INVALID_VENDOR_ID = "invalid vendorId"  # Coupang docs: return-api/lookup-return-cancel-list-per-day errorSpec
+V5_DATE = re.compile(r"^(?P<day>\d{4}-\d{2}-\d{2})(?P<offset>[+-]\d{2}:\d{2})?$")
+
+_OPENAPI = r"^/v2/providers/openapi/apis/api/(?P<version>v4|v5)/vendors/(?P<vendor_id>[^/]+)"
+ROUTES = (
+    ("GET", "order_sheets", re.compile(_OPENAPI + r"/ordersheets$")),
+    ("GET", "order_sheet", re.compile(_OPENAPI + r"/ordersheets/(?P<box_id>\d+)$")),
+    ("PUT", "acknowledge", re.compile(_OPENAPI + r"/ordersheets/acknowledgement$")),
+    ("POST", "upload_invoices", re.compile(_OPENAPI + r"/orders/invoices$")),
+    ("POST", "update_invoices", re.compile(_OPENAPI + r"/orders/updateInvoices$")),
+    ("GET", "return_centers", re.compile(_OPENAPI + r"/returnShippingCenters$")),
+    (
+        "GET",
+        "outbound_places",
+        re.compile(r"^/v2/providers/marketplace_openapi/apis/api/v[12]/vendor/shipping-place/outbound$"),
+    ),
+)
+
+
+class BadRequest(Exception):
+    pass
+
+
+@dataclass
+class Reply:
+    status: int
+    body: bytes = b""
+    content_type: str = "application/json;charset=UTF-8"
+    headers: dict = field(default_factory=dict)
+
+    @classmethod
+    def json(cls, status, payload, **headers):
+        return cls(status, json.dumps(payload, ensure_ascii=False).encode("utf-8"), headers=headers)
+
+
+def business_error(status, message):
+    return Reply.json(status, {"code": status, "message": message})
+
+
+def resolve(method, path):
+    """(route name, method allowed, match) for a path, or (None, False, None)."""
+    for route_method, name, pattern in ROUTES:
+        match = pattern.match(path)
+        if match:
+            return name, route_method == method, match
+    return None, False, None
+
+
+@dataclass
+class Call:
+    """One authenticated call as the endpoints see it."""
+
+    vendor: object
+    match: re.Match
+    query: str
+    body: object
+    market: str
+    forced_failure: object  # box id -> result dict or None
+
+    @property
+    def params(self):
+        return dict(parse_qsl(self.query, keep_blank_values=True))
+
+    @property
+    def version(self):
+        return self.match.groupdict().get("version") or "v5"
+
+    def renderer(self, currency=None):
+        return render.Renderer(self.version, currency or MARKET_CURRENCIES[self.market], self.market)
+
+
+def _int_param(params, name, default):
+    value = params.get(name) or default
+    try:
+        return int(value)
+    except ValueError:
+        raise BadRequest(f"{name} must be a number") from None
+
+
+class Endpoints:
+    def __init__(self, store):
+        self.store = store
+
+    def handle(self, name, call):
+        try:
+            return getattr(self, name)(call)
+        except BadRequest as error:
+            return business_error(400, str(error))
+
+    # --- order sheets ---
+
+    def _day(self, text, version):
+        match = V5_DATE.match(text or "")
+        if not match or (version == "v4" and match["offset"]):
+            raise BadRequest(f"Invalid date format: {text!r}")
+        offset = match["offset"] or "+09:00"
+        day = date.fromisoformat(match["day"])
+        return datetime.combine(day, time(), tzinfo=datetime.strptime(offset, "%z").tzinfo)
+
+    def order_sheets(self, call):
+        params = call.params
+        if not all(params.get(name) for name in ("createdAtFrom", "createdAtTo", "status")):
+            raise BadRequest(MISSING_PARAMETERS)
+        if params.get("searchType") == "timeFrame":
+            raise BadRequest("searchType=timeFrame is not served by the sandbox")
+        status = params["status"]
+        if status not in ORDER_STATUSES:
+            raise BadRequest(f"Invalid status: {status}")
+        start = self._day(params["createdAtFrom"], call.version)
+        last_day = self._day(params["createdAtTo"], call.version)
+        if last_day < start:
+            raise BadRequest("createdAtFrom must not be after createdAtTo")
+        if (last_day - start).days >= MAX_DAYS:
+            raise BadRequest(RANGE_TOO_LONG)
+        per_page = min(_int_param(params, "maxPerPage", MAX_PER_PAGE), MAX_PER_PAGE)
+        if per_page < 1:
+            raise BadRequest("maxPerPage must be at least 1")
+        after = _int_param(params, "nextToken", 0)
+        orders = self.store.list_orders(call.vendor.vendor_id, call.market, status, start, last_day + timedelta(days=1))
+        remaining = [order for order in orders if order.shipment_box_id > after]
+        page = remaining[:per_page]
+        # nextToken: the last shipmentBoxId of this page; empty on the last page (Coupang docs sample).
+        next_token = str(page[-1].shipment_box_id) if len(remaining) > per_page else ""
+        renderer = call.renderer()
+        data = [renderer.order(order) for order in page]
+        return Reply.json(200, {"code": 200, "message": "OK", "data": data, "nextToken": next_token})
+
+    def order_sheet(self, call):
+        order = self.store.vendor_order(call.vendor.vendor_id, call.match["box_id"])
+        if order is None or order.market != call.market:
+            raise BadRequest(f"shipmentBoxId ({call.match['box_id']}) is not found.")
+        data = call.renderer(order.currency).order(order)
+        return Reply.json(200, {"code": 200, "message": "OK", "data": data})
+
+    # --- writes ---
+
+    def _body_list(self, call, key):
+        body = call.body if isinstance(call.body, dict) else {}
+        rows = body.get(key)
+        if not body.get("vendorId") or not isinstance(rows, list) or not rows:
+            raise BadRequest(MISSING_PARAMETERS)
+        return rows
+
+    @staticmethod
+    def _status_change_reply(data):
+        return Reply.json(200, {"code": "200", "message": "OK", "data": data})
+
+    def acknowledge(self, call):
+        box_ids = self._body_list(call, "shipmentBoxIds")
+        if len(box_ids) > MAX_ACKNOWLEDGE:
+            return Reply.json(504, gateway_error_body(GATEWAY_TIMEOUT))
+        data = self.store.acknowledge(call.vendor.vendor_id, box_ids, call.forced_failure)
+        return self._status_change_reply(data)
+
+    def _invoices(self, call, *, update):
+        dtos = self._body_list(call, "orderSheetInvoiceApplyDtos")
+        required = ("shipmentBoxId", "orderId", "vendorItemId", "deliveryCompanyCode", "invoiceNumber")
+        if not all(isinstance(dto, dict) and all(dto.get(key) is not None for key in required) for dto in dtos):
+            raise BadRequest(MISSING_PARAMETERS)
+        data = self.store.apply_invoices(call.vendor.vendor_id, dtos, call.forced_failure, update=update)
+        return self._status_change_reply(data)
+
+    def upload_invoices(self, call):
+        return self._invoices(call, update=False)
+
+    def update_invoices(self, call):
+        return self._invoices(call, update=True)
+
+    # --- places ---
+
+    def _page(self, params, places, *, page_required=False):
+        if page_required and not params.get("pageNum"):
+            raise BadRequest(MISSING_PARAMETERS)
+        page_number = _int_param(params, "pageNum", 1)
+        # Coupang documents a maximum of 50 but not what a larger pageSize gets; the sandbox caps it.
+        page_size = min(_int_param(params, "pageSize", DEFAULT_PLACE_PAGE_SIZE), MAX_PER_PAGE)
+        if page_number < 1 or page_size < 1:
+            raise BadRequest("pageNum and pageSize must be at least 1")
+        start = (page_number - 1) * page_size
+        return places[start : start + page_size], render.pagination(page_number, page_size, len(places))
+
+    def return_centers(self, call):
+        places = self.store.vendor_places(call.vendor.vendor_id, "return_center")
+        page, pagination = self._page(call.params, places)
+        content = [render.return_center(place, call.vendor.vendor_id) for place in page]
+        return Reply.json(
+            200, {"code": 200, "message": "SUCCESS", "data": {"content": content, "pagination": pagination}}
+        )
+
+    def outbound_places(self, call):
+        params = call.params
+        places = self.store.vendor_places(call.vendor.vendor_id, "outbound_place")
+        if params.get("placeCodes") or params.get("placeNames"):
+            codes = set(filter(None, params.get("placeCodes", "").split(",")))
+            names = set(filter(None, params.get("placeNames", "").split(",")))
+            places = [place for place in places if place.code in codes or place.name in names]
+            params.setdefault("pageNum", "1")
+        page, pagination = self._page(params, places, page_required=True)
+        # Not wrapped in code/message/data ([XTR-LOGI]; study 7.2).
+        return Reply.json(200, {"content": [render.outbound_place(place) for place in page], "pagination": pagination})
+
+
+def market_of(headers):
+    market = (headers.get("x-market") or "KR").upper()
+    return market if market in MARKET_TIMEZONES else "KR"

@@ -1,0 +1,38 @@
+"""Plain-Python client for Coupang's Open API (Wing), Korea and Taiwan.
+
+Imports nothing from Odoo, so it runs and is tested without a database.
+"""
+
+from .client import DEFAULT_BASE_URL, MAX_BATCH_SIZE, MAX_PAGE_SIZE, CoupangClient
+from .errors import (
+    BlockedError,
+    CoupangError,
+    InvalidCredentialsError,
+    InvalidVendorIdError,
+    IpNotAllowedError,
+    MalformedResponseError,
+    RateLimitedError,
+    RequestRejectedError,
+    ServiceUnavailableError,
+    SignatureExpiredError,
+)
+from .models import (
+    KR_COURIER_CODES,
+    MARKET_CURRENCIES,
+    ORDER_STATUSES,
+    BoxResult,
+    DeliveryInfo,
+    InvoiceEntry,
+    Money,
+    Orderer,
+    OrderItem,
+    OrderSheet,
+    OutboundPlace,
+    PlaceAddress,
+    Receiver,
+    ReturnCenter,
+    ShippingPlace,
+    delivery_from_receiver,
+)
+from .parsing import parse_order_sheet
+from .signing import authorization_header, compute_signature, encode_query, format_signed_date

@@ -1,0 +1,375 @@
+"""HTTP client for Coupang's Open API (Wing), Korea and Taiwan markets."""
+
+import itertools
+import json
+import logging
+from datetime import datetime, timedelta
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import MaxRetryError
+from urllib3.util.retry import Retry
+
+from .errors import (
+    CoupangError,
+    MalformedResponseError,
+    RequestRejectedError,
+    ServiceUnavailableError,
+    error_from_response,
+    sanitize,
+)
+from .models import MARKET_CURRENCIES, ORDER_STATUSES
+from .parsing import (
+    loads,
+    parse_box_results,
+    parse_order_sheet,
+    parse_outbound_place,
+    parse_return_center,
+    reading,
+)
+from .signing import authorization_header, encode_query
+
+_logger = logging.getLogger(__name__)
+
+DEFAULT_BASE_URL = "https://api-gateway.coupang.com"
+DEFAULT_TIMEOUT = (10, 95)  # (connect, read) seconds: read > X-EXTENDED-TIMEOUT's 90 s
+EXTENDED_TIMEOUT_MS = "90000"  # the gateway's default is 3 s (Coupang docs: technical-faq 504)
+MAX_PAGE_SIZE = 50  # Coupang docs: delivery-api/lookup-order-list-per-day, lookup-return-shipping-facility
+MAX_BATCH_SIZE = 50  # Coupang docs: delivery-api/product-preparation-processing "50개 이하"
+MAX_DAYS_PER_WINDOW = 31  # Coupang docs: delivery-api/lookup-order-list-per-day "최대 31일"
+MAX_RETRY_AFTER = 30.0  # seconds; a longer Retry-After is handed to the caller instead of slept
+RETRY_STATUSES = (429, 502, 503, 504)
+MARKET_OFFSETS = {"KR": "+09:00", "TW": "+08:00"}  # v5 date parameters; TW: [TW-PY]
+
+_ORDER_PATH = "/v2/providers/openapi/apis/api/{version}/vendors/{vendor_id}/ordersheets"
+_ACKNOWLEDGE_PATH = "/v2/providers/openapi/apis/api/v4/vendors/{vendor_id}/ordersheets/acknowledgement"
+_INVOICES_PATH = "/v2/providers/openapi/apis/api/v4/vendors/{vendor_id}/orders/invoices"
+_UPDATE_INVOICES_PATH = "/v2/providers/openapi/apis/api/v4/vendors/{vendor_id}/orders/updateInvoices"
+_RETURN_CENTERS_PATH = "/v2/providers/openapi/apis/api/v5/vendors/{vendor_id}/returnShippingCenters"
+_OUTBOUND_PLACES_PATH = "/v2/providers/marketplace_openapi/apis/api/v2/vendor/shipping-place/outbound"
+
+
+class _Retry(Retry):
+    """urllib3's Retry that gives up at once when Coupang asks to wait longer than MAX_RETRY_AFTER.
+
+    The caller then gets :class:`RateLimitedError` with ``retry_after`` instead of a worker
+    sleeping for minutes.
+    """
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
+        retry_after = self.get_retry_after(response) if response is not None else None
+        if retry_after is not None and retry_after > MAX_RETRY_AFTER:
+            raise MaxRetryError(_pool, url, error)
+        return super().increment(method, url, response, error, _pool, _stacktrace)
+
+
+def _day_windows(date_from, date_to):
+    """``[date_from, date_to]`` (inclusive days) cut into windows of at most 31 days."""
+    start = date_from
+    while start <= date_to:
+        end = min(start + timedelta(days=MAX_DAYS_PER_WINDOW - 1), date_to)
+        yield start, end
+        start = end + timedelta(days=1)
+
+
+def _as_date(value):
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _chunks(items, size):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _check_page_size(size):
+    if not 1 <= size <= MAX_PAGE_SIZE:
+        raise ValueError(f"Coupang pages hold 1 to {MAX_PAGE_SIZE} rows, not {size}.")
+
+
+class CoupangClient:
+    """One Coupang store (vendor): signs, sends and reads its Open API calls.
+
+    :param market: ``"KR"`` or ``"TW"`` (sent as ``X-MARKET``; prices v4 numbers in KRW or TWD)
+    :param timeout: ``(connect, read)`` seconds
+    :param retries: how many times a GET is tried again on 429/502/503/504 or a broken connection
+    :param backoff_factor: urllib3's exponential backoff between those tries
+    :param api_version: ``"v5"`` (money objects, ISO times; required for Taiwan) or ``"v4"``
+        for the order sheet reads
+    """
+
+    def __init__(
+        self,
+        vendor_id,
+        access_key,
+        secret_key,
+        *,
+        base_url=DEFAULT_BASE_URL,
+        market="KR",
+        timeout=DEFAULT_TIMEOUT,
+        retries=3,
+        backoff_factor=1.0,
+        api_version="v5",
+    ):
+        market = (market or "KR").upper()
+        if market not in MARKET_CURRENCIES:
+            raise ValueError(f"Unknown Coupang market {market!r}: use KR or TW.")
+        if api_version not in ("v4", "v5"):
+            raise ValueError(f"Unknown order sheet API version {api_version!r}: use v4 or v5.")
+        self.vendor_id = vendor_id
+        self.access_key = access_key
+        self._secret_key = secret_key
+        self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
+        self.market = market
+        self.currency = MARKET_CURRENCIES[market]
+        self.timeout = timeout
+        self.api_version = api_version
+        self._session = self._build_session(retries, backoff_factor)
+
+    def __repr__(self):
+        return f"CoupangClient(vendor_id={self.vendor_id!r}, market={self.market!r}, base_url={self.base_url!r})"
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def close(self):
+        self._session.close()
+
+    # --- transport ---
+
+    @staticmethod
+    def _build_session(retries, backoff_factor):
+        # GET only: a write is never re-sent blindly (its first try may have gone through).
+        # Connection failures before anything was sent are retried for every method. A retry
+        # re-sends the same signed Authorization header; Coupang accepts it within the
+        # signed-date window (about 5 minutes, study 2.1).
+        retry = _Retry(
+            total=retries,
+            allowed_methods=frozenset({"GET"}),
+            status_forcelist=RETRY_STATUSES,
+            backoff_factor=backoff_factor,
+            respect_retry_after_header=True,
+            raise_on_status=False,
+        )
+        session = requests.Session()
+        adapter = HTTPAdapter(max_retries=retry)
+        session.mount("https://", adapter)
+        session.mount("http://", adapter)
+        return session
+
+    def _headers(self, method, path, query, list_call):
+        headers = {
+            "Authorization": authorization_header(self.access_key, self._secret_key, method, path, query),
+            "X-Requested-By": self.vendor_id,
+            "Content-Type": "application/json;charset=UTF-8",
+            "X-MARKET": self.market,
+        }
+        if list_call:
+            headers["X-EXTENDED-TIMEOUT"] = EXTENDED_TIMEOUT_MS
+        return headers
+
+    def _request(self, method, path, *, params=(), body=None, list_call=False):
+        """Sends one signed call and returns its decoded JSON body, or raises a CoupangError."""
+        query = encode_query(params)
+        # The query is signed and sent as the same bytes: it goes inside the URL, not in params=,
+        # so requests does not encode it again.
+        url = f"{self.base_url}{path}?{query}" if query else f"{self.base_url}{path}"
+        data = json.dumps(body, ensure_ascii=False).encode("utf-8") if body is not None else None
+        headers = self._headers(method, path, query, list_call)
+        try:
+            response = self._session.request(
+                method, url, data=data, headers=headers, timeout=self.timeout, allow_redirects=False
+            )
+        except requests.Timeout as error:
+            _logger.warning("Coupang %s %s timed out", method, path)
+            raise ServiceUnavailableError("Coupang did not answer in time. Try again later.") from error
+        except requests.RequestException as error:
+            _logger.warning("Coupang %s %s failed: %s", method, path, type(error).__name__)
+            raise self._connection_error(error) from error
+        _logger.debug("Coupang %s %s -> HTTP %s", method, path, response.status_code)
+        return self._read(response)
+
+    def _connection_error(self, error):
+        if isinstance(error, requests.exceptions.ChunkedEncodingError | requests.exceptions.ContentDecodingError):
+            return MalformedResponseError("Coupang's response was cut off. Try again later.")
+        return ServiceUnavailableError(
+            f"Could not reach Coupang at {self.base_url}. Check the server's network and the account's "
+            "API address, then try again."
+        )
+
+    def _read(self, response):
+        secrets = (self._secret_key,)
+        if not 200 <= response.status_code < 300:
+            error = error_from_response(response.status_code, response.content, response.headers, secrets=secrets)
+            _logger.warning("Coupang answered HTTP %s: %s", response.status_code, type(error).__name__)
+            raise error
+        try:
+            payload = loads(response.content)
+        except ValueError:
+            payload = None
+        if not isinstance(payload, dict):
+            raise MalformedResponseError(status=response.status_code, body_excerpt=sanitize(response.text, secrets))
+        self._check_business_code(payload, response.status_code, secrets)
+        return payload
+
+    @staticmethod
+    def _check_business_code(payload, status, secrets):
+        # Business bodies carry code 200 or "200" (both appear in Coupang's samples); outbound
+        # place lists carry no code at all.
+        code = payload.get("code")
+        if code is None or str(code).upper() in ("200", "SUCCESS", "OK"):
+            return
+        message = sanitize(str(payload.get("message") or code), secrets)
+        raise RequestRejectedError(
+            f"Coupang rejected the request: {message}",
+            status=status,
+            code=code,
+            transaction_id=payload.get("transactionId"),
+            body_excerpt=sanitize(json.dumps(payload, ensure_ascii=False, default=str), secrets),
+        )
+
+    def _path(self, template, **values):
+        return template.format(vendor_id=self.vendor_id, **values)
+
+    # --- connection ---
+
+    def check_connection(self):
+        """One cheap signed call that needs the right IP, keys and Vendor ID; raises the mapped error."""
+        self._request("GET", self._path(_RETURN_CENTERS_PATH), params={"pageNum": 1, "pageSize": 1})
+
+    # --- order sheets ---
+
+    def _date_param(self, day):
+        if self.api_version == "v4":
+            return day.isoformat()
+        return f"{day.isoformat()}{MARKET_OFFSETS[self.market]}"
+
+    def iter_order_sheets(self, created_from, created_to, status, *, max_per_page=MAX_PAGE_SIZE):
+        """Order sheets in ``status`` created on days ``created_from`` to ``created_to`` (inclusive).
+
+        Day mode with ``nextToken`` paging; a range longer than 31 days is read in 31-day windows
+        (Coupang docs: delivery-api/lookup-order-list-per-day). Arguments are checked at once,
+        the pages are read as the result is iterated.
+        """
+        if status not in ORDER_STATUSES:
+            raise ValueError(f"Unknown order status {status!r}.")
+        _check_page_size(max_per_page)
+        return self._order_sheet_pages(_as_date(created_from), _as_date(created_to), status, max_per_page)
+
+    def _order_sheet_pages(self, date_from, date_to, status, max_per_page):
+        path = self._path(_ORDER_PATH, version=self.api_version)
+        for window_from, window_to in _day_windows(date_from, date_to):
+            next_token = None
+            while True:
+                params = {
+                    "createdAtFrom": self._date_param(window_from),
+                    "createdAtTo": self._date_param(window_to),
+                    "status": status,
+                    "maxPerPage": max_per_page,
+                    "nextToken": next_token,
+                }
+                payload = self._request("GET", path, params=params, list_call=True)
+                with reading("an order sheet list"):
+                    sheets = [parse_order_sheet(raw, self.currency) for raw in payload["data"]]
+                    next_token = str(payload.get("nextToken") or "")
+                yield from sheets
+                if not next_token:  # empty on the last page
+                    break
+
+    def iter_order_sheets_by_statuses(self, created_from, created_to, statuses=ORDER_STATUSES, **kwargs):
+        """Order sheets of several statuses: Coupang has no "all statuses" value, so one list each."""
+        return itertools.chain(
+            *[self.iter_order_sheets(created_from, created_to, status, **kwargs) for status in statuses]
+        )
+
+    def get_order_sheet(self, shipment_box_id):
+        """One order sheet by shipmentBoxId; read it again after acknowledging, the buyer may have
+        changed the address while it was ACCEPT (Coupang docs: delivery-api/lookup-order-book)."""
+        path = f"{self._path(_ORDER_PATH, version=self.api_version)}/{shipment_box_id}"
+        payload = self._request("GET", path)
+        with reading("an order sheet"):
+            return parse_order_sheet(payload["data"], self.currency)
+
+    # --- places ---
+
+    def _iter_pages(self, path, page_size, page_of, parse, what):
+        _check_page_size(page_size)
+        return self._pages(path, page_size, page_of, parse, what)
+
+    def _pages(self, path, page_size, page_of, parse, what):
+        """Rows of a ``pageNum``/``pageSize`` list, until ``currentPage >= totalPages``."""
+        page_number = 1
+        while True:
+            payload = self._request("GET", path, params={"pageNum": page_number, "pageSize": page_size}, list_call=True)
+            with reading(what):
+                page = page_of(payload)
+                rows = [parse(raw) for raw in page["content"]]
+                pagination = page.get("pagination") or {}
+                last_page = int(pagination.get("totalPages") or 0)
+                current_page = int(pagination.get("currentPage") or page_number)
+            yield from rows
+            if not rows or current_page >= last_page:
+                return
+            page_number = current_page + 1
+
+    def iter_return_centers(self, page_size=MAX_PAGE_SIZE):
+        """The vendor's return centers (``data.content``; Coupang docs:
+        distribution-center-api/lookup-return-shipping-facility)."""
+        path = self._path(_RETURN_CENTERS_PATH)
+        return self._iter_pages(path, page_size, lambda payload: payload["data"], parse_return_center, "return centers")
+
+    def iter_outbound_places(self, page_size=MAX_PAGE_SIZE):
+        """The vendor's outbound shipping places (top-level ``content``, no vendorId in the path:
+        the key names the vendor; [CRAWL26] article 360033644754)."""
+        return self._iter_pages(
+            _OUTBOUND_PLACES_PATH, page_size, lambda payload: payload, parse_outbound_place, "outbound places"
+        )
+
+    # --- writes ---
+
+    def _run_batches(self, batches):
+        """Sends each ``(box_ids, method, path, body)`` batch in turn; one BoxResult per box.
+
+        When a batch fails, the error carries the results of the batches before it.
+        """
+        results = []
+        for box_ids, method, path, body in batches:
+            try:
+                payload = self._request(method, path, body=body)
+            except CoupangError as error:
+                error.partial_results = tuple(results)
+                raise
+            with reading("a status change result"):
+                results.extend(parse_box_results(payload["data"], box_ids))
+        return results
+
+    def acknowledge(self, shipment_box_ids):
+        """ACCEPT -> INSTRUCT ("상품준비중"), at most 50 boxes per call; one BoxResult per box."""
+        box_ids = list(dict.fromkeys(str(box_id) for box_id in shipment_box_ids))
+        path = self._path(_ACKNOWLEDGE_PATH)
+        batches = (
+            (chunk, "PUT", path, {"vendorId": self.vendor_id, "shipmentBoxIds": [int(box_id) for box_id in chunk]})
+            for chunk in _chunks(box_ids, MAX_BATCH_SIZE)
+        )
+        return self._run_batches(batches)
+
+    def _invoice_batches(self, entries, path):
+        """Batches of at most 50 boxes; all lines of one box travel in the same call."""
+        boxes = {}
+        for entry in entries:
+            boxes.setdefault(str(entry.shipment_box_id), []).append(entry)
+        for chunk in _chunks(list(boxes), MAX_BATCH_SIZE):
+            dtos = [entry.to_payload() for box_id in chunk for entry in boxes[box_id]]
+            yield chunk, "POST", path, {"vendorId": self.vendor_id, "orderSheetInvoiceApplyDtos": dtos}
+
+    def upload_invoices(self, entries):
+        """Waybills for boxes in INSTRUCT, which move to DEPARTURE (Coupang docs:
+        delivery-api/invoice-upload-processing). Every vendor item of a box needs its entry."""
+        return self._run_batches(self._invoice_batches(entries, self._path(_INVOICES_PATH)))
+
+    def update_invoices(self, entries):
+        """Corrected waybills for boxes in DEPARTURE, DELIVERING, FINAL_DELIVERY or NONE_TRACKING
+        (Coupang docs: delivery-api/invoice-update-processing)."""
+        return self._run_batches(self._invoice_batches(entries, self._path(_UPDATE_INVOICES_PATH)))

@@ -1,0 +1,227 @@
+"""Typed results of the Coupang client.
+
+Coupang's ids (shipmentBoxId 18 digits since 2024-11, orderId 14, vendorItemId 10+) are kept
+as strings ([CRAWL26] notice 39412511646489).
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+ORDER_STATUSES = ("ACCEPT", "INSTRUCT", "DEPARTURE", "DELIVERING", "FINAL_DELIVERY", "NONE_TRACKING")
+
+MARKET_CURRENCIES = {"KR": "KRW", "TW": "TWD"}
+
+# Coupang's documented courier codes for Korea (study section 6.3, article 360034156033; Coupang
+# docs: distribution-center-api/lookup-delivery-code). Coupang documents no Taiwan courier code.
+KR_COURIER_CODES = {
+    "HYUNDAI": "롯데택배 (Lotte)",
+    "KGB": "로젠택배 (Logen)",
+    "EPOST": "우체국 (Korea Post)",
+    "HANJIN": "한진택배 (Hanjin)",
+    "CJGLS": "CJ대한통운 (CJ Logistics)",
+    "KOREX": "대한통운 (merged into CJ)",
+    "KDEXP": "경동택배 (Kyungdong)",
+    "DIRECT": "업체직송 (vendor direct delivery, no tracking)",
+    "ILYANG": "일양택배 (Ilyang)",
+    "CHUNIL": "천일택배 (Chunil)",
+    "AJOU": "아주택배 (Ajou)",
+    "CSLOGIS": "SC로지스 (SC Logis)",
+    "DAESIN": "대신택배 (Daesin)",
+    "CVS": "CVS택배 (Korean convenience-store parcel)",
+    "HDEXP": "합동택배 (Hapdong)",
+    "DHL": "DHL",
+    "UPS": "UPS",
+}
+
+
+@dataclass(frozen=True)
+class Money:
+    amount: Decimal
+    currency: str
+
+
+@dataclass(frozen=True)
+class Orderer:
+    name: str
+    email: str
+    safe_number: str
+    orderer_number: str
+
+
+@dataclass(frozen=True)
+class Receiver:
+    name: str
+    safe_number: str
+    receiver_number: str
+    addr1: str
+    addr2: str
+    post_code: str
+
+
+@dataclass(frozen=True)
+class DeliveryInfo:
+    kind: str  # "seven_eleven", "familymart" or "home"
+    store_id: str = ""
+    store_name: str = ""
+
+
+HOME_DELIVERY = DeliveryInfo("home")
+
+_STORE_CHAINS = (
+    ("seven_eleven", r"7-ELEVEN|7-11|統一超商"),
+    ("familymart", r"FamilyMart|全家(?:便利商店)?"),
+)
+_STORE_ID = re.compile(r"[(（]\s*店號\s*[:：]?\s*(\w+)\s*[)）]")
+
+
+def delivery_from_receiver(receiver):
+    """Store pickup or home delivery, read from the receiver's first address line.
+
+    Coupang documents no store-pickup field (study section 8). This product assumes that Taiwan
+    7-ELEVEN / FamilyMart pickup orders name the chain first in ``addr1``, then the store and its
+    number, e.g. ``7-ELEVEN 信義門市 (店號 123456)``. An assumption to verify with a real Taiwan
+    vendor account; everything else is home delivery.
+    """
+    addr1 = (receiver.addr1 or "").strip()
+    for kind, chain in _STORE_CHAINS:
+        prefix = re.match(rf"(?:(?:{chain})\s*)+", addr1, re.IGNORECASE)
+        if prefix:
+            rest = addr1[prefix.end() :]
+            store_id = _STORE_ID.search(rest)
+            store_name = _STORE_ID.sub("", rest).strip()
+            return DeliveryInfo(kind, store_id.group(1) if store_id else "", store_name)
+    return HOME_DELIVERY
+
+
+@dataclass(frozen=True)
+class OrderItem:
+    vendor_item_id: str
+    vendor_item_name: str
+    seller_product_id: str
+    seller_product_name: str
+    seller_product_item_name: str
+    external_vendor_sku_code: str
+    shipping_count: int
+    cancel_count: int
+    hold_count_for_cancel: int
+    sales_price: Money
+    order_price: Money
+    discount_price: Money
+    instant_coupon_discount: Money
+    downloadable_coupon_discount: Money
+    coupang_discount: Money
+    estimated_shipping_date: date | None
+    canceled: bool
+
+    @property
+    def quantity_to_ship(self):
+        """shippingCount - (holdCountForCancel + cancelCount) ([DCC-EN 360033919573])."""
+        return max(0, self.shipping_count - self.hold_count_for_cancel - self.cancel_count)
+
+
+@dataclass(frozen=True)
+class OrderSheet:
+    shipment_box_id: str
+    order_id: str
+    ordered_at: datetime | None
+    paid_at: datetime | None
+    status: str
+    currency: str
+    shipping_price: Money
+    remote_price: Money | None
+    orderer: Orderer
+    receiver: Receiver
+    items: tuple[OrderItem, ...]
+    split_shipping: bool
+    able_split_shipping: bool
+    delivery_company_name: str
+    invoice_number: str
+    shipment_type: str
+    is_cod: bool
+    parcel_print_message: str
+    extra_properties: dict = field(default_factory=dict, compare=False)
+    raw: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def delivery(self):
+        return delivery_from_receiver(self.receiver)
+
+
+@dataclass(frozen=True)
+class PlaceAddress:
+    address_type: str
+    country_code: str
+    zip_code: str
+    address: str
+    address_detail: str
+    contact_number: str
+
+    @property
+    def text(self):
+        detail = "" if self.address_detail.strip() == "-" else self.address_detail
+        return " ".join(part.strip() for part in (self.zip_code, self.address, detail) if part and part.strip())
+
+
+@dataclass(frozen=True)
+class ShippingPlace:
+    code: str
+    name: str
+    usable: bool
+    addresses: tuple[PlaceAddress, ...]
+    raw: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def address(self):
+        """The first registered address, as one line."""
+        return self.addresses[0].text if self.addresses else ""
+
+
+@dataclass(frozen=True)
+class ReturnCenter(ShippingPlace):
+    deliver_code: str = ""  # the return courier's code, e.g. CJGLS
+    deliver_name: str = ""
+
+
+@dataclass(frozen=True)
+class OutboundPlace(ShippingPlace):
+    pass
+
+
+@dataclass(frozen=True)
+class InvoiceEntry:
+    """One line of a waybill upload: one per vendor item of a shipment box."""
+
+    shipment_box_id: str
+    order_id: str
+    vendor_item_id: str
+    delivery_company_code: str
+    invoice_number: str
+    split_shipping: bool = False
+    pre_split_shipped: bool = False
+    estimated_shipping_date: str = ""
+
+    def to_payload(self):
+        # Coupang types the ids as Number; Python's json writes big integers exactly.
+        return {
+            "shipmentBoxId": int(self.shipment_box_id),
+            "orderId": int(self.order_id),
+            "vendorItemId": int(self.vendor_item_id),
+            "deliveryCompanyCode": self.delivery_company_code,
+            "invoiceNumber": self.invoice_number,
+            "splitShipping": self.split_shipping,
+            "preSplitShipped": self.pre_split_shipped,
+            "estimatedShippingDate": self.estimated_shipping_date,
+        }
+
+
+@dataclass(frozen=True)
+class BoxResult:
+    """Coupang's answer for one shipment box of an acknowledgement or waybill upload."""
+
+    shipment_box_id: str
+    succeed: bool
+    result_code: str
+    message: str
+    retry_required: bool

@@ -1,0 +1,589 @@
+"""The Coupang client over real HTTP against the in-process Coupang sandbox."""
+
+import hashlib
+import hmac
+import json
+import logging
+import re
+import socket
+import time
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+
+from coupang_sandbox import CoupangSandbox
+from odoo.addons.ec_coupang.coupang import (
+    KR_COURIER_CODES,
+    BlockedError,
+    CoupangClient,
+    CoupangError,
+    DeliveryInfo,
+    InvalidCredentialsError,
+    InvalidVendorIdError,
+    InvoiceEntry,
+    IpNotAllowedError,
+    MalformedResponseError,
+    Money,
+    RateLimitedError,
+    Receiver,
+    RequestRejectedError,
+    ServiceUnavailableError,
+    SignatureExpiredError,
+    delivery_from_receiver,
+)
+from odoo.addons.ec_coupang.coupang.parsing import loads, parse_order_sheet, reading
+
+NOW = datetime(2026, 3, 16, 4, 0, tzinfo=timezone.utc)
+DAY_FROM, DAY_TO = date(2026, 3, 1), date(2026, 3, 16)
+AUTHORIZATION = re.compile(r"^CEA algorithm=HmacSHA256, access-key=(\S+), signed-date=(\d{6}T\d{6}Z), signature=(\w+)$")
+CLIENT_LOGGERS = ("urllib3", "odoo.addons.ec_coupang.coupang", "requests")
+
+
+@pytest.fixture
+def sandbox():
+    with CoupangSandbox(seed=21, now=NOW) as server:
+        yield server
+
+
+def make_client(sandbox, *, vendor_id=None, access_key=None, secret_key=None, **options):
+    vendor = sandbox.demo_vendor
+    settings = {"base_url": sandbox.base_url, "market": "TW", "timeout": (2, 2), "retries": 2, "backoff_factor": 0}
+    return CoupangClient(
+        vendor_id or vendor.vendor_id,
+        access_key or vendor.access_key,
+        secret_key or vendor.secret_key,
+        **{**settings, **options},
+    )
+
+
+@pytest.fixture
+def client(sandbox):
+    with make_client(sandbox) as coupang:
+        yield coupang
+
+
+def instruct_orders(sandbox, count, items=None):
+    return [sandbox.add_order(status="INSTRUCT", items=items) for _ in range(count)]
+
+
+def invoice_entries(order, invoice_number, courier="CJGLS"):
+    return [
+        InvoiceEntry(str(order.shipment_box_id), str(order.order_id), str(line.vendor_item_id), courier, invoice_number)
+        for line in order.lines
+    ]
+
+
+# --- headers and signed query ---
+
+
+def test_check_connection_sends_the_documented_headers(sandbox, client):
+    client.check_connection()
+    request = sandbox.requests[-1]
+    assert request.path == "/v2/providers/openapi/apis/api/v5/vendors/A00012345/returnShippingCenters"
+    assert request.query == "pageNum=1&pageSize=1"
+    access_key, _signed_date, _signature = AUTHORIZATION.match(request.headers["authorization"]).groups()
+    assert access_key == sandbox.demo_vendor.access_key
+    assert request.headers["x-requested-by"] == "A00012345"
+    assert request.headers["content-type"] == "application/json;charset=UTF-8"
+    assert request.headers["x-market"] == "TW"
+
+
+def test_list_calls_ask_for_the_extended_timeout_and_writes_do_not(sandbox, client):
+    list(client.iter_return_centers())
+    client.acknowledge([sandbox.orders(status="ACCEPT")[0].shipment_box_id])
+    listing, acknowledgement = sandbox.requests
+    assert listing.headers["x-extended-timeout"] == "90000"
+    assert "x-extended-timeout" not in acknowledgement.headers
+
+
+def test_signed_query_is_sent_byte_for_byte(sandbox, client):
+    sandbox.generate_orders(6)
+    list(client.iter_order_sheets(DAY_FROM, DAY_TO, "ACCEPT", max_per_page=5))
+    secret = sandbox.demo_vendor.secret_key
+    for request in sandbox.requests_to("order_sheets"):
+        assert request.query.startswith("createdAtFrom=2026-03-01%2B08:00&createdAtTo=2026-03-16%2B08:00&status=ACCEPT")
+        assert "+" not in request.query
+        _, signed_date, signature = AUTHORIZATION.match(request.headers["authorization"]).groups()
+        message = f"{signed_date}GET{request.path}{request.query}"
+        assert signature == hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
+    assert any("&nextToken=" in request.query for request in sandbox.requests_to("order_sheets"))
+
+
+def test_korean_market_sends_kr_and_plus_nine_dates(sandbox):
+    with make_client(sandbox, market="kr") as client:
+        sheets = list(client.iter_order_sheets(DAY_FROM, DAY_TO, "ACCEPT"))
+    request = sandbox.requests[-1]
+    assert request.headers["x-market"] == "KR"
+    assert "createdAtFrom=2026-03-01%2B09:00" in request.query
+    assert sheets and {sheet.currency for sheet in sheets} == {"KRW"}
+
+
+def test_base_url_and_market_settings(sandbox):
+    with make_client(sandbox, base_url=sandbox.base_url + "/") as client:
+        client.check_connection()
+    assert CoupangClient("A1", "ak", "sk", base_url=False).base_url == "https://api-gateway.coupang.com"
+    with pytest.raises(ValueError):
+        CoupangClient("A1", "ak", "sk", market="JP")
+    assert "sk" not in repr(CoupangClient("A1", "ak", "sk"))
+
+
+# --- errors ---
+
+
+def inject(endpoint, kind, **options):
+    return lambda sandbox: sandbox.inject(endpoint, kind, times=None, **options)
+
+
+ERROR_SCENARIOS = {
+    "ip not allowed": (lambda sandbox: sandbox.set_allowed_ips(["203.0.113.7"]), {}, IpNotAllowedError, 403),
+    "unknown access key": (None, {"access_key": "unknown-access-key"}, InvalidCredentialsError, 401),
+    "wrong secret key": (None, {"secret_key": "wrong-secret-key-7b3d"}, InvalidCredentialsError, 401),
+    "wrong vendor id": (None, {"vendor_id": "A99999999"}, InvalidVendorIdError, 400),
+    "expired signature": (lambda sandbox: sandbox.set_clock_skew(900), {}, SignatureExpiredError, 401),
+    "rate limited": (inject("*", "status", status=429, retry_after=0), {}, RateLimitedError, 429),
+    "unavailable": (inject("*", "status", status=503), {}, ServiceUnavailableError, 503),
+    "blocked": (inject("*", "block"), {}, BlockedError, 403),
+    "redirected": (inject("*", "redirect"), {}, BlockedError, 302),
+    "timeout": (inject("*", "delay", seconds=1.0), {"timeout": (1, 0.3), "retries": 0}, ServiceUnavailableError, None),
+    "connection reset": (inject("*", "reset"), {}, ServiceUnavailableError, None),
+    "malformed json": (inject("*", "malformed"), {}, MalformedResponseError, 200),
+    "truncated json": (inject("*", "truncated"), {}, MalformedResponseError, 200),
+    "business error": (inject("*", "status", status=400, message="bad request"), {}, RequestRejectedError, 400),
+}
+
+
+@pytest.mark.parametrize("scenario", ERROR_SCENARIOS)
+def test_errors_are_mapped_and_never_show_the_secret(sandbox, caplog, scenario):
+    prepare, options, error_class, status = ERROR_SCENARIOS[scenario]
+    for logger in (None, *CLIENT_LOGGERS):
+        caplog.set_level(logging.DEBUG, logger=logger)
+    if prepare:
+        prepare(sandbox)
+    client = make_client(sandbox, **options)
+    with pytest.raises(error_class) as caught:
+        client.check_connection()
+    error = caught.value
+    assert error.status == status
+    assert str(error) and not str(error).startswith("{")
+    secret = client._secret_key
+    for text in (str(error), repr(error), error.body_excerpt, caplog.text):
+        assert secret not in text
+        assert "CEA algorithm" not in text and "signature=" not in text
+    assert caplog.records, "the client logs the call"
+
+
+def test_error_texts_are_written_for_the_user(sandbox):
+    sandbox.set_allowed_ips(["203.0.113.7"])
+    with pytest.raises(IpNotAllowedError, match="allowed IPs") as caught:
+        make_client(sandbox).check_connection()
+    assert caught.value.transaction_id
+    sandbox.set_allowed_ips(["127.0.0.1"])
+    with pytest.raises(InvalidCredentialsError, match="Secret Key") as caught:
+        make_client(sandbox, secret_key="wrong").check_connection()
+    assert "Invalid signature." in caught.value.body_excerpt
+    with pytest.raises(InvalidVendorIdError, match="Vendor ID"):
+        make_client(sandbox, vendor_id="A99999999").check_connection()
+    sandbox.set_clock_skew(-900)
+    with pytest.raises(SignatureExpiredError, match="clock"):
+        make_client(sandbox).check_connection()
+
+
+def test_a_secret_echoed_by_the_server_is_masked(sandbox):
+    secret = sandbox.demo_vendor.secret_key
+    sandbox.inject("*", "status", status=400, message=f"key {secret} refused")
+    with pytest.raises(RequestRejectedError) as caught:
+        make_client(sandbox).check_connection()
+    assert secret not in str(caught.value) and secret not in caught.value.body_excerpt
+    assert "key *** refused" in str(caught.value)
+
+
+def test_an_error_code_inside_a_200_is_a_rejection(sandbox):
+    sandbox.inject("*", "status", status=200, message="Something went wrong")
+    with pytest.raises(RequestRejectedError, match="Something went wrong") as caught:
+        make_client(sandbox).check_connection()
+    assert caught.value.code == "ERROR"
+
+
+def test_unknown_shipment_box_is_rejected_with_coupangs_message(client):
+    with pytest.raises(RequestRejectedError, match=r"shipmentBoxId \(123\) is not found"):
+        client.get_order_sheet("123")
+
+
+def test_unreachable_coupang(sandbox):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(ServiceUnavailableError, match="Could not reach Coupang"):
+        make_client(sandbox, base_url=f"http://127.0.0.1:{port}", retries=0).check_connection()
+
+
+# --- retries ---
+
+
+def test_429_is_retried_up_to_the_limit(sandbox):
+    sandbox.inject("return_centers", "status", status=429, retry_after=0, times=None)
+    with pytest.raises(RateLimitedError) as caught:
+        make_client(sandbox, retries=2).check_connection()
+    assert caught.value.retry_after == 0
+    assert caught.value.transient
+    assert len(sandbox.requests_to("return_centers")) == 3
+
+
+def test_a_long_retry_after_is_handed_back_instead_of_slept(sandbox):
+    sandbox.inject("return_centers", "status", status=429, retry_after=120, times=None)
+    started = time.monotonic()
+    with pytest.raises(RateLimitedError) as caught:
+        make_client(sandbox, retries=3).check_connection()
+    assert caught.value.retry_after == 120
+    assert len(sandbox.requests) == 1 and time.monotonic() - started < 5
+
+
+def test_503_is_retried_and_recovers(sandbox):
+    fault = sandbox.inject("return_centers", "status", status=503, times=2)
+    make_client(sandbox, retries=2).check_connection()
+    assert fault.hits == 2
+    assert [request.status for request in sandbox.requests] == [503, 503, 200]
+
+
+def test_503_stops_after_the_retry_limit(sandbox):
+    sandbox.inject("return_centers", "status", status=503, times=None)
+    with pytest.raises(ServiceUnavailableError):
+        make_client(sandbox, retries=3).check_connection()
+    assert len(sandbox.requests) == 4
+
+
+def test_a_timed_out_get_is_tried_again(sandbox):
+    sandbox.inject("return_centers", "delay", seconds=1.0)
+    make_client(sandbox, timeout=(1, 0.3), retries=1).check_connection()
+    assert len(sandbox.requests) == 2
+
+
+def test_a_reset_get_is_tried_again(sandbox):
+    sandbox.inject("return_centers", "reset", times=None)
+    with pytest.raises(ServiceUnavailableError):
+        make_client(sandbox, retries=2).check_connection()
+    assert len(sandbox.requests) == 3
+
+
+def test_a_block_is_not_retried(sandbox):
+    sandbox.inject("*", "block", times=None)
+    with pytest.raises(BlockedError):
+        make_client(sandbox, retries=3).check_connection()
+    assert len(sandbox.requests) == 1
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "kind", "options"),
+    [
+        ("acknowledge", "status", {"status": 503}),
+        ("acknowledge", "reset", {}),
+        ("upload_invoices", "status", {"status": 429, "retry_after": 0}),
+        ("update_invoices", "status", {"status": 502}),
+    ],
+)
+def test_writes_are_never_retried(sandbox, endpoint, kind, options):
+    order = instruct_orders(sandbox, 1)[0]
+    sandbox.inject(endpoint, kind, times=None, **options)
+    client = make_client(sandbox, retries=3)
+    with pytest.raises(CoupangError):
+        if endpoint == "acknowledge":
+            client.acknowledge([order.shipment_box_id])
+        elif endpoint == "upload_invoices":
+            client.upload_invoices(invoice_entries(order, "700000000001"))
+        else:
+            client.update_invoices(invoice_entries(order, "700000000001"))
+    assert len(sandbox.requests_to(endpoint)) == 1
+
+
+# --- paging ---
+
+
+def test_order_sheets_page_with_next_token(sandbox, client):
+    expected = {str(order.shipment_box_id) for order in sandbox.generate_orders(12, status="NONE_TRACKING")}
+    sheets = list(client.iter_order_sheets(DAY_FROM, DAY_TO, "NONE_TRACKING", max_per_page=5))
+    assert [sheet.shipment_box_id for sheet in sheets] == sorted(expected, key=int)
+    requests = sandbox.requests_to("order_sheets")
+    assert [request.params.get("nextToken") for request in requests] == [
+        None,
+        sheets[4].shipment_box_id,
+        sheets[9].shipment_box_id,
+    ]
+    assert {request.params["maxPerPage"] for request in requests} == {"5"}
+
+
+def test_long_ranges_are_read_in_31_day_windows(sandbox, client):
+    old = sandbox.add_order(status="NONE_TRACKING", ordered_at=NOW - timedelta(days=38))
+    recent = sandbox.add_order(status="NONE_TRACKING", ordered_at=NOW - timedelta(days=2))
+    sheets = list(client.iter_order_sheets(DAY_TO - timedelta(days=40), DAY_TO, "NONE_TRACKING"))
+    assert [sheet.shipment_box_id for sheet in sheets] == [str(old.shipment_box_id), str(recent.shipment_box_id)]
+    windows = [(request.params["createdAtFrom"], request.params["createdAtTo"]) for request in sandbox.requests]
+    assert windows == [("2026-02-04+08:00", "2026-03-06+08:00"), ("2026-03-07+08:00", "2026-03-16+08:00")]
+
+
+def test_order_sheets_of_several_statuses(sandbox, client):
+    sheets = list(client.iter_order_sheets_by_statuses(DAY_FROM, DAY_TO))
+    assert sorted(sheet.shipment_box_id for sheet in sheets) == sorted(
+        str(order.shipment_box_id) for order in sandbox.orders(market="TW")
+    )
+    assert len(sandbox.requests) == 6
+
+
+def test_return_centers_across_pages(sandbox, client):
+    for index in range(60):
+        sandbox.add_return_center(f"退貨中心 {index}")
+    centers = list(client.iter_return_centers())
+    assert [center.code for center in centers] == sandbox.return_center_codes()
+    assert [request.params["pageNum"] for request in sandbox.requests] == ["1", "2"]
+    first = centers[0]
+    assert (first.name, first.usable, first.deliver_code) == ("7-ELEVEN 退貨中心", True, "")
+    assert first.address == "337 桃園市大園區航勤北路28號"
+    assert first.raw["returnCenterCode"] == first.code
+
+
+def test_outbound_places_across_pages(sandbox, client):
+    places = list(client.iter_outbound_places(page_size=1))
+    assert [place.code for place in places] == ["2500001", "2500002"]
+    assert [request.params["pageNum"] for request in sandbox.requests] == ["1", "2"]
+    assert places[1].name == "桃園物流中心" and places[1].address.startswith("338 桃園市")
+
+
+def test_paging_arguments_are_checked(client):
+    with pytest.raises(ValueError):
+        client.iter_order_sheets(DAY_FROM, DAY_TO, "ACCEPT", max_per_page=51)
+    with pytest.raises(ValueError):
+        client.iter_order_sheets_by_statuses(DAY_FROM, DAY_TO, ["ACCEPT", "PAID"])
+    with pytest.raises(ValueError):
+        client.iter_return_centers(page_size=0)
+
+
+# --- acknowledgement ---
+
+
+def test_acknowledge_moves_boxes_and_reports_each_box(sandbox, client):
+    accepted = sandbox.orders(status="ACCEPT", market="TW")[:2]
+    instructed = sandbox.orders(status="INSTRUCT", market="TW")[0]
+    box_ids = [order.shipment_box_id for order in accepted] + [instructed.shipment_box_id, 123]
+    results = client.acknowledge(box_ids)
+    assert [result.shipment_box_id for result in results] == [str(box_id) for box_id in box_ids]
+    assert [result.succeed for result in results] == [True, True, False, False]
+    assert [result.result_code for result in results[2:]] == ["INVALID_STATUS", "NOT_FOUND_SHIPMENT_BOX"]
+    assert {order.status for order in accepted} == {"INSTRUCT"}
+    assert client.get_order_sheet(accepted[0].shipment_box_id).status == "INSTRUCT"
+
+
+def test_acknowledge_sends_batches_of_at_most_50(sandbox, client):
+    orders = sandbox.generate_orders(120)
+    results = client.acknowledge([order.shipment_box_id for order in orders])
+    assert len(results) == 120 and all(result.succeed for result in results)
+    batches = [request.json["shipmentBoxIds"] for request in sandbox.requests_to("acknowledge")]
+    assert [len(batch) for batch in batches] == [50, 50, 20]
+    assert batches[0][0] == orders[0].shipment_box_id, "ids travel as exact JSON numbers"
+    assert {request.json["vendorId"] for request in sandbox.requests_to("acknowledge")} == {"A00012345"}
+
+
+def test_acknowledge_failures_inside_a_200(sandbox, client):
+    first, second, third = sandbox.generate_orders(3)
+    sandbox.inject("acknowledge", "box_failure", box_ids=[second.shipment_box_id], result_code="UNDEFINED_ERROR_OCCUR")
+    results = client.acknowledge([first.shipment_box_id, second.shipment_box_id, third.shipment_box_id])
+    assert [result.succeed for result in results] == [True, False, True]
+    assert (results[1].result_code, results[1].retry_required, results[1].message) == (
+        "UNDEFINED_ERROR_OCCUR",
+        True,
+        "알수없는 오류",
+    )
+    assert second.status == "ACCEPT"
+    assert sandbox.requests_to("acknowledge")[0].status == 200
+
+
+def test_a_failed_batch_keeps_the_results_of_the_batches_before_it(sandbox, client):
+    orders = sandbox.generate_orders(60)
+    sandbox.inject("acknowledge", "status", status=503, skip=1)
+    with pytest.raises(ServiceUnavailableError) as caught:
+        client.acknowledge([order.shipment_box_id for order in orders])
+    assert len(caught.value.partial_results) == 50
+    assert all(result.succeed for result in caught.value.partial_results)
+
+
+def test_acknowledging_a_cancelled_box_fails(sandbox, client):
+    order = sandbox.add_order()
+    sandbox.cancel_order(order.shipment_box_id)
+    (result,) = client.acknowledge([order.shipment_box_id])
+    assert (result.succeed, result.result_code) == (False, "ORDER_DELIVERY_CANCELED")
+
+
+# --- invoices ---
+
+
+def test_upload_invoices_ships_boxes_in_batches_of_whole_boxes(sandbox, client):
+    orders = instruct_orders(sandbox, 60, items=[("CP-TEA-001", 1), ("CP-CUP-001", 2)])
+    entries = [entry for index, order in enumerate(orders) for entry in invoice_entries(order, f"6800{index:08d}")]
+    results = client.upload_invoices(entries)
+    assert len(results) == 60 and all(result.succeed for result in results)
+    assert {order.status for order in orders} == {"DEPARTURE"}
+    assert orders[0].invoice_number == "680000000000" and orders[0].delivery_company_name == "CJ 대한통운"
+    bodies = [request.json["orderSheetInvoiceApplyDtos"] for request in sandbox.requests_to("upload_invoices")]
+    assert [len({dto["shipmentBoxId"] for dto in body}) for body in bodies] == [50, 10]
+    assert [len(body) for body in bodies] == [100, 20], "both lines of a box travel together"
+    assert bodies[0][0] == {
+        "shipmentBoxId": orders[0].shipment_box_id,
+        "orderId": orders[0].order_id,
+        "vendorItemId": orders[0].lines[0].vendor_item_id,
+        "deliveryCompanyCode": "CJGLS",
+        "invoiceNumber": "680000000000",
+        "splitShipping": False,
+        "preSplitShipped": False,
+        "estimatedShippingDate": "",
+    }
+
+
+def test_upload_invoices_reports_failures_per_box(sandbox, client):
+    ok, missing_item, duplicate, cancelled = instruct_orders(sandbox, 4, items=[("CP-TEA-001", 1), ("CP-SNK-001", 1)])
+    accepted = sandbox.add_order()
+    sandbox.cancel_order(cancelled.shipment_box_id)
+    entries = [
+        *invoice_entries(ok, "500000000001"),
+        *invoice_entries(missing_item, "500000000002")[:1],
+        *invoice_entries(duplicate, "500000000001"),
+        *invoice_entries(cancelled, "500000000004"),
+        *invoice_entries(accepted, "500000000005"),
+    ]
+    results = {result.shipment_box_id: result for result in client.upload_invoices(entries)}
+    codes = [results[str(order.shipment_box_id)].result_code for order in (ok, missing_item, duplicate, cancelled)]
+    assert codes == ["OK", "NOT_FOUND_VENDOR_ITEM", "DUPLICATE_INVOICE_NUMBER", "ORDER_DELIVERY_CANCELED"]
+    assert results[str(accepted.shipment_box_id)].result_code == "INVALID_STATUS"
+    assert (ok.status, missing_item.status, duplicate.status) == ("DEPARTURE", "INSTRUCT", "INSTRUCT")
+
+
+def test_upload_invoice_failure_injected_inside_a_200(sandbox, client):
+    order = instruct_orders(sandbox, 1)[0]
+    sandbox.inject("upload_invoices", "box_failure", result_code="INVALID_INVOICE_NUMBER", message="bad number")
+    (result,) = client.upload_invoices(invoice_entries(order, "123"))
+    assert (result.succeed, result.result_code, result.message) == (False, "INVALID_INVOICE_NUMBER", "bad number")
+    assert order.status == "INSTRUCT"
+
+
+def test_update_invoices_only_after_departure(sandbox, client):
+    shipped, preparing = instruct_orders(sandbox, 2)
+    client.upload_invoices(invoice_entries(shipped, "400000000001"))
+    results = client.update_invoices(
+        invoice_entries(shipped, "400000000009", courier="HANJIN") + invoice_entries(preparing, "400000000002")
+    )
+    assert [(result.succeed, result.result_code) for result in results] == [(True, "OK"), (False, "INVALID_STATUS")]
+    sheet = client.get_order_sheet(shipped.shipment_box_id)
+    assert (sheet.status, sheet.invoice_number, sheet.delivery_company_name) == (
+        "DEPARTURE",
+        "400000000009",
+        "한진택배",
+    )
+
+
+def test_korean_courier_codes_are_available():
+    assert {"CJGLS", "HANJIN", "HYUNDAI", "KGB", "EPOST", "KDEXP", "DIRECT"} <= KR_COURIER_CODES.keys()
+
+
+# --- order sheet contents ---
+
+
+def test_v5_money_objects_and_exact_ids(sandbox, client):
+    order = sandbox.add_order(items=[("CP-TEA-003", 2)], delivery="home")
+    line = order.lines[0]
+    line.sales_price, line.instant_coupon_discount = Decimal("99.5"), Decimal("0.25")
+    line.downloadable_coupon_discount = line.coupang_discount = Decimal(0)
+    sheet = client.get_order_sheet(order.shipment_box_id)
+    assert sheet.shipment_box_id == str(order.shipment_box_id) and len(sheet.shipment_box_id) == 18
+    assert sheet.order_id == str(order.order_id) and len(sheet.order_id) == 14
+    item = sheet.items[0]
+    assert item.vendor_item_id == str(line.vendor_item_id)
+    assert item.sales_price == Money(Decimal("99.5"), "TWD")
+    assert item.order_price == Money(Decimal("199"), "TWD")
+    assert item.instant_coupon_discount == item.discount_price == Money(Decimal("0.25"), "TWD")
+    assert item.external_vendor_sku_code == "CP-TEA-003" and item.quantity_to_ship == 2
+    assert sheet.ordered_at == order.ordered_at and sheet.ordered_at.utcoffset() == timedelta(hours=8)
+    assert sheet.currency == "TWD" and sheet.shipping_price.currency == "TWD"
+    assert sheet.raw["shipmentBoxId"] == order.shipment_box_id
+    assert "taxReceiptInfo" in sheet.extra_properties
+
+
+def test_v4_plain_numbers_are_priced_in_the_market_currency(sandbox):
+    order = sandbox.add_order("KR", items=[("CP-TEA-001", 3)])
+    with make_client(sandbox, market="KR", api_version="v4") as client:
+        sheet = client.get_order_sheet(order.shipment_box_id)
+    assert sandbox.requests[-1].path.startswith("/v2/providers/openapi/apis/api/v4/")
+    assert sheet.items[0].sales_price == Money(Decimal(18000), "KRW")
+    assert sheet.shipping_price == Money(Decimal(3000), "KRW")
+    assert sheet.ordered_at == order.ordered_at and sheet.ordered_at.utcoffset() == timedelta(hours=9)
+    assert sheet.shipment_box_id == str(order.shipment_box_id)
+
+
+def test_parses_documented_v5_and_v4_samples():
+    v5 = loads(
+        '{"shipmentBoxId": 853138000000005666, "orderId": 31000012345678,'
+        ' "orderedAt": "2025-08-01T13:05:22.123456789Z", "paidAt": "2025-08-01 13:05:40",'
+        ' "shippingPrice": {"currencyCode": "TWD", "units": "60", "nanos": 500000000}, "remotePrice": null,'
+        ' "receiver": {"addr1": "7-ELEVEN 信義門市 (店號 123456)"},'
+        ' "orderItems": [{"vendorItemId": 80000000001, "shippingCount": 3, "cancelCount": 1,'
+        ' "holdCountForCancel": 1, "salesPrice": 19900.5, "discountPrice": null}]}'.encode()
+    )
+    sheet = parse_order_sheet(v5, "KRW")
+    assert sheet.shipment_box_id == "853138000000005666"
+    assert sheet.currency == "TWD" and sheet.shipping_price == Money(Decimal("60.5"), "TWD")
+    assert sheet.remote_price is None
+    assert sheet.ordered_at == datetime(2025, 8, 1, 13, 5, 22, 123456, tzinfo=timezone.utc)
+    assert sheet.paid_at == datetime(2025, 8, 1, 13, 5, 40, tzinfo=timezone(timedelta(hours=9)))
+    item = sheet.items[0]
+    assert item.sales_price == Money(Decimal("19900.5"), "TWD") and item.discount_price.amount == 0
+    assert item.quantity_to_ship == 1
+    assert sheet.delivery == DeliveryInfo("seven_eleven", "123456", "信義門市")
+
+
+def test_an_order_sheet_of_unexpected_shape_is_malformed():
+    with pytest.raises(MalformedResponseError, match="unexpected form"), reading("an order sheet"):
+        parse_order_sheet({"orderId": 1}, "TWD")
+
+
+@pytest.mark.parametrize(
+    ("delivery", "kind"), [("seven_eleven", "seven_eleven"), ("familymart", "familymart"), ("home", "home")]
+)
+def test_delivery_kind_from_the_receiver(sandbox, client, delivery, kind):
+    order = sandbox.add_order(delivery=delivery)
+    info = client.get_order_sheet(order.shipment_box_id).delivery
+    assert info.kind == kind
+    if kind == "home":
+        assert (info.store_id, info.store_name) == ("", "")
+    else:
+        store_id = re.search(r"店號 (\d+)", order.receiver["addr1"]).group(1)
+        assert info.store_id == store_id and info.store_name and info.store_name in order.receiver["addr1"]
+
+
+@pytest.mark.parametrize(
+    ("addr1", "expected"),
+    [
+        ("7-11 松仁門市（店號：987654）", DeliveryInfo("seven_eleven", "987654", "松仁門市")),
+        ("統一超商 7-ELEVEN 信義門市 (店號 123456)", DeliveryInfo("seven_eleven", "123456", "信義門市")),
+        ("FamilyMart 台大店 (店號 006598)", DeliveryInfo("familymart", "006598", "台大店")),
+        ("全家便利商店 新竹店", DeliveryInfo("familymart", "", "新竹店")),
+        ("臺北市大安區忠孝東路四段1號", DeliveryInfo("home")),
+        ("", DeliveryInfo("home")),
+    ],
+)
+def test_delivery_info_forms(addr1, expected):
+    assert delivery_from_receiver(Receiver("", "", "", addr1, "", "")) == expected
+
+
+def test_address_change_and_cancellation_show_in_the_order_sheet(sandbox, client):
+    order = sandbox.add_order(items=[("CP-TEA-001", 2), ("CP-POT-001", 1)], delivery="home")
+    sandbox.change_address(order.shipment_box_id, addr1="全家 台大店 (店號 006598)", addr2="", postCode="106")
+    sandbox.cancel_order(order.shipment_box_id, [order.lines[1].vendor_item_id])
+    sheet = client.get_order_sheet(order.shipment_box_id)
+    assert sheet.receiver.addr1 == "全家 台大店 (店號 006598)" and sheet.receiver.post_code == "106"
+    assert sheet.delivery.kind == "familymart"
+    assert [(item.canceled, item.quantity_to_ship) for item in sheet.items] == [(False, 2), (True, 0)]
+
+
+def test_recorded_bodies_are_json_with_exact_big_ids(sandbox, client):
+    order = instruct_orders(sandbox, 1)[0]
+    client.upload_invoices(invoice_entries(order, "300000000001"))
+    body = sandbox.requests_to("upload_invoices")[0].json
+    assert body["orderSheetInvoiceApplyDtos"][0]["shipmentBoxId"] == order.shipment_box_id
+    assert json.loads(json.dumps(body)) == body
