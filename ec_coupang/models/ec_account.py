@@ -200,7 +200,9 @@ class EcAccount(models.Model):
         compute="_compute_last_fetch",
     )
     last_fetch_summary = fields.Char(compute="_compute_last_fetch")
-    sale_order_count = fields.Integer(compute="_compute_fetch_counts")
+    sale_order_count = fields.Integer(
+        compute="_compute_sale_order_count", groups="sales_team.group_sale_salesman,stock.group_stock_user"
+    )
     fetch_log_count = fields.Integer(compute="_compute_fetch_counts")
     order_import_count = fields.Integer(
         string="Orders to Review", compute="_compute_fetch_counts", help="Coupang orders held or failed."
@@ -265,15 +267,18 @@ class EcAccount(models.Model):
             account.last_fetch_state = log.state
             account.last_fetch_summary = log.summary
 
-    def _compute_fetch_counts(self):
+    def _compute_sale_order_count(self):
         domain = [("ec_account_id", "in", self.ids)]
         orders = dict(self.env["sale.order"]._read_group(domain, ["ec_account_id"], ["__count"]))
+        for account in self:
+            account.sale_order_count = orders.get(account, 0)
+
+    def _compute_fetch_counts(self):
         domain = [("account_id", "in", self.ids)]
         logs = dict(self.env["ec.fetch.log"]._read_group(domain, ["account_id"], ["__count"]))
         domain = [("account_id", "in", self.ids), ("state", "in", ("held", "failed"))]
         imports = dict(self.env["ec.order.import"]._read_group(domain, ["account_id"], ["__count"]))
         for account in self:
-            account.sale_order_count = orders.get(account, 0)
             account.fetch_log_count = logs.get(account, 0)
             account.order_import_count = imports.get(account, 0)
 

@@ -26,18 +26,6 @@ class EcFetchCase(EcCoupangCase):
         super().setUp()
         self.configure_locations(self.account)
 
-    def configure_locations(self, account):
-        account.write(
-            {
-                "return_center_seven_eleven_id": self.location(account, RETURN_CENTER_SEVEN_ELEVEN).id,
-                "return_center_familymart_id": self.location(account, RETURN_CENTER_FAMILYMART).id,
-                "outbound_place_home_id": self.location(account, OUTBOUND_PLACE_HOME).id,
-            }
-        )
-
-    def location(self, account, code):
-        return account.location_ids.filtered(lambda location: location.code == code)
-
     def clear_sandbox_orders(self):
         """Removes the seeded orders, for tests that count exactly what they add."""
         with self.sandbox.store.lock:
