@@ -6,3 +6,4 @@ from . import test_fetch_faults
 from . import test_fetch_import
 from . import test_fetch_review
 from . import test_fetch_schedule
+from . import test_i18n

@@ -55,11 +55,8 @@ registry.category("web_tour.tours").add("ec_coupang_account_tour", {
             trigger: "button[name=action_test_connection]",
             run: "click",
         },
-        {
-            content: "Coupang answered",
-            trigger: ".o_notification:contains(Connection Successful)",
-        },
-        { trigger: ".alert-success:contains(Connection Successful)" },
+        // The notification fades after a few seconds; the form's banner stays.
+        { content: "Coupang answered", trigger: ".alert-success:contains(Connection Successful)" },
         { trigger: ".o_statusbar_status button.o_arrow_button_current:contains(Connected)" },
         openSettings(),
         ...selectMany2one("return_center_seven_eleven_id", "7-ELEVEN 退貨中心"),
@@ -88,7 +85,6 @@ registry.category("web_tour.tours").add("ec_coupang_reload_locations_tour", {
             trigger: "button[name=action_load_locations]",
             run: "click",
         },
-        { content: "loaded", trigger: ".o_notification:contains(Locations Loaded)" },
         openSettings(),
         ...selectMany2one("return_center_seven_eleven_id", "7-11 桃園新退貨中心"),
         ...save(),

@@ -1,0 +1,47 @@
+import os
+
+import polib
+
+from odoo.tests import TransactionCase, tagged
+from odoo.tools.translate import TranslationModuleReader
+
+I18N = os.path.join(os.path.dirname(os.path.dirname(__file__)), "i18n")
+
+
+def _addon_terms(env):
+    reader = TranslationModuleReader(env.cr, ["ec_coupang"])
+    return {source for module, _type, _name, _res_id, source, _value, _comments in reader if module == "ec_coupang"}
+
+
+@tagged("post_install", "-at_install")
+class TestTraditionalChinese(TransactionCase):
+    def test_every_term_of_the_addon_is_translated(self):
+        terms = {
+            source
+            for module, _type, _name, _res_id, source, _value, _comments in TranslationModuleReader(
+                self.env.cr, ["ec_coupang"]
+            )
+            if module == "ec_coupang"
+        }
+        catalogue = polib.pofile(os.path.join(I18N, "zh_TW.po"))
+        translated = {entry.msgid for entry in catalogue.translated_entries()}
+        self.assertFalse(sorted(terms - translated), "terms without a zh_TW translation")
+        self.assertFalse([entry.msgid for entry in catalogue.fuzzy_entries()], "fuzzy zh_TW entries")
+
+    def test_the_pot_lists_every_term(self):
+        terms = {
+            source
+            for module, _type, _name, _res_id, source, _value, _comments in TranslationModuleReader(
+                self.env.cr, ["ec_coupang"]
+            )
+            if module == "ec_coupang"
+        }
+        template = {entry.msgid for entry in polib.pofile(os.path.join(I18N, "ec_coupang.pot"))}
+        self.assertFalse(sorted(terms - template), "run scripts/update-translations")
+
+    def test_the_form_speaks_traditional_chinese(self):
+        self.env["res.lang"]._activate_lang("zh_TW")
+        self.env["ir.module.module"]._load_module_terms(["ec_coupang"], ["zh_TW"], overwrite=True)
+        fields = self.env["ec.account"].with_context(lang="zh_TW").fields_get(["coupang_vendor_id", "state"])
+        self.assertEqual(fields["coupang_vendor_id"]["string"], "供應商 ID")
+        self.assertIn(("connected", "已連線"), fields["state"]["selection"])
