@@ -580,7 +580,7 @@ class EcAccount(models.Model):
         """Why the schedule does not fetch this account, or False when it does."""
         self.ensure_one()
         if not self.fetch_orders:
-            return self.env._("Fetch Orders is switched off.")
+            return self.env._("the Fetch Orders switch is off.")
         if not self.active:
             return self.env._("the account is archived.")
         if self.state == "draft":

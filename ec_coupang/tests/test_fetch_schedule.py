@@ -105,7 +105,7 @@ class TestFetchSchedule(EcFetchCase):
         self.enable_fetching(self.account, 9.0)
         self.account.fetch_orders = False
         self.assertFalse(self.Schedule.search([]))
-        self.assertIn("Fetch Orders is switched off", self.account.fetch_status)
+        self.assertIn("Fetch Orders switch is off", self.account.fetch_status)
         self.assertFalse(self.account.fetch_nextcall)
         self.account.fetch_orders = True
         self.assert_next_call_at(self.cron_of(self.account, 9.0), 1)
