@@ -85,6 +85,10 @@ registry.category("web_tour.tours").add("ec_coupang_reload_locations_tour", {
             trigger: "button[name=action_load_locations]",
             run: "click",
         },
+        {
+            content: "the form reloaded with the new center (4 centers and 2 places before, 1 more now)",
+            trigger: "button[name=action_view_locations] .o_stat_value:contains(7)",
+        },
         openSettings(),
         ...selectMany2one("return_center_seven_eleven_id", "7-11 桃園新退貨中心"),
         ...save(),
