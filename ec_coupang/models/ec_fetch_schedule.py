@@ -29,7 +29,9 @@ class EcFetchSchedule(models.Model):
     utc_minute = fields.Integer(
         string="Minute of the Day (UTC)", required=True, readonly=True, help="00:00 UTC is 0, 23:59 UTC is 1439."
     )
-    cron_id = fields.Many2one("ir.cron", string="Scheduled Action", readonly=True, ondelete="set null")
+    cron_id = fields.Many2one(
+        "ir.cron", string="Scheduled Action", readonly=True, ondelete="set null", groups="base.group_system"
+    )
     nextcall = fields.Datetime(related="cron_id.nextcall", string="Next Run")
     slot_ids = fields.One2many("ec.fetch.slot", "schedule_id", string="Fetch Times", readonly=True)
 

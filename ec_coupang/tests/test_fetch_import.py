@@ -189,3 +189,41 @@ class TestFetchImport(EcFetchCase):
         self.assertEqual(second.window_from, first.window_to - timedelta(minutes=30))
         self.assertTrue(self.sale_order(late))
         self.assertEqual(second.count_created, 1)
+
+    def test_account_of_another_company_imports_into_it(self):
+        branch = self.env["res.company"].create({"name": "Kaohsiung Tea", "currency_id": self.env.ref("base.TWD").id})
+        team = self.env["crm.team"].create({"name": "Coupang Kaohsiung", "company_id": branch.id})
+        account = self._create_account(name="Coupang TW Kaohsiung", company_id=branch.id, team_id=team.id)
+        account.action_test_connection()
+        self.configure_locations(account)
+        self.clear_sandbox_orders()
+        order = self.sandbox.add_order(delivery="familymart", items=[("CP-TEA-001", 1)])
+        self.fetch(account)
+        sale_order = self.sale_order(order, account)
+        self.assertEqual(sale_order.company_id, branch)
+        self.assertEqual(sale_order.team_id, team)
+        self.assertEqual(sale_order.warehouse_id.company_id, branch)
+        self.assertEqual(sale_order.picking_ids.company_id, branch)
+        self.assertEqual(sale_order.partner_id.company_id, branch)
+        self.assertEqual(sale_order.pricelist_id.currency_id, branch.currency_id)
+
+    def test_korean_orders_in_won_with_the_remote_area_fee(self):
+        self.account.coupang_market = "KR"
+        self.account.action_test_connection()
+        jeju = self.sandbox.add_order("KR", items=[("CP-TEA-001", 1)])
+        jeju.remote_price, jeju.remote_area = Decimal(3000), True
+        korean = self.sandbox.orders(market="KR")
+        to_ship = [order for order in korean if order.status in ("ACCEPT", "INSTRUCT")]
+        self.assertTrue(to_ship)
+        self.fetch()
+        self.assertEqual(set(self.imported_box_ids()), self.box_ids(to_ship))
+        for order in to_ship:
+            sale_order = self.sale_order(order)
+            self.assertEqual(sale_order.currency_id.name, "KRW")
+            self.assertEqual(sale_order.ec_delivery_kind, "home")
+            self.assertEqual(sale_order.partner_shipping_id.country_id.code, "KR")
+            expected = sum(line.order_price - line.discount_price for line in order.lines)
+            expected += order.shipping_price + (order.remote_price or 0)
+            self.assertEqual(sale_order.amount_total, float(expected))
+            remote_lines = sale_order.order_line.filtered(lambda line: line.name == "Coupang remote area fee")
+            self.assertEqual(remote_lines.price_total, float(order.remote_price or 0))

@@ -148,3 +148,16 @@ class TestFetchSchedule(EcFetchCase):
         self.assertEqual(logs.state, "done", logs.summary)
         self.assertTrue(logs.count_created)
         self.assertEqual(self.account.last_fetch_log_id, logs)
+
+    def test_daylight_saving_change_moves_the_slot_to_its_new_utc_time(self):
+        self.env.company.partner_id.tz = "Europe/Brussels"
+        self.enable_fetching(self.account, 9.0)
+        schedule = self.account.fetch_slot_ids.schedule_id
+        today_minute = schedule.utc_minute
+        # As if the schedule had been made under the other offset of the year (summer or winter time).
+        schedule.utc_minute = today_minute + 60
+        schedule.cron_id.method_direct_trigger()
+        self.assertEqual(self.account.fetch_slot_ids.schedule_id.utc_minute, today_minute)
+        cron = self.account.fetch_slot_ids.schedule_id.cron_id
+        self.assert_next_call_at(cron, *divmod(today_minute, 60))
+        self.assertEqual(self.env["ec.fetch.log"].search([("account_id", "=", self.account.id)]).trigger, "schedule")
