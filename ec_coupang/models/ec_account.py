@@ -179,10 +179,10 @@ class EcAccount(models.Model):
     )
     last_fetch_watermark = fields.Datetime(
         string="Orders Fetched Up To",
-        readonly=True,
         copy=False,
         help="Every Coupang order created before this moment has been read. The next fetch reads from "
-        "here, less a safety overlap for orders Coupang lists late.",
+        "here, less a safety overlap for orders Coupang lists late. Move it back to read older orders "
+        "again: those already imported are skipped.",
     )
     order_tax_id = fields.Many2one(
         "account.tax",

@@ -344,6 +344,8 @@ class EcOrderImport(models.Model):
         order = self.env["sale.order"].with_context(mail_create_nosubscribe=True).create(values)
         self._check_total(order, sheet)
         order.action_confirm()
+        # Confirming dates the order now; it keeps the date the buyer ordered on Coupang.
+        order.date_order = values["date_order"]
         return order
 
     @api.model

@@ -26,6 +26,7 @@ class TestFetchImport(EcFetchCase):
         self.assertEqual(order.currency_id.name, "TWD")
         self.assertEqual(order.picking_ids.state, "confirmed")
         self.assertEqual(order.coupang_status, "INSTRUCT")
+        self.assertEqual(order.date_order, to_ship[0].ordered_at.astimezone(timezone.utc).replace(tzinfo=None))
         self.assertEqual(
             sorted(order.order_line.filtered("coupang_vendor_item_id").mapped("product_id.default_code")),
             sorted(line.external_vendor_sku_code for line in to_ship[0].lines),
