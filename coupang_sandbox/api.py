@@ -24,6 +24,7 @@ _OPENAPI = r"^/v2/providers/openapi/apis/api/(?P<version>v4|v5)/vendors/(?P<vend
 ROUTES = (
     ("GET", "order_sheets", re.compile(_OPENAPI + r"/ordersheets$")),
     ("GET", "order_sheet", re.compile(_OPENAPI + r"/ordersheets/(?P<box_id>\d+)$")),
+    ("GET", "order_sheets_by_order", re.compile(_OPENAPI + r"/(?P<order_id>\d+)/ordersheets$")),
     ("PUT", "acknowledge", re.compile(_OPENAPI + r"/ordersheets/acknowledgement$")),
     ("POST", "upload_invoices", re.compile(_OPENAPI + r"/orders/invoices$")),
     ("POST", "update_invoices", re.compile(_OPENAPI + r"/orders/updateInvoices$")),
@@ -149,6 +150,13 @@ class Endpoints:
         if order is None or order.market != call.market:
             raise BadRequest(f"shipmentBoxId ({call.match['box_id']}) is not found.")
         data = call.renderer(order.currency).order(order)
+        return Reply.json(200, {"code": 200, "message": "OK", "data": data})
+
+    def order_sheets_by_order(self, call):
+        orders = self.store.orders_of(call.vendor.vendor_id, call.match["order_id"])
+        if not orders or orders[0].market != call.market:
+            raise BadRequest(f"orderId ({call.match['order_id']}) is not found.")
+        data = [call.renderer(order.currency).order(order) for order in orders]
         return Reply.json(200, {"code": 200, "message": "OK", "data": data})
 
     # --- writes ---

@@ -23,8 +23,8 @@ ANSWERED_BEFORE_GATEWAY = (STATUS, BLOCK, REDIRECT, RESET, MALFORMED)
 class Fault:
     """One injected fault.
 
-    :param endpoint: a route name (``order_sheets``, ``order_sheet``, ``acknowledge``,
-        ``upload_invoices``, ``update_invoices``, ``return_centers``, ``outbound_places``),
+    :param endpoint: a route name (``order_sheets``, ``order_sheet``, ``order_sheets_by_order``,
+        ``acknowledge``, ``upload_invoices``, ``update_invoices``, ``return_centers``, ``outbound_places``),
         ``"*"`` for every request, or a regular expression searched in the request path
     :param times: how many requests it hits; ``None``: every matching request until cleared
     :param skip: how many matching requests pass untouched before it starts hitting

@@ -1,7 +1,7 @@
 """The sandbox's state: vendors, order sheets whose status moves, places. Thread-safe."""
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -94,10 +94,16 @@ class Order:
     delivery_company_name: str = ""
     invoice_number: str = ""
     shipment_type: str = "THIRD_PARTY"
+    split_allowed: bool = True  # with more than one open item, Coupang reports ableSplitShipping
+    split_shipping: bool = False  # part of the box left in an earlier split
 
     @property
     def canceled(self):
         return all(line.canceled for line in self.lines)
+
+    @property
+    def able_split_shipping(self):
+        return self.split_allowed and len(self.open_item_ids()) > 1
 
     def open_item_ids(self):
         return {line.vendor_item_id for line in self.lines if not line.canceled}
@@ -180,6 +186,16 @@ class SandboxStore:
         order = self.orders.get(int(shipment_box_id))
         return order if order and order.vendor_id == vendor_id else None
 
+    def orders_of(self, vendor_id, order_id):
+        """The boxes of one order, by shipmentBoxId (a split shipment adds boxes)."""
+        with self.lock:
+            found = [
+                order
+                for order in self.orders.values()
+                if order.vendor_id == vendor_id and order.order_id == int(order_id)
+            ]
+        return sorted(found, key=lambda order: order.shipment_box_id)
+
     def list_orders(self, vendor_id, market, status, start, end):
         """The vendor's orders of a market and status ordered in ``[start, end)``, by shipmentBoxId."""
         with self.lock:
@@ -257,10 +273,59 @@ class SandboxStore:
             return box_result(box_id, "INVALID_STATUS")
         if not order.open_item_ids() <= {int(dto["vendorItemId"]) for dto in dtos}:
             return box_result(box_id, "NOT_FOUND_VENDOR_ITEM")
+        if not update and any(dto.get("splitShipping") for dto in dtos):
+            return self._apply_split_invoice(box_id, order, dtos)
         invoice_number = str(dtos[0].get("invoiceNumber") or "")
         if self._is_duplicate_invoice(invoice_number, order):
             return box_result(box_id, "DUPLICATE_INVOICE_NUMBER")
         self._ship(order, invoice_number, str(dtos[0].get("deliveryCompanyCode") or ""))
+        return box_result(box_id, "OK")
+
+    def _apply_split_invoice(self, box_id, order, dtos):
+        """Split shipping (Coupang docs: technical-faq "분리배송을 하고 싶습니다"; study 6.1).
+
+        The first upload gives the items shipped now their invoice and the others an
+        ``estimatedShippingDate`` instead, with ``preSplitShipped`` false; the shipped items then
+        move to a new shipmentBoxId. A later parcel re-uses the original box with ``preSplitShipped``
+        true. Coupang documents no result code for splitting a box that cannot be split: the sandbox
+        answers INVALID_STATUS.
+        """
+        pre_split_shipped = any(dto.get("preSplitShipped") for dto in dtos)
+        if pre_split_shipped != order.split_shipping:
+            return box_result(box_id, "IS_SEPARATE_MUST_BE_TRUE_WHEN_SEPARATE_DELIVERY")
+        if len(order.open_item_ids()) < 2 and not pre_split_shipped:
+            return box_result(box_id, "NOT_ALLOW_SEPARATE_WHEN_ONE_VENDOR_ITEM")
+        if not (order.able_split_shipping or pre_split_shipped):
+            return box_result(box_id, "INVALID_STATUS")
+        shipped = [dto for dto in dtos if dto.get("invoiceNumber")]
+        if not shipped or any(bool(dto.get("estimatedShippingDate")) == (dto in shipped) for dto in dtos):
+            return box_result(
+                box_id, "UNDEFINED_ERROR_OCCUR", "Each item needs either an invoiceNumber or an estimatedShippingDate."
+            )
+        invoice_number = str(shipped[0]["invoiceNumber"])
+        if self._is_duplicate_invoice(invoice_number, order):
+            return box_result(box_id, "DUPLICATE_INVOICE_NUMBER")
+        courier_code = str(shipped[0].get("deliveryCompanyCode") or "")
+        if len(shipped) == len(dtos):
+            self._ship(order, invoice_number, courier_code)
+            return box_result(box_id, "OK")
+        shipped_ids = {int(dto["vendorItemId"]) for dto in shipped}
+        parcel = replace(
+            order,
+            shipment_box_id=max(self.orders) + 1,
+            lines=[line for line in order.lines if line.vendor_item_id in shipped_ids],
+            receiver=dict(order.receiver),
+            orderer=dict(order.orderer),
+            split_shipping=True,
+        )
+        order.lines = [line for line in order.lines if line.vendor_item_id not in shipped_ids]
+        order.split_shipping = True
+        for line in order.lines:
+            line.estimated_shipping_date = next(
+                str(dto["estimatedShippingDate"]) for dto in dtos if int(dto["vendorItemId"]) == line.vendor_item_id
+            )
+        self.orders[parcel.shipment_box_id] = parcel
+        self._ship(parcel, invoice_number, courier_code)
         return box_result(box_id, "OK")
 
     def _is_duplicate_invoice(self, invoice_number, order):

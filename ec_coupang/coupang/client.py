@@ -42,6 +42,7 @@ RETRY_STATUSES = (429, 502, 503, 504)
 MARKET_OFFSETS = {"KR": "+09:00", "TW": "+08:00"}  # v5 date parameters; TW: [TW-PY]
 
 _ORDER_PATH = "/v2/providers/openapi/apis/api/{version}/vendors/{vendor_id}/ordersheets"
+_ORDER_BY_ORDER_ID_PATH = "/v2/providers/openapi/apis/api/{version}/vendors/{vendor_id}/{order_id}/ordersheets"
 _ACKNOWLEDGE_PATH = "/v2/providers/openapi/apis/api/v4/vendors/{vendor_id}/ordersheets/acknowledgement"
 _INVOICES_PATH = "/v2/providers/openapi/apis/api/v4/vendors/{vendor_id}/orders/invoices"
 _UPDATE_INVOICES_PATH = "/v2/providers/openapi/apis/api/v4/vendors/{vendor_id}/orders/updateInvoices"
@@ -291,6 +292,14 @@ class CoupangClient:
         payload = self._request("GET", path)
         with reading("an order sheet"):
             return parse_order_sheet(payload["data"], self.currency)
+
+    def get_order_sheets_by_order_id(self, order_id):
+        """The order sheets of one order: one per shipment box, also the boxes a split shipment
+        created (``data`` is an array; Coupang docs: delivery-api/lookup-order-by-orderid, study 4.1)."""
+        path = self._path(_ORDER_BY_ORDER_ID_PATH, version=self.api_version, order_id=order_id)
+        payload = self._request("GET", path)
+        with reading("the order sheets of an order"):
+            return [parse_order_sheet(raw, self.currency) for raw in payload["data"]]
 
     # --- places ---
 

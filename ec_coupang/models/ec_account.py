@@ -41,6 +41,7 @@ DELIVERY_SETTINGS = {
     "familymart": ("ship_familymart", "return_center_familymart_id"),
     "home": ("ship_home_delivery", "outbound_place_home_id"),
 }
+COUPANG_MARKETS = [("TW", "Taiwan"), ("KR", "Korea")]
 
 
 class EcAccount(models.Model):
@@ -107,7 +108,7 @@ class EcAccount(models.Model):
     )
     coupang_secret_key_set = fields.Boolean(string="Secret Key Stored", compute="_compute_coupang_secret_key_set")
     coupang_market = fields.Selection(
-        selection=[("TW", "Taiwan"), ("KR", "Korea")],
+        selection=COUPANG_MARKETS,
         string="Market",
         required=True,
         default="TW",
@@ -160,6 +161,13 @@ class EcAccount(models.Model):
         tracking=True,
     )
     fetch_orders = fields.Boolean(tracking=True)
+    require_tracking = fields.Boolean(
+        string="Require Tracking to Ship",
+        default=True,
+        tracking=True,
+        help="A delivery of this store's orders cannot be validated without a carrier, the carrier's "
+        "Coupang delivery company and a tracking number.",
+    )
     fetch_slot_ids = fields.One2many("ec.fetch.slot", "account_id", string="Fetch Schedule")
     location_ids = fields.One2many("ec.location", "account_id", string="Locations")
     location_count = fields.Integer(compute="_compute_location_count")

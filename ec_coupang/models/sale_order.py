@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 from .ec_order_import import is_fully_canceled
 
@@ -18,6 +18,12 @@ COUPANG_STATUSES = [
 ]
 # Boxes Coupang still expects the seller to ship: the fetch reads them again to see cancellations.
 OPEN_COUPANG_STATUSES = ("ACCEPT", "INSTRUCT")
+ORDER_PUSH_STATES = [
+    ("waiting", "Not Shipped"),
+    ("pending", "To Push"),
+    ("error", "Failed"),
+    ("done", "Pushed"),
+]
 
 
 class SaleOrder(models.Model):
@@ -44,6 +50,13 @@ class SaleOrder(models.Model):
         copy=False,
         help="The return center or outbound place the account uses for this order's delivery type.",
     )
+    ec_push_state = fields.Selection(
+        ORDER_PUSH_STATES,
+        string="Coupang Tracking",
+        compute="_compute_ec_push_state",
+        store=True,
+        help="Whether the tracking numbers of the order's deliveries reached Coupang.",
+    )
 
     _sql_constraints = [
         (
@@ -52,6 +65,17 @@ class SaleOrder(models.Model):
             "A Coupang shipment box is imported once per EC account.",
         ),
     ]
+
+    @api.depends("ec_account_id", "picking_ids.ec_push_state")
+    def _compute_ec_push_state(self):
+        for order in self:
+            states = set(order.picking_ids.mapped("ec_push_state"))
+            if not order.ec_account_id:
+                order.ec_push_state = False
+            else:
+                order.ec_push_state = next(
+                    (state for state in ("error", "pending", "done") if state in states), "waiting"
+                )
 
     def _ec_apply_coupang_sheet(self, sheet):
         """Follows the box's state on Coupang; returns True when this read found it canceled.
