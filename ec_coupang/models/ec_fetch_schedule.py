@@ -67,8 +67,9 @@ class EcFetchSchedule(models.Model):
 
         Called whenever something that decides when (or whether) an account fetches changes. A
         schedule no account uses any more is moved to a newly needed time when possible (its cron
-        keeps its id), otherwise removed; one whose cron is running right now is left alone until
-        the next sync, so a user's change never waits for a fetch to end.
+        keeps its id), otherwise removed; a cron whose next run was moved by hand is put back on its
+        time. A cron running right now is left alone until the next sync, so a user's change never
+        waits for a fetch to end.
         """
         Schedule = self.sudo()
         slots = (
@@ -81,7 +82,8 @@ class EcFetchSchedule(models.Model):
         used_minutes = sorted(set(minute_of_slot.values()))
         schedules = Schedule.search([])  # pylint: disable=no-search-all
         by_minute = {schedule.utc_minute: schedule for schedule in schedules}
-        movable = schedules.filtered(lambda schedule: schedule.utc_minute not in used_minutes)._not_running()
+        idle = schedules._not_running()
+        movable = idle.filtered(lambda schedule: schedule.utc_minute not in used_minutes)
         for minute in used_minutes:
             schedule = by_minute.get(minute)
             if not schedule and movable:
@@ -89,6 +91,8 @@ class EcFetchSchedule(models.Model):
                 schedule._move_to(minute)
             elif not schedule:
                 schedule = Schedule.create({"utc_minute": minute})
+            elif schedule in idle and schedule._cron_drifted():
+                schedule._move_to(minute)
             if not schedule.cron_id:
                 schedule.cron_id = schedule._create_cron()
             by_minute[minute] = schedule
@@ -108,6 +112,11 @@ class EcFetchSchedule(models.Model):
         )
         free_cron_ids = {row[0] for row in self.env.cr.fetchall()}
         return self.filtered(lambda schedule: not schedule.cron_id or schedule.cron_id.id in free_cron_ids)
+
+    def _cron_drifted(self):
+        """Whether the cron no longer runs at the schedule's time (e.g. its next run was edited)."""
+        nextcall = self.sudo().cron_id.nextcall
+        return bool(nextcall) and (nextcall.hour * 60 + nextcall.minute, nextcall.second) != (self.utc_minute, 0)
 
     def _move_to(self, minute):
         self.ensure_one()

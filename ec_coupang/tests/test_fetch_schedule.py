@@ -84,6 +84,13 @@ class TestFetchSchedule(EcFetchCase):
         self.assert_next_call_at(cron, 2, 15)
         self.assertIn("02:15 UTC", cron.name)
 
+    def test_a_cron_moved_by_hand_is_put_back_on_its_time(self):
+        self.enable_fetching(self.account, 9.0)
+        cron = self.cron_of(self.account, 9.0)
+        cron.nextcall = cron.nextcall - timedelta(hours=3, minutes=7)
+        self.enable_fetching(self.account, 12.0)
+        self.assert_next_call_at(cron, 1)
+
     def test_a_shared_cron_stays_when_one_account_leaves_it(self):
         self.enable_fetching(self.account, 9.0)
         other = self.second_account()
