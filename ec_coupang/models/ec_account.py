@@ -1,5 +1,7 @@
 import ipaddress
 import logging
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
 
 import requests
 
@@ -7,8 +9,12 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from ..coupang import CoupangClient, CoupangError, IpNotAllowedError
+from ..coupang import MAX_PAGE_SIZE, CoupangClient, CoupangError, IpNotAllowedError
+from ..coupang.client import MARKET_OFFSETS
 from ..tools import secret_box
+from .ec_fetch_schedule import format_minute
+from .ec_order_import import error_text
+from .sale_order import OPEN_COUPANG_STATUSES
 
 _logger = logging.getLogger(__name__)
 
@@ -25,15 +31,26 @@ CREDENTIAL_FIELDS = {
     "coupang_base_url",
 }
 MAX_FETCH_SLOTS = 3
+DEFAULT_FETCH_FIRST_DAYS = 7
+FETCH_OVERLAP = timedelta(minutes=30)
+# The statuses of boxes still to ship: new (ACCEPT, acknowledged by the fetch), and already in
+# preparation (INSTRUCT: acknowledged by a fetch that stopped before importing it, or in Wing).
+FETCH_STATUSES = ("ACCEPT", "INSTRUCT")
+DELIVERY_SETTINGS = {
+    "seven_eleven": ("ship_seven_eleven", "return_center_seven_eleven_id"),
+    "familymart": ("ship_familymart", "return_center_familymart_id"),
+    "home": ("ship_home_delivery", "outbound_place_home_id"),
+}
 COUPANG_MARKETS = [("TW", "Taiwan"), ("KR", "Korea")]
 
 
 class EcAccount(models.Model):
     _name = "ec.account"
     _description = "EC Account"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "ec.fetch.schedule.trigger"]
     _check_company_auto = True
     _order = "name, id"
+    _fetch_schedule_fields = frozenset({"fetch_orders", "active", "state", "company_id"})
 
     # === DEFAULT METHODS === #
 
@@ -155,6 +172,50 @@ class EcAccount(models.Model):
     location_ids = fields.One2many("ec.location", "account_id", string="Locations")
     location_count = fields.Integer(compute="_compute_location_count")
 
+    # Order fetching
+    fetch_tz = fields.Char(
+        string="Time Zone",
+        compute="_compute_fetch_tz",
+        help="The company's time zone (set on the company's address), in which the fetch times are read.",
+    )
+    fetch_status = fields.Char(compute="_compute_fetch_status")
+    fetch_nextcall = fields.Datetime(string="Next Fetch", compute="_compute_fetch_status")
+    fetch_first_days = fields.Integer(
+        string="First Fetch Reads (Days)",
+        default=DEFAULT_FETCH_FIRST_DAYS,
+        help="How many days back the first fetch of the account reads Coupang orders.",
+    )
+    last_fetch_watermark = fields.Datetime(
+        string="Orders Fetched Up To",
+        copy=False,
+        help="Every Coupang order created before this moment has been read. The next fetch reads from "
+        "here, less a safety overlap for orders Coupang lists late. Move it back to read older orders "
+        "again: those already imported are skipped.",
+    )
+    order_tax_id = fields.Many2one(
+        "account.tax",
+        string="Tax Included in Coupang Prices",
+        domain="[('type_tax_use', '=', 'sale'), ('price_include', '=', True), ('company_id', '=', company_id)]",
+        check_company=True,
+        help="Coupang prices include tax. Imported order lines get this price-included tax, so the "
+        "order total stays Coupang's. Without it, the lines carry no tax.",
+    )
+    last_fetch_log_id = fields.Many2one("ec.fetch.log", string="Last Fetch", compute="_compute_last_fetch")
+    last_fetch_date = fields.Datetime(string="Last Fetch On", compute="_compute_last_fetch")
+    last_fetch_state = fields.Selection(
+        selection=lambda self: self.env["ec.fetch.log"]._fields["state"].selection,
+        string="Last Fetch Result",
+        compute="_compute_last_fetch",
+    )
+    last_fetch_summary = fields.Char(compute="_compute_last_fetch")
+    sale_order_count = fields.Integer(
+        compute="_compute_sale_order_count", groups="sales_team.group_sale_salesman,stock.group_stock_user"
+    )
+    fetch_log_count = fields.Integer(compute="_compute_fetch_counts")
+    order_import_count = fields.Integer(
+        string="Orders to Review", compute="_compute_fetch_counts", help="Coupang orders held or failed."
+    )
+
     # === COMPUTE METHODS === #
 
     def _compute_coupang_secret_key(self):
@@ -184,6 +245,50 @@ class EcAccount(models.Model):
         )
         for account in self:
             account.location_count = counts.get(account, 0)
+
+    def _compute_fetch_tz(self):
+        for account in self:
+            account.fetch_tz = account._fetch_tz()
+
+    @api.depends("fetch_orders", "active", "state", "fetch_slot_ids.time", "fetch_slot_ids.schedule_id")
+    def _compute_fetch_status(self):
+        for account in self:
+            blocked = account._fetch_blocked_reason()
+            crons = account.fetch_slot_ids.sudo().schedule_id.cron_id
+            account.fetch_nextcall = not blocked and min(crons.mapped("nextcall"), default=False)
+            if blocked:
+                account.fetch_status = self.env._("Not fetching: %s", blocked)
+            else:
+                account.fetch_status = self.env._(
+                    "Fetching daily at %(times)s (%(tz)s).",
+                    times=", ".join(format_minute(round(slot.time * 60)) for slot in account.fetch_slot_ids),
+                    tz=account._fetch_tz(),
+                )
+
+    def _compute_last_fetch(self):
+        for account in self:
+            log = self.env["ec.fetch.log"].search(
+                [("account_id", "=", account.id), ("state", "!=", "skipped")], limit=1
+            )
+            account.last_fetch_log_id = log
+            account.last_fetch_date = log.date_start
+            account.last_fetch_state = log.state
+            account.last_fetch_summary = log.summary
+
+    def _compute_sale_order_count(self):
+        domain = [("ec_account_id", "in", self.ids)]
+        orders = dict(self.env["sale.order"]._read_group(domain, ["ec_account_id"], ["__count"]))
+        for account in self:
+            account.sale_order_count = orders.get(account, 0)
+
+    def _compute_fetch_counts(self):
+        domain = [("account_id", "in", self.ids)]
+        logs = dict(self.env["ec.fetch.log"]._read_group(domain, ["account_id"], ["__count"]))
+        domain = [("account_id", "in", self.ids), ("state", "in", ("held", "failed"))]
+        imports = dict(self.env["ec.order.import"]._read_group(domain, ["account_id"], ["__count"]))
+        for account in self:
+            account.fetch_log_count = logs.get(account, 0)
+            account.order_import_count = imports.get(account, 0)
 
     # === CONSTRAINT METHODS === #
 
@@ -293,6 +398,35 @@ class EcAccount(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id("ec_coupang.ec_location_action")
         action["domain"] = [("account_id", "=", self.id)]
         action["context"] = {"default_account_id": self.id, "active_test": False}
+        return action
+
+    def action_fetch_now(self):
+        self.ensure_one()
+        self.check_access("write")
+        if self.state != "connected":
+            raise UserError(self.env._("Test the connection before fetching orders."))
+        log = self._fetch_orders()
+        kind = {"done": "success", "partial": "warning", "skipped": "info"}.get(log.state, "danger")
+        return self._notification(self.env._("Orders Fetched"), log.summary, kind)
+
+    def action_view_sale_orders(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("sale.action_orders")
+        action["domain"] = [("ec_account_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action
+
+    def action_view_fetch_logs(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("ec_coupang.ec_fetch_log_action")
+        action["domain"] = [("account_id", "=", self.id)]
+        return action
+
+    def action_view_order_imports(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("ec_coupang.ec_order_import_action")
+        action["domain"] = [("account_id", "=", self.id)]
+        action["context"] = {"search_default_filter_to_review": 1}
         return action
 
     # === BUSINESS METHODS: CREDENTIALS === #
@@ -417,16 +551,216 @@ class EcAccount(models.Model):
 
     def _missing_location_labels(self):
         self.ensure_one()
-        required = [
-            (self.ship_seven_eleven, self.return_center_seven_eleven_id, "return_center_seven_eleven_id"),
-            (self.ship_familymart, self.return_center_familymart_id, "return_center_familymart_id"),
-            (self.ship_home_delivery, self.outbound_place_home_id, "outbound_place_home_id"),
-        ]
         return [
-            self._fields[field_name].get_description(self.env)["string"]
-            for used, location, field_name in required
-            if used and not location
+            self._fields[location_field].get_description(self.env)["string"]
+            for used_field, location_field in DELIVERY_SETTINGS.values()
+            if self[used_field] and not self[location_field]
         ]
+
+    def _delivery_location(self, kind):
+        """The return center or outbound place the account uses for a Coupang delivery kind."""
+        self.ensure_one()
+        return self[DELIVERY_SETTINGS[kind][1]]
+
+    def _delivery_problem(self, kind):
+        """Why the account cannot take orders of this delivery kind now, or False."""
+        self.ensure_one()
+        used_field, location_field = DELIVERY_SETTINGS[kind]
+        if not self[used_field]:
+            return self.env._(
+                "The account does not ship %(method)s orders: switch on %(method)s in its settings, then retry.",
+                method=self._fields[used_field].get_description(self.env)["string"],
+            )
+        if not self[location_field]:
+            return self.env._(
+                "Choose the %s in the account's settings, then retry.",
+                self._fields[location_field].get_description(self.env)["string"],
+            )
+        return False
+
+    # === BUSINESS METHODS: ORDER FETCHING === #
+
+    def _fetch_tz(self):
+        self.ensure_one()
+        return self.company_id.partner_id.tz or "UTC"
+
+    def _fetch_blocked_reason(self):
+        """Why the schedule does not fetch this account, or False when it does."""
+        self.ensure_one()
+        if not self.fetch_orders:
+            return self.env._("the Fetch Orders switch is off.")
+        if not self.active:
+            return self.env._("the account is archived.")
+        if self.state == "draft":
+            return self.env._("the connection is not tested. Click Test Connection.")
+        if self.state != "connected":
+            return self.env._("the last connection test failed. Fix the connection and test it again.")
+        if not self.fetch_slot_ids:
+            return self.env._("the fetch schedule has no time.")
+        return False
+
+    def _as_importer(self):
+        """The account as the order import runs: with every right, in the account's company."""
+        self.ensure_one()
+        return self.sudo().with_company(self.company_id)
+
+    def _fetch_orders(self, schedule=None, auto_commit=False):
+        """Reads the account's new Coupang orders into sale orders; returns the run's fetch log.
+
+        One run at a time per account: its row stays locked for the run and a second run is
+        skipped. The watermark moves to the run's start only once every order of the window was
+        read and kept, as a sale order or for review.
+
+        :param schedule: the ``ec.fetch.schedule`` running, or None for Fetch Now
+        :param auto_commit: commit after each order; only for the cron, never in a test or a
+            user's request
+        """
+        self.ensure_one()
+        account = self._as_importer()
+        log_values = {
+            "account_id": account.id,
+            "schedule_id": schedule and schedule.id,
+            "trigger": "schedule" if schedule else "manual",
+            "user_id": self.env.uid,
+        }
+        Log = account.env["ec.fetch.log"]
+        if not account._lock_for_fetch():
+            return Log.create(
+                dict(
+                    log_values,
+                    state="skipped",
+                    date_end=fields.Datetime.now(),
+                    error=self.env._("Another fetch of this account was running; this one was skipped."),
+                )
+            )
+        window_to = fields.Datetime.now()
+        window_from = account._fetch_window_start(window_to)
+        with account._fetch_worker(auto_commit) as worker:
+            log = worker.env["ec.fetch.log"].create(dict(log_values, window_from=window_from, window_to=window_to))
+            complete = worker._fetch_window(log, window_from, window_to, auto_commit)
+            log_id = log.id
+        if complete:
+            account.last_fetch_watermark = window_to
+        if auto_commit:
+            # Ends the cron's transaction for this account: releases its lock and keeps its
+            # watermark, whatever happens to the next account of the schedule.
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        return Log.browse(log_id)
+
+    def _lock_for_fetch(self):
+        """Locks the account's row for this transaction; False when another fetch holds it."""
+        self.ensure_one()
+        self.env.cr.execute(SQL("SELECT id FROM ec_account WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED", self.id))
+        return bool(self.env.cr.fetchone())
+
+    @contextmanager
+    def _fetch_worker(self, auto_commit):
+        """The account in the environment that imports the orders.
+
+        With ``auto_commit``, a cursor of its own that commits order by order, while this one
+        keeps the account's lock until the run ends (a commit here would release it). The
+        worker never writes the account's row: that would wait for the lock this cursor holds.
+        """
+        if not auto_commit:
+            yield self
+            return
+        with self.env.registry.cursor() as cr:
+            yield self.with_env(self.env(cr=cr))
+
+    def _fetch_window_start(self, now):
+        if not self.last_fetch_watermark:
+            return now - timedelta(days=self.fetch_first_days or DEFAULT_FETCH_FIRST_DAYS)
+        # Coupang lists an order some minutes after it is placed: read a little before the mark.
+        return self.last_fetch_watermark - FETCH_OVERLAP
+
+    def _fetch_window(self, log, window_from, window_to, auto_commit):
+        """Imports the orders of the window, then follows the open ones; returns True when every
+        order of the window was read and kept."""
+        Import = self.env["ec.order.import"]
+        complete = False
+        error = False
+        try:
+            client = self._coupang_client()
+            seen = self._import_window(client, log, window_from, window_to, auto_commit)
+            complete = True
+            self._retry_failed_orders(client, log, seen, auto_commit)
+            self._follow_open_orders(client, log, seen, auto_commit)
+        except Exception as exc:  # noqa: BLE001 - the run ends with a log saying why
+            if not isinstance(exc, CoupangError | UserError):
+                _logger.exception("Fetching the Coupang orders of EC account %s failed", self.id)
+            if complete:
+                error = self.env._("Checking open orders for cancellations stopped: %s", error_text(exc))
+            else:
+                error = self.env._(
+                    "Fetching stopped before every order was read; the next fetch reads them again. %s",
+                    error_text(exc),
+                )
+        log._finish(error)
+        Import._commit(auto_commit)
+        return complete
+
+    def _import_window(self, client, log, window_from, window_to, auto_commit):
+        """Imports the "to ship" orders created in the window; returns the shipment boxes read."""
+        Import = self.env["ec.order.import"]
+        date_from, date_to = (self._market_time(moment) for moment in (window_from, window_to))
+        page_size = self._fetch_page_size()
+        seen = set()
+        for status in FETCH_STATUSES:
+            page = []
+            for sheet in client.iter_order_sheets(date_from, date_to, status, max_per_page=page_size):
+                # A box acknowledged a moment ago is listed again as INSTRUCT.
+                if sheet.shipment_box_id in seen:
+                    continue
+                seen.add(sheet.shipment_box_id)
+                log._count("count_read")
+                page.append(sheet)
+                if len(page) == page_size:
+                    Import._import_sheets(self, page, log, client, auto_commit)
+                    page = []
+            if page:
+                Import._import_sheets(self, page, log, client, auto_commit)
+        return seen
+
+    def _retry_failed_orders(self, client, log, seen, auto_commit):
+        """Tries again the orders kept as failed (a Coupang error, most often passing) that the
+        window did not list. Held orders wait for the user's change and Retry."""
+        failed = self.env["ec.order.import"].search(
+            [("account_id", "=", self.id), ("state", "=", "failed"), ("shipment_box_id", "not in", list(seen))]
+        )
+        if failed:
+            self.env["ec.order.import"]._import_sheets(self, failed._order_sheets(), log, client, auto_commit)
+
+    def _follow_open_orders(self, client, log, seen, auto_commit):
+        """Reads again the boxes Coupang still has to ship that the window did not list, to catch
+        their cancellation."""
+        orders = self.env["sale.order"].search(
+            [
+                ("ec_account_id", "=", self.id),
+                ("state", "=", "sale"),
+                ("coupang_status", "in", OPEN_COUPANG_STATUSES),
+                ("coupang_shipment_box_id", "not in", list(seen)),
+            ]
+        )
+        Import = self.env["ec.order.import"]
+        for order in orders:
+            sheet = client.get_order_sheet(order.coupang_shipment_box_id)
+            with Import._order_savepoint(auto_commit):
+                if order._ec_apply_coupang_sheet(sheet):
+                    log._count("count_canceled")
+
+    def _fetch_page_size(self):
+        return MAX_PAGE_SIZE
+
+    def _market_time(self, moment):
+        """A naive UTC datetime in the account's market's time, whose day Coupang's lists use."""
+        market_tz = datetime.strptime(MARKET_OFFSETS[self.coupang_market], "%z").tzinfo
+        return moment.replace(tzinfo=timezone.utc).astimezone(market_tz)
+
+    def _find_sale_order(self, shipment_box_id):
+        self.ensure_one()
+        return self.env["sale.order"].search(
+            [("ec_account_id", "=", self.id), ("coupang_shipment_box_id", "=", shipment_box_id)], limit=1
+        )
 
     def _detect_outbound_ip(self):
         """Asks the configured echo service for this server's public IP; remembers the answer."""

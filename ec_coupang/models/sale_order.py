@@ -1,10 +1,23 @@
 from odoo import api, fields, models
 
+from .ec_order_import import is_fully_canceled
+
 DELIVERY_KINDS = [
     ("seven_eleven", "7-ELEVEN Pickup"),
     ("familymart", "FamilyMart Pickup"),
     ("home", "Home Delivery"),
 ]
+COUPANG_STATUSES = [
+    ("ACCEPT", "Paid"),
+    ("INSTRUCT", "Preparing"),
+    ("DEPARTURE", "Shipped"),
+    ("DELIVERING", "Delivering"),
+    ("FINAL_DELIVERY", "Delivered"),
+    ("NONE_TRACKING", "Delivered Without Tracking"),
+    ("canceled", "Canceled"),
+]
+# Boxes Coupang still expects the seller to ship: the fetch reads them again to see cancellations.
+OPEN_COUPANG_STATUSES = ("ACCEPT", "INSTRUCT")
 ORDER_PUSH_STATES = [
     ("waiting", "Not Shipped"),
     ("pending", "To Push"),
@@ -21,6 +34,12 @@ class SaleOrder(models.Model):
     )
     coupang_order_id = fields.Char(string="Coupang Order ID", readonly=True, copy=False, index=True)
     coupang_shipment_box_id = fields.Char(string="Coupang Shipment Box ID", readonly=True, copy=False)
+    coupang_status = fields.Selection(
+        COUPANG_STATUSES,
+        readonly=True,
+        copy=False,
+        help="The shipment box's status on Coupang when the order was last read.",
+    )
     ec_delivery_kind = fields.Selection(DELIVERY_KINDS, string="Coupang Delivery", readonly=True, copy=False)
     ec_store_code = fields.Char(string="Pickup Store ID", readonly=True, copy=False)
     ec_store_name = fields.Char(string="Pickup Store", readonly=True, copy=False)
@@ -57,3 +76,59 @@ class SaleOrder(models.Model):
                 order.ec_push_state = next(
                     (state for state in ("error", "pending", "done") if state in states), "waiting"
                 )
+
+    def _ec_apply_coupang_sheet(self, sheet):
+        """Follows the box's state on Coupang; returns True when this read found it canceled.
+
+        Canceled before shipment, the order and its delivery are canceled; once something was
+        shipped, the responsible user gets an activity instead (a return is a person's call).
+        """
+        self.ensure_one()
+        if self.coupang_status == "canceled" or self.state == "cancel":
+            return False
+        if is_fully_canceled(sheet):
+            self._ec_cancel_from_coupang()
+            return True
+        self.coupang_status = sheet.status
+        self._ec_flag_partial_cancellation(sheet)
+        return False
+
+    def _ec_cancel_from_coupang(self):
+        self.ensure_one()
+        if self.picking_ids.filtered(lambda picking: picking.state == "done"):
+            note = self.env._(
+                "Coupang canceled this order after it was shipped. Arrange the return with the buyer "
+                "through Coupang, then create the return here."
+            )
+            self.message_post(body=note)
+            self._ec_schedule_activity(self.env._("Coupang order canceled after shipment"), note)
+        else:
+            self._action_cancel()
+            self.message_post(body=self.env._("Coupang canceled this order before shipment; its delivery is canceled."))
+        self.coupang_status = "canceled"
+
+    def _ec_flag_partial_cancellation(self, sheet):
+        """Some items were canceled on Coupang: the responsible user adjusts the delivery."""
+        to_ship = {item.vendor_item_id: item.quantity_to_ship for item in sheet.items}
+        reduced = self.order_line.filtered(
+            lambda line: (
+                line.coupang_vendor_item_id and to_ship.get(line.coupang_vendor_item_id, 0) < line.product_uom_qty
+            )
+        )
+        summary = self.env._("Coupang canceled part of this order")
+        if not reduced or self.activity_ids.filtered(lambda activity: activity.summary == summary):
+            return
+        note = self.env._(
+            "Coupang canceled some items: %s. Lower the quantities of the order before shipping.",
+            ", ".join(
+                f"{line.product_id.display_name} ({to_ship.get(line.coupang_vendor_item_id, 0):g} of "
+                f"{line.product_uom_qty:g} left)"
+                for line in reduced
+            ),
+        )
+        self.message_post(body=note)
+        self._ec_schedule_activity(summary, note)
+
+    def _ec_schedule_activity(self, summary, note):
+        user = self.ec_account_id.user_id or self.user_id
+        self.activity_schedule("mail.mail_activity_data_todo", user_id=user.id, summary=summary, note=note)

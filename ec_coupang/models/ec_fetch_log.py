@@ -1,0 +1,85 @@
+from odoo import api, fields, models
+
+COUNT_FIELDS = ("count_read", "count_created", "count_existing", "count_held", "count_failed", "count_canceled")
+
+
+class EcFetchLog(models.Model):
+    _name = "ec.fetch.log"
+    _description = "EC Order Fetch Log"
+    _order = "date_start desc, id desc"
+    _rec_name = "date_start"
+
+    account_id = fields.Many2one("ec.account", required=True, ondelete="cascade", index=True, readonly=True)
+    company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
+    schedule_id = fields.Many2one(
+        "ec.fetch.schedule",
+        ondelete="set null",
+        readonly=True,
+        help="The scheduled fetch time that ran; empty for Fetch Now.",
+    )
+    trigger = fields.Selection(
+        selection=[("schedule", "Scheduled"), ("manual", "Fetch Now")], required=True, readonly=True
+    )
+    user_id = fields.Many2one("res.users", string="Run By", readonly=True, default=lambda self: self.env.user)
+    date_start = fields.Datetime(string="Started", required=True, readonly=True, default=fields.Datetime.now)
+    date_end = fields.Datetime(string="Ended", readonly=True)
+    state = fields.Selection(
+        selection=[
+            ("running", "Running"),
+            ("done", "Done"),
+            ("partial", "Done with Orders to Review"),
+            ("failed", "Stopped by an Error"),
+            ("skipped", "Skipped"),
+        ],
+        required=True,
+        default="running",
+        readonly=True,
+    )
+    window_from = fields.Datetime(string="Orders Created From", readonly=True)
+    window_to = fields.Datetime(string="Orders Created Until", readonly=True)
+    count_read = fields.Integer(string="Read", readonly=True, help="Shipment boxes read from Coupang.")
+    count_created = fields.Integer(string="Created", readonly=True, help="Sale orders created.")
+    count_existing = fields.Integer(
+        string="Already Imported", readonly=True, help="Shipment boxes that already had their sale order."
+    )
+    count_held = fields.Integer(string="Held", readonly=True, help="Orders kept for review: a setting is missing.")
+    count_failed = fields.Integer(string="Failed", readonly=True, help="Orders kept for review after an error.")
+    count_canceled = fields.Integer(
+        string="Canceled", readonly=True, help="Sale orders canceled, or flagged, because Coupang canceled them."
+    )
+    error = fields.Text(readonly=True, help="Why the run stopped before reading every order.")
+    summary = fields.Char(compute="_compute_summary")
+    order_import_ids = fields.One2many("ec.order.import", "fetch_log_id", string="Orders to Review", readonly=True)
+
+    @api.depends("state", "error", *COUNT_FIELDS)
+    def _compute_summary(self):
+        for log in self:
+            if log.state == "skipped":
+                log.summary = log.error
+                continue
+            summary = self.env._(
+                "%(read)s read, %(created)s created, %(existing)s already imported, %(held)s held, "
+                "%(failed)s failed, %(canceled)s canceled.",
+                read=log.count_read,
+                created=log.count_created,
+                existing=log.count_existing,
+                held=log.count_held,
+                failed=log.count_failed,
+                canceled=log.count_canceled,
+            )
+            log.summary = f"{summary} {log.error}" if log.error else summary
+
+    def _count(self, counter):
+        """Adds one to ``counter``; an empty log (a retry outside any fetch) counts nothing."""
+        for log in self:
+            log[counter] += 1
+
+    def _finish(self, error=False):
+        self.ensure_one()
+        if error:
+            state = "failed"
+        elif self.count_held or self.count_failed:
+            state = "partial"
+        else:
+            state = "done"
+        self.write({"state": state, "error": error, "date_end": fields.Datetime.now()})

@@ -1,0 +1,53 @@
+"""Shared base of the order fetching tests: products for the sandbox's SKUs, a configured account."""
+
+from coupang_sandbox import SKU_CATALOGUE
+
+from .common import EcCoupangCase
+
+TAIPEI = "Asia/Taipei"
+RETURN_CENTER_SEVEN_ELEVEN = "1000558001"
+RETURN_CENTER_FAMILYMART = "1000558002"
+OUTBOUND_PLACE_HOME = "2500001"
+
+
+class EcFetchCase(EcCoupangCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.partner_id.tz = TAIPEI
+        cls.products = {
+            item.sku: cls.env["product.product"].create(
+                {"name": item.name_zh, "default_code": item.sku, "type": "consu", "is_storable": True}
+            )
+            for item in SKU_CATALOGUE
+        }
+
+    def setUp(self):
+        super().setUp()
+        self.configure_locations(self.account)
+
+    def clear_sandbox_orders(self):
+        """Removes the seeded orders, for tests that count exactly what they add."""
+        with self.sandbox.store.lock:
+            self.sandbox.store.orders.clear()
+
+    def fetch(self, account=None):
+        return (account or self.account)._fetch_orders()
+
+    def sale_order(self, order, account=None):
+        return self.env["sale.order"].search(
+            [
+                ("ec_account_id", "=", (account or self.account).id),
+                ("coupang_shipment_box_id", "=", str(order.shipment_box_id)),
+            ]
+        )
+
+    def sandbox_orders(self, statuses=("ACCEPT", "INSTRUCT")):
+        return [order for order in self.sandbox.orders(market="TW") if order.status in statuses]
+
+    def box_ids(self, orders):
+        return {str(order.shipment_box_id) for order in orders}
+
+    def imported_box_ids(self, account=None):
+        orders = self.env["sale.order"].search([("ec_account_id", "=", (account or self.account).id)])
+        return orders.mapped("coupang_shipment_box_id")

@@ -1,0 +1,187 @@
+import threading
+from collections import Counter
+from unittest.mock import patch
+
+from urllib3.util.retry import Retry
+
+from odoo import SUPERUSER_ID, api
+from odoo.tests import tagged
+from odoo.tools import SQL, mute_logger
+
+from .common import EcCoupangCase
+from .fetch_common import OUTBOUND_PLACE_HOME, EcFetchCase
+
+PAGE_SIZE = 5
+
+
+@tagged("post_install", "-at_install")
+class TestFetchFaults(EcFetchCase):
+    def setUp(self):
+        super().setUp()
+        self.clear_sandbox_orders()
+        self.orders = [self.sandbox.add_order(delivery="home", items=[("CP-SNK-001", 1)]) for _ in range(12)]
+        self.patch(type(self.account), "_fetch_page_size", lambda account: PAGE_SIZE)
+        # The client's growing pauses between its tries would only slow the test down.
+        self.patch(Retry, "get_backoff_time", lambda retry: 0)
+
+    def fetch_with_fault_after_first_page(self, kind, **options):
+        """Fetches while Coupang fails the list's second page (the one asked after the first is imported)."""
+        Import = type(self.env["ec.order.import"])
+        import_sheets = Import._import_sheets
+        pages = []
+
+        def fault_on_next_page(importer, *args, **kwargs):
+            if not pages:
+                self.sandbox.inject("order_sheets", kind, **options)
+            pages.append(args[1])
+            return import_sheets(importer, *args, **kwargs)
+
+        with patch.object(Import, "_import_sheets", fault_on_next_page), mute_logger("odoo.addons.ec_coupang"):
+            return self.fetch()
+
+    def assert_fault_then_clean_run(self, failed):
+        self.assertEqual(failed.state, "failed")
+        self.assertIn("the next fetch reads them again", failed.error)
+        self.assertEqual(len(self.imported_box_ids()), PAGE_SIZE, "the first page was imported")
+        self.assertFalse(self.account.last_fetch_watermark, "not moved past unread orders")
+        self.sandbox.clear_faults()
+        clean = self.fetch()
+        self.assertEqual(clean.state, "done", clean.summary)
+        imported = Counter(self.imported_box_ids())
+        self.assertEqual(set(imported), self.box_ids(self.orders))
+        self.assertEqual(set(imported.values()), {1}, "every order exactly once")
+        self.assertEqual((clean.count_created, clean.count_existing), (len(self.orders) - PAGE_SIZE, PAGE_SIZE))
+        self.assertEqual(self.account.last_fetch_watermark, clean.window_to)
+
+    def test_unavailable_second_page_then_a_clean_run(self):
+        failed = self.fetch_with_fault_after_first_page("status", status=503, retry_after=0, times=None)
+        self.assertIn("unavailable", failed.error)
+        self.assert_fault_then_clean_run(failed)
+
+    def test_page_cut_in_the_middle_then_a_clean_run(self):
+        failed = self.fetch_with_fault_after_first_page("truncated")
+        self.assert_fault_then_clean_run(failed)
+
+    def test_connection_reset_on_the_second_page_then_a_clean_run(self):
+        failed = self.fetch_with_fault_after_first_page("reset", times=None)
+        self.assertIn("Could not reach Coupang", failed.error)
+        self.assert_fault_then_clean_run(failed)
+
+    def test_error_text_holds_no_secret(self):
+        failed = self.fetch_with_fault_after_first_page("status", status=401, times=None)
+        self.assertNotIn(self.sandbox.demo_vendor.secret_key, failed.error)
+        self.assertNotIn("signature=", failed.error)
+
+
+@tagged("post_install", "-at_install")
+class TestFetchConcurrency(EcCoupangCase):
+    """Two workers fetching one account at once, on committed data in cursors of their own."""
+
+    SKUS = ("CP-TEA-001", "CP-TEA-002")
+
+    def setUp(self):
+        super().setUp()
+        with self.sandbox.store.lock:
+            self.sandbox.store.orders.clear()
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            pricelists = env["product.pricelist"].with_context(active_test=False).search([]).ids
+            products = env["product.product"].create(
+                [{"name": sku, "default_code": sku, "is_storable": True} for sku in self.SKUS]
+            )
+            merchant = env["res.partner"].create({"name": "Concurrent Tea"})
+            account = env["ec.account"].create(
+                {
+                    "name": "Coupang TW (committed)",
+                    "merchant_id": merchant.id,
+                    "coupang_vendor_id": self.sandbox.demo_vendor.vendor_id,
+                    "coupang_access_key": self.sandbox.demo_vendor.access_key,
+                    "coupang_secret_key": self.sandbox.demo_vendor.secret_key,
+                    "coupang_base_url": self.sandbox.base_url,
+                }
+            )
+            account.action_test_connection()
+            home = account.location_ids.filtered(lambda location: location.code == OUTBOUND_PLACE_HOME)
+            account.write({"ship_seven_eleven": False, "ship_familymart": False, "outbound_place_home_id": home.id})
+            env.ref("base.TWD").active = True
+        self.account_id = account.id
+        self.addCleanup(self.delete_committed_data, account.id, products.ids, merchant.id, pricelists)
+
+    def delete_committed_data(self, account_id, product_ids, merchant_id, pricelist_ids):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            orders = env["sale.order"].search([("ec_account_id", "=", account_id)])
+            partners = orders.partner_id | orders.partner_shipping_id
+            pickings = orders.picking_ids
+            orders._action_cancel()
+            pickings.unlink()
+            orders.unlink()
+            partners.unlink()
+            env["ec.account"].browse(account_id).unlink()
+            env["product.product"].browse(product_ids).unlink()
+            env["res.partner"].browse(merchant_id).unlink()
+            env["product.pricelist"].with_context(active_test=False).search([("id", "not in", pricelist_ids)]).unlink()
+
+    def fetch_in_thread(self, results, name):
+        def run():
+            with self.registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                log = env["ec.account"].browse(self.account_id)._fetch_orders(auto_commit=True)
+                results[name] = (log.state, log.count_created)
+
+        thread = threading.Thread(target=run, name=f"fetch-{name}")
+        thread.start()
+        return thread
+
+    def imported_box_counts(self):
+        with self.registry.cursor() as cr:
+            cr.execute(
+                SQL(
+                    "SELECT coupang_shipment_box_id, count(*) FROM sale_order WHERE ec_account_id = %s GROUP BY 1",
+                    self.account_id,
+                )
+            )
+            return dict(cr.fetchall())
+
+    def add_orders(self, count):
+        items = [(self.SKUS[0], 1), (self.SKUS[1], 2)]
+        return [self.sandbox.add_order(delivery="home", items=items) for _ in range(count)]
+
+    def join(self, *threads):
+        for thread in threads:
+            thread.join(timeout=120)
+            self.assertFalse(thread.is_alive(), f"{thread.name} did not end")
+
+    def test_a_second_fetch_of_a_locked_account_skips(self):
+        orders = self.add_orders(6)
+        Account = type(self.env["ec.account"])
+        lock_for_fetch = Account._lock_for_fetch
+        first_holds_lock, second_done = threading.Event(), threading.Event()
+
+        def lock_and_hold(account):
+            locked = lock_for_fetch(account)
+            if locked and not first_holds_lock.is_set():
+                first_holds_lock.set()
+                second_done.wait(timeout=60)
+            return locked
+
+        results = {}
+        with patch.object(Account, "_lock_for_fetch", lock_and_hold):
+            first = self.fetch_in_thread(results, "first")
+            self.assertTrue(first_holds_lock.wait(timeout=60))
+            second = self.fetch_in_thread(results, "second")
+            self.join(second)
+            second_done.set()
+            self.join(first)
+        self.assertEqual(results["second"], ("skipped", 0))
+        self.assertEqual(results["first"], ("done", 6))
+        self.assertEqual(self.imported_box_counts(), {str(order.shipment_box_id): 1 for order in orders})
+
+    def test_two_workers_at_once_import_each_order_once(self):
+        orders = self.add_orders(8)
+        results = {}
+        threads = [self.fetch_in_thread(results, name) for name in ("one", "two")]
+        self.join(*threads)
+        self.assertEqual(self.imported_box_counts(), {str(order.shipment_box_id): 1 for order in orders})
+        self.assertEqual(sum(created for _state, created in results.values()), len(orders))
+        self.assertTrue(all(state in ("done", "skipped") for state, _created in results.values()), results)

@@ -1,0 +1,230 @@
+from collections import Counter
+from datetime import timedelta, timezone
+from decimal import Decimal
+from unittest.mock import patch
+
+from odoo.tests import tagged
+
+from .fetch_common import OUTBOUND_PLACE_HOME, RETURN_CENTER_FAMILYMART, RETURN_CENTER_SEVEN_ELEVEN, EcFetchCase
+
+
+@tagged("post_install", "-at_install")
+class TestFetchImport(EcFetchCase):
+    def test_to_ship_orders_become_confirmed_sale_orders(self):
+        to_ship = self.sandbox_orders()
+        shipped = self.sandbox_orders(statuses=("DEPARTURE",))
+        self.assertTrue(to_ship and shipped, "the seeded sandbox holds orders to ship and shipped ones")
+        log = self.fetch()
+        self.assertEqual(log.state, "done", log.summary)
+        self.assertEqual(set(self.imported_box_ids()), self.box_ids(to_ship))
+        self.assertEqual((log.count_read, log.count_created), (len(to_ship), len(to_ship)))
+        order = self.sale_order(to_ship[0])
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(order.company_id, self.account.company_id)
+        self.assertEqual(order.team_id, self.account.team_id)
+        self.assertEqual(order.coupang_order_id, str(to_ship[0].order_id))
+        self.assertEqual(order.currency_id.name, "TWD")
+        self.assertEqual(order.picking_ids.state, "confirmed")
+        self.assertEqual(order.coupang_status, "INSTRUCT")
+        self.assertEqual(order.date_order, to_ship[0].ordered_at.astimezone(timezone.utc).replace(tzinfo=None))
+        self.assertEqual(
+            sorted(order.order_line.filtered("coupang_vendor_item_id").mapped("product_id.default_code")),
+            sorted(line.external_vendor_sku_code for line in to_ship[0].lines),
+        )
+
+    def test_accept_boxes_are_acknowledged_in_batches_and_read_again(self):
+        new = self.sandbox_orders(statuses=("ACCEPT",))
+        in_preparation = self.sandbox_orders(statuses=("INSTRUCT",))
+        self.fetch()
+        acknowledged = [
+            str(box_id)
+            for request in self.sandbox.requests_to("acknowledge")
+            for box_id in request.json["shipmentBoxIds"]
+        ]
+        self.assertEqual(sorted(acknowledged), sorted(self.box_ids(new)))
+        self.assertFalse(self.box_ids(in_preparation) & set(acknowledged))
+        self.assertTrue(
+            all(len(request.json["shipmentBoxIds"]) <= 50 for request in self.sandbox.requests_to("acknowledge"))
+        )
+        read_again = {request.path.rsplit("/", 1)[1] for request in self.sandbox.requests_to("order_sheet")}
+        self.assertLessEqual(self.box_ids(new), read_again)
+        self.assertTrue(all(self.sandbox.order(order.shipment_box_id).status == "INSTRUCT" for order in new))
+
+    def test_address_changed_before_acknowledgement_is_used(self):
+        self.clear_sandbox_orders()
+        order = self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)])
+        Import = type(self.env["ec.order.import"])
+        acknowledge = Import._acknowledge
+
+        def buyer_moves_then_acknowledge(importer, client, box_ids):
+            # The list was read with the old address; the buyer changes it before the acknowledgement.
+            self.sandbox.change_address(
+                order.shipment_box_id, addr1="臺中市北屯區崇德路二段88號", addr2="3樓", postCode="406"
+            )
+            return acknowledge(importer, client, box_ids)
+
+        with patch.object(Import, "_acknowledge", buyer_moves_then_acknowledge):
+            self.fetch()
+        shipping = self.sale_order(order).partner_shipping_id
+        self.assertEqual(
+            (shipping.street, shipping.street2, shipping.zip), ("臺中市北屯區崇德路二段88號", "3樓", "406")
+        )
+
+    def test_mixed_delivery_types_get_their_location(self):
+        self.clear_sandbox_orders()
+        seven = self.sandbox.add_order(delivery="seven_eleven", items=[("CP-TEA-002", 1)])
+        family = self.sandbox.add_order(delivery="familymart", items=[("CP-TEA-003", 1)])
+        home = self.sandbox.add_order(delivery="home", items=[("CP-TEA-004", 1)], status="INSTRUCT")
+        self.fetch()
+        expected = [
+            (seven, "seven_eleven", RETURN_CENTER_SEVEN_ELEVEN),
+            (family, "familymart", RETURN_CENTER_FAMILYMART),
+            (home, "home", OUTBOUND_PLACE_HOME),
+        ]
+        for order, kind, location_code in expected:
+            sale_order = self.sale_order(order)
+            self.assertEqual(sale_order.ec_delivery_kind, kind)
+            self.assertEqual(sale_order.ec_location_id.code, location_code)
+        store_order = self.sale_order(seven)
+        store_id = seven.receiver["addr1"].split("店號 ")[1].rstrip(")")
+        self.assertEqual(store_order.ec_store_code, store_id)
+        self.assertTrue(store_order.ec_store_name.endswith("門市"))
+        self.assertEqual(store_order.partner_shipping_id.street, f"7-ELEVEN {store_order.ec_store_name} #{store_id}")
+        self.assertEqual(store_order.partner_shipping_id.street2, seven.receiver["addr2"])
+        self.assertTrue(self.sale_order(family).partner_shipping_id.street.startswith("FamilyMart "))
+        self.assertEqual(self.sale_order(home).partner_shipping_id.street, home.receiver["addr1"])
+        self.assertFalse(self.sale_order(home).ec_store_code)
+
+    def _order_with_discounts(self, tea_price, cups_price, instant, download, coupang):
+        order = self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 2), ("CP-CUP-001", 1)])
+        tea, cups = order.lines
+        tea.sales_price, cups.sales_price = tea_price, cups_price
+        tea.instant_coupon_discount, tea.coupang_discount, tea.downloadable_coupon_discount = instant, coupang, 0
+        cups.instant_coupon_discount, cups.coupang_discount, cups.downloadable_coupon_discount = 0, 0, download
+        order.shipping_price = Decimal(100)
+        return order
+
+    def test_amounts_reproduced_to_the_cent(self):
+        self.clear_sandbox_orders()
+        order = self._order_with_discounts(Decimal(450), Decimal(199), Decimal(90), Decimal(10), Decimal(45))
+        tax = self.env["account.tax"].create(
+            {"name": "VAT 5% included", "amount": 5, "type_tax_use": "sale", "price_include_override": "tax_included"}
+        )
+        self.account.order_tax_id = tax
+        self.fetch()
+        sale_order = self.sale_order(order)
+        # 2 x 450 - 90 - 45 + 199 - 10 + 100
+        self.assertEqual(sale_order.amount_total, 1054.0)
+        self.assertTrue(sale_order.amount_tax)
+        lines = {line.name: line.price_total for line in sale_order.order_line if not line.coupang_vendor_item_id}
+        self.assertEqual(
+            lines,
+            {
+                "Coupang instant coupon": -90.0,
+                "Coupang download coupon": -10.0,
+                "Coupang discount (funded by Coupang)": -45.0,
+                "Coupang shipping fee": 100.0,
+            },
+        )
+        self.assertEqual(set(sale_order.order_line.tax_id), {tax})
+
+    def test_amounts_in_cents_need_a_currency_in_cents(self):
+        self.clear_sandbox_orders()
+        order = self._order_with_discounts(
+            Decimal("450.25"), Decimal("199.99"), Decimal("90.05"), Decimal("10.01"), Decimal("45.50")
+        )
+        self.fetch()
+        kept = self.env["ec.order.import"].search([("shipment_box_id", "=", str(order.shipment_box_id))])
+        self.assertEqual(kept.state, "failed")
+        self.assertIn("1054.93", kept.reason)
+        self.assertIn("rounding", kept.reason)
+        self.assertFalse(self.sale_order(order))
+        self.env.ref("base.TWD").rounding = 0.01
+        kept.action_retry()
+        self.assertEqual(kept.state, "done")
+        self.assertEqual(kept.sale_order_id.amount_total, 1054.93)
+
+    def test_without_tax_lines_carry_none(self):
+        self.clear_sandbox_orders()
+        order = self.sandbox.add_order(delivery="seven_eleven", items=[("CP-TEA-004", 1)])
+        self.fetch()
+        sale_order = self.sale_order(order)
+        self.assertFalse(sale_order.order_line.tax_id)
+        expected = sum(line.sales_price - line.discount_price for line in order.lines) + order.shipping_price
+        self.assertEqual(sale_order.amount_total, float(expected))
+
+    def test_paging_reads_every_page(self):
+        self.clear_sandbox_orders()
+        orders = [self.sandbox.add_order(items=[("CP-SNK-001", 1)]) for _ in range(12)]
+        with patch.object(type(self.account), "_fetch_page_size", return_value=5):
+            log = self.fetch()
+        self.assertEqual(set(self.imported_box_ids()), self.box_ids(orders))
+        pages = [
+            request for request in self.sandbox.requests_to("order_sheets") if request.params["status"] == "ACCEPT"
+        ]
+        self.assertEqual(len(pages), 3)
+        self.assertTrue(pages[1].params["nextToken"] and pages[2].params["nextToken"])
+        self.assertEqual((log.count_read, log.count_created), (12, 12))
+
+    def test_running_again_imports_nothing_new(self):
+        first = self.fetch()
+        imported = Counter(self.imported_box_ids())
+        self.assertTrue(first.count_created)
+        second = self.fetch()
+        self.assertEqual(Counter(self.imported_box_ids()), imported)
+        self.assertEqual(second.count_created, 0)
+        self.assertEqual(second.count_existing, second.count_read)
+        self.assertEqual(second.state, "done")
+
+    def test_watermark_and_overlap(self):
+        self.clear_sandbox_orders()
+        self.assertFalse(self.account.last_fetch_watermark)
+        first = self.fetch()
+        self.assertEqual(self.account.last_fetch_watermark, first.window_to)
+        self.assertEqual(first.window_to - first.window_from, timedelta(days=7))
+        # Listed late: created before the last run's end, it only shows up now.
+        late = self.sandbox.add_order(
+            items=[("CP-TEA-001", 1)], ordered_at=first.window_to.replace(tzinfo=timezone.utc) - timedelta(minutes=10)
+        )
+        second = self.fetch()
+        self.assertEqual(second.window_from, first.window_to - timedelta(minutes=30))
+        self.assertTrue(self.sale_order(late))
+        self.assertEqual(second.count_created, 1)
+
+    def test_account_of_another_company_imports_into_it(self):
+        branch = self.env["res.company"].create({"name": "Kaohsiung Tea", "currency_id": self.env.ref("base.TWD").id})
+        team = self.env["crm.team"].create({"name": "Coupang Kaohsiung", "company_id": branch.id})
+        account = self._create_account(name="Coupang TW Kaohsiung", company_id=branch.id, team_id=team.id)
+        account.action_test_connection()
+        self.configure_locations(account)
+        self.clear_sandbox_orders()
+        order = self.sandbox.add_order(delivery="familymart", items=[("CP-TEA-001", 1)])
+        self.fetch(account)
+        sale_order = self.sale_order(order, account)
+        self.assertEqual(sale_order.company_id, branch)
+        self.assertEqual(sale_order.team_id, team)
+        self.assertEqual(sale_order.warehouse_id.company_id, branch)
+        self.assertEqual(sale_order.picking_ids.company_id, branch)
+        self.assertEqual(sale_order.partner_id.company_id, branch)
+        self.assertEqual(sale_order.pricelist_id.currency_id, branch.currency_id)
+
+    def test_korean_orders_in_won_with_the_remote_area_fee(self):
+        self.account.coupang_market = "KR"
+        self.account.action_test_connection()
+        jeju = self.sandbox.add_order("KR", items=[("CP-TEA-001", 1)])
+        jeju.remote_price, jeju.remote_area = Decimal(3000), True
+        korean = self.sandbox.orders(market="KR")
+        to_ship = [order for order in korean if order.status in ("ACCEPT", "INSTRUCT")]
+        self.assertTrue(to_ship)
+        self.fetch()
+        self.assertEqual(set(self.imported_box_ids()), self.box_ids(to_ship))
+        for order in to_ship:
+            sale_order = self.sale_order(order)
+            self.assertEqual(sale_order.currency_id.name, "KRW")
+            self.assertEqual(sale_order.ec_delivery_kind, "home")
+            self.assertEqual(sale_order.partner_shipping_id.country_id.code, "KR")
+            expected = sum(line.order_price - line.discount_price for line in order.lines)
+            expected += order.shipping_price + (order.remote_price or 0)
+            self.assertEqual(sale_order.amount_total, float(expected))
+            remote_lines = sale_order.order_line.filtered(lambda line: line.name == "Coupang remote area fee")
+            self.assertEqual(remote_lines.price_total, float(order.remote_price or 0))

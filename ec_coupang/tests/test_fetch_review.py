@@ -1,0 +1,160 @@
+import json
+from datetime import timedelta
+
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from .fetch_common import EcFetchCase
+
+
+@tagged("post_install", "-at_install")
+class TestFetchReview(EcFetchCase):
+    def setUp(self):
+        super().setUp()
+        self.clear_sandbox_orders()
+
+    def kept(self, order):
+        return self.env["ec.order.import"].search(
+            [("account_id", "=", self.account.id), ("shipment_box_id", "=", str(order.shipment_box_id))]
+        )
+
+    def test_unknown_sku_is_held_then_retried_after_mapping(self):
+        unknown = self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1), ("CP-POT-001", 1)])
+        pot = unknown.lines[1]
+        pot.external_vendor_sku_code = "POT-OLD-SKU"
+        fine = self.sandbox.add_order(delivery="seven_eleven", items=[("CP-TEA-002", 1)])
+        log = self.fetch()
+
+        kept = self.kept(unknown)
+        self.assertEqual(kept.state, "held")
+        self.assertIn(str(pot.vendor_item_id), kept.reason)
+        self.assertIn("POT-OLD-SKU", kept.reason)
+        self.assertEqual(json.loads(kept.payload)["shipmentBoxId"], unknown.shipment_box_id)
+        self.assertEqual(kept.fetch_log_id, log)
+        self.assertFalse(self.sale_order(unknown))
+        self.assertTrue(self.sale_order(fine), "the rest of the batch goes on")
+        self.assertEqual((log.count_created, log.count_held, log.state), (1, 1, "partial"))
+        self.assertEqual(kept.activity_ids.user_id, self.account.user_id)
+        self.assertEqual(self.sandbox.order(unknown.shipment_box_id).status, "ACCEPT", "not acknowledged while held")
+        self.assertEqual(self.account.order_import_count, 1)
+
+        mapping = self.env["ec.product.mapping"].search([("account_id", "=", self.account.id)])
+        self.assertEqual(mapping.vendor_item_id, str(pot.vendor_item_id))
+        self.assertEqual(mapping.seller_sku, "POT-OLD-SKU")
+        self.assertFalse(mapping.product_id)
+        kept.action_retry()
+        self.assertEqual(kept.state, "held", "still no product for the item")
+        mapping.product_id = self.products["CP-POT-001"]
+        action = kept.action_retry()
+
+        order = self.sale_order(unknown)
+        self.assertEqual(kept.state, "done")
+        self.assertEqual(kept.sale_order_id, order)
+        self.assertEqual(action["res_id"], order.id)
+        self.assertFalse(kept.activity_ids)
+        self.assertIn(self.products["CP-POT-001"], order.order_line.product_id)
+        self.assertEqual(self.sandbox.order(unknown.shipment_box_id).status, "INSTRUCT")
+        self.assertEqual(self.account.order_import_count, 0)
+
+    def test_mapping_wins_over_the_sku(self):
+        order = self.sandbox.add_order(delivery="home", items=[("CP-TEA-003", 1)])
+        self.env["ec.product.mapping"].create(
+            {
+                "account_id": self.account.id,
+                "vendor_item_id": str(order.lines[0].vendor_item_id),
+                "product_id": self.products["CP-TEA-004"].id,
+            }
+        )
+        self.fetch()
+        self.assertEqual(self.sale_order(order).order_line.product_id[:1], self.products["CP-TEA-004"])
+
+    def test_two_products_with_the_sku_hold_the_order(self):
+        self.env["product.product"].create({"name": "Old tea", "default_code": "CP-TEA-003", "is_storable": True})
+        order = self.sandbox.add_order(delivery="home", items=[("CP-TEA-003", 1)])
+        self.fetch()
+        self.assertEqual(self.kept(order).state, "held")
+        self.assertIn("2 products have the internal reference CP-TEA-003", self.kept(order).reason)
+
+    def test_shipping_method_switched_off_holds_its_orders(self):
+        self.account.ship_familymart = False
+        family = self.sandbox.add_order(delivery="familymart", items=[("CP-TEA-001", 1)])
+        home = self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)])
+        log = self.fetch()
+        self.assertEqual(self.kept(family).state, "held")
+        self.assertIn("FamilyMart Pickup", self.kept(family).reason)
+        self.assertTrue(self.sale_order(home))
+        self.assertEqual(log.count_held, 1)
+
+    def test_delivery_location_not_configured_holds_its_orders(self):
+        # Fetch Now works without scheduled fetching, so without the locations it requires.
+        self.account.return_center_seven_eleven_id = False
+        seven = self.sandbox.add_order(delivery="seven_eleven", items=[("CP-TEA-001", 1)])
+        self.account.action_fetch_now()
+        kept = self.kept(seven)
+        self.assertEqual(kept.state, "held")
+        self.assertIn("Return Center for 7-ELEVEN", kept.reason)
+        self.configure_locations(self.account)
+        kept.action_retry()
+        self.assertEqual(kept.state, "done")
+        self.assertEqual(kept.sale_order_id.ec_location_id.code, "1000558001")
+
+    def test_coupang_error_on_the_second_read_is_kept_as_failed(self):
+        order = self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)])
+        other = self.sandbox.add_order(delivery="home", items=[("CP-TEA-002", 1)])
+        self.sandbox.inject(rf"/ordersheets/{order.shipment_box_id}$", "status", status=400, times=None)
+        log = self.fetch()
+        kept = self.kept(order)
+        self.assertEqual(kept.state, "failed")
+        self.assertIn("Reading the order again from Coupang failed", kept.reason)
+        self.assertTrue(self.sale_order(other))
+        self.assertEqual((log.count_failed, log.count_created), (1, 1))
+        self.assertEqual(log.state, "partial")
+        self.sandbox.clear_faults()
+        kept.action_retry()
+        self.assertEqual(kept.state, "done", kept.reason)
+        self.assertTrue(self.sale_order(order))
+
+    def test_refused_acknowledgement_is_kept_as_failed_and_tried_again(self):
+        two_days_ago = self.sandbox.now() - timedelta(days=2)
+        order = self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)], ordered_at=two_days_ago)
+        self.sandbox.inject("acknowledge", "box_failure", box_ids={order.shipment_box_id}, message="box locked")
+        self.fetch()
+        self.assertEqual(self.kept(order).state, "failed")
+        self.assertIn("box locked", self.kept(order).reason)
+        self.assertFalse(self.sale_order(order))
+        log = self.fetch()
+        self.assertEqual(log.count_read, 0, "out of the new window")
+        self.assertEqual(self.kept(order).state, "done", "the next fetch tries failed orders again")
+        self.assertEqual(log.count_created, 1)
+
+    def test_bad_data_is_kept_with_its_payload(self):
+        order = self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)], status="INSTRUCT")
+        fine = self.sandbox.add_order(delivery="home", items=[("CP-TEA-002", 1)], status="INSTRUCT")
+        order.lines[0].shipping_count = 0
+        order.lines[0].cancel_count = -1
+        self.fetch()
+        kept = self.kept(order)
+        self.assertEqual(kept.state, "failed")
+        self.assertTrue(kept.reason)
+        self.assertEqual(json.loads(kept.payload)["orderId"], order.order_id)
+        self.assertTrue(self.sale_order(fine))
+
+    def test_only_managers_fetch_and_retry(self):
+        order = self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)])
+        order.lines[0].external_vendor_sku_code = "NOPE"
+        self.fetch()
+        with self.assertRaises(AccessError):
+            self.account.with_user(self.ec_user).action_fetch_now()
+        with self.assertRaises(AccessError):
+            self.kept(order).with_user(self.ec_user).action_retry()
+        self.assertEqual(self.kept(order).with_user(self.ec_user).state, "held", "users see what waits")
+
+    def test_fetch_now_reports_the_run(self):
+        self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)])
+        action = self.account.action_fetch_now()
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertIn("1 created", action["params"]["message"])
+        self.assertEqual(self.account.last_fetch_state, "done")
+        self.assertEqual(self.account.sale_order_count, 1)
+        self.assertEqual(self.account.fetch_log_count, 1)
+        self.assertEqual(self.account.action_view_sale_orders()["domain"], [("ec_account_id", "=", self.account.id)])
