@@ -32,7 +32,8 @@ from .models import (
     Receiver,
     ReturnCenter,
     ShippingPlace,
+    UnreadableOrderSheet,
     delivery_from_receiver,
 )
-from .parsing import parse_order_sheet
+from .parsing import parse_order_sheet, parse_order_sheets, read_order_sheet
 from .signing import authorization_header, compute_signature, encode_query, format_signed_date

@@ -23,6 +23,7 @@ from .parsing import (
     loads,
     parse_box_results,
     parse_order_sheet,
+    parse_order_sheets,
     parse_outbound_place,
     parse_return_center,
     reading,
@@ -273,7 +274,7 @@ class CoupangClient:
                 }
                 payload = self._request("GET", path, params=params, list_call=True)
                 with reading("an order sheet list"):
-                    sheets = [parse_order_sheet(raw, self.currency) for raw in payload["data"]]
+                    sheets = parse_order_sheets(payload["data"], self.currency)
                     next_token = str(payload.get("nextToken") or "")
                 yield from sheets
                 if not next_token:  # empty on the last page

@@ -150,6 +150,24 @@ class OrderSheet:
 
 
 @dataclass(frozen=True)
+class UnreadableOrderSheet:
+    """A row of an order sheet list that could not be read as an order sheet.
+
+    It is handed on with the readable ones so that nothing Coupang listed is dropped: the import
+    keeps it for review, with the row as Coupang sent it and why it could not be read.
+
+    :ivar shipment_box_id: the row's shipmentBoxId when it is one, else a key derived from the row
+    """
+
+    shipment_box_id: str
+    order_id: str
+    status: str
+    reason: str
+    raw: object = field(default=None, compare=False, repr=False)
+    ordered_at = None
+
+
+@dataclass(frozen=True)
 class PlaceAddress:
     address_type: str
     country_code: str

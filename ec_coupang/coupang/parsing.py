@@ -4,6 +4,7 @@ Both order sheet generations are read: v5 money objects ``{currencyCode, units, 
 ISO-8601 times carrying an offset, and v4 plain numbers with naive KST times (study 4.3-4.4).
 """
 
+import hashlib
 import json
 import re
 from contextlib import contextmanager
@@ -12,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from .errors import MalformedResponseError
 from .models import (
+    ORDER_STATUSES,
     BoxResult,
     Money,
     Orderer,
@@ -21,11 +23,16 @@ from .models import (
     PlaceAddress,
     Receiver,
     ReturnCenter,
+    UnreadableOrderSheet,
 )
 
 KST = timezone(timedelta(hours=9))
 NANOS_PER_UNIT = Decimal(10) ** 9
 _EXTRA_FRACTION_DIGITS = re.compile(r"(\.\d{6})\d+")
+_DIGITS = re.compile(r"[0-9]+")
+_CURRENCY = re.compile(r"[A-Z]{3}")
+# What reading a row of unexpected shape raises (see ``reading``).
+READ_ERRORS = (KeyError, IndexError, TypeError, ValueError, AttributeError, InvalidOperation)
 
 
 @contextmanager
@@ -33,7 +40,7 @@ def reading(what):
     """Turns a response of unexpected shape into :class:`MalformedResponseError`."""
     try:
         yield
-    except (KeyError, IndexError, TypeError, ValueError, AttributeError, InvalidOperation) as error:
+    except READ_ERRORS as error:
         raise MalformedResponseError(
             f"Coupang sent {what} in an unexpected form ({type(error).__name__}). Try again later; if it "
             "goes on, contact support."
@@ -50,9 +57,27 @@ def parse_money(value, currency):
     if value is None:
         return None
     if isinstance(value, dict):
-        amount = Decimal(str(value.get("units") or 0)) + Decimal(str(value.get("nanos") or 0)) / NANOS_PER_UNIT
-        return Money(amount, value.get("currencyCode") or currency)
-    return Money(Decimal(str(value)), currency)
+        amount = _number(value.get("units")) + _number(value.get("nanos")) / NANOS_PER_UNIT
+        code = value.get("currencyCode") or currency
+        if not isinstance(code, str) or not _CURRENCY.fullmatch(code):
+            raise ValueError(f"not a currency code: {code!r}")
+        return Money(amount, code)
+    return Money(_number(value), currency)
+
+
+def _number(value):
+    """A finite decimal from a JSON number or numeric text (``None`` is 0)."""
+    if value is None:
+        return Decimal(0)
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
+        raise ValueError(f"not a number: {value!r}")
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValueError(f"not a number: {value!r}") from None
+    if not number.is_finite():
+        raise ValueError(f"not a finite number: {value!r}")
+    return number
 
 
 def parse_datetime(value):
@@ -74,6 +99,29 @@ def _text(value):
     return "" if value is None else str(value)
 
 
+def _id(value):
+    """A Coupang id (a JSON Number, sometimes sent as text) as its digits."""
+    text = str(value).strip() if isinstance(value, int | str) and not isinstance(value, bool) else ""
+    if not _DIGITS.fullmatch(text):
+        raise ValueError(f"not a Coupang id: {value!r}")
+    return text
+
+
+def _count(value, minimum=0):
+    """An item count: a whole number, at least ``minimum`` (``None`` is 0)."""
+    count = _number(value)
+    if count != count.to_integral_value() or count < minimum:
+        raise ValueError(f"not a count of at least {minimum}: {value!r}")
+    return int(count)
+
+
+def _status(value):
+    status = _text(value)
+    if status and status not in ORDER_STATUSES:
+        raise ValueError(f"unknown order status {value!r}")
+    return status
+
+
 def _order_currency(raw, default_currency):
     for money in (raw.get("shippingPrice"), *(item.get("salesPrice") for item in raw.get("orderItems") or ())):
         if isinstance(money, dict) and money.get("currencyCode"):
@@ -90,15 +138,15 @@ def parse_order_item(raw, currency):
         return _zero_if_none(raw.get(key), currency)
 
     return OrderItem(
-        vendor_item_id=_text(raw["vendorItemId"]),
+        vendor_item_id=_id(raw["vendorItemId"]),
         vendor_item_name=_text(raw.get("vendorItemName")),
         seller_product_id=_text(raw.get("sellerProductId")),
         seller_product_name=_text(raw.get("sellerProductName")),
         seller_product_item_name=_text(raw.get("sellerProductItemName")),
         external_vendor_sku_code=_text(raw.get("externalVendorSkuCode")),
-        shipping_count=int(raw.get("shippingCount") or 0),
-        cancel_count=int(raw.get("cancelCount") or 0),
-        hold_count_for_cancel=int(raw.get("holdCountForCancel") or 0),
+        shipping_count=_count(raw.get("shippingCount"), minimum=1),
+        cancel_count=_count(raw.get("cancelCount")),
+        hold_count_for_cancel=_count(raw.get("holdCountForCancel")),
         sales_price=money("salesPrice"),
         order_price=money("orderPrice"),
         discount_price=money("discountPrice"),
@@ -115,12 +163,15 @@ def parse_order_sheet(raw, default_currency):
     currency = _order_currency(raw, default_currency)
     orderer = raw.get("orderer") or {}
     receiver = raw.get("receiver") or {}
+    items = tuple(parse_order_item(item, currency) for item in raw.get("orderItems") or ())
+    if not items:
+        raise ValueError("an order sheet without items")
     return OrderSheet(
-        shipment_box_id=_text(raw["shipmentBoxId"]),
-        order_id=_text(raw["orderId"]),
+        shipment_box_id=_id(raw["shipmentBoxId"]),
+        order_id=_id(raw["orderId"]),
         ordered_at=parse_datetime(raw.get("orderedAt")),
         paid_at=parse_datetime(raw.get("paidAt")),
-        status=_text(raw.get("status")),
+        status=_status(raw.get("status")),
         currency=currency,
         shipping_price=_zero_if_none(raw.get("shippingPrice"), currency),
         remote_price=parse_money(raw.get("remotePrice"), currency),
@@ -138,7 +189,7 @@ def parse_order_sheet(raw, default_currency):
             addr2=_text(receiver.get("addr2")),
             post_code=_text(receiver.get("postCode")),
         ),
-        items=tuple(parse_order_item(item, currency) for item in raw.get("orderItems") or ()),
+        items=items,
         split_shipping=bool(raw.get("splitShipping")),
         able_split_shipping=bool(raw.get("ableSplitShipping")),
         delivery_company_name=_text(raw.get("deliveryCompanyName")),
@@ -149,6 +200,54 @@ def parse_order_sheet(raw, default_currency):
         extra_properties=dict(raw.get("extraProperties") or {}),
         raw=raw,
     )
+
+
+def parse_order_sheets(rows, default_currency):
+    """Each row of an order sheet list read on its own: an :class:`OrderSheet`, or an
+    :class:`UnreadableOrderSheet` that keeps the row, so one broken row never hides the others."""
+    if not isinstance(rows, list):
+        raise TypeError("an order sheet list is not a list")
+    return [read_order_sheet(row, default_currency) for row in rows]
+
+
+def read_order_sheet(raw, default_currency):
+    """An :class:`OrderSheet`, or an :class:`UnreadableOrderSheet` saying why the row is not one."""
+    try:
+        return parse_order_sheet(raw, default_currency)
+    except READ_ERRORS as error:
+        return UnreadableOrderSheet(
+            shipment_box_id=_readable_id(raw, "shipmentBoxId") or _row_key(raw),
+            order_id=_readable_id(raw, "orderId"),
+            status=_readable_status(raw),
+            reason=(
+                "Coupang sent this order in a form that could not be read "
+                f"({type(error).__name__}: {str(error)[:200]}). Its data is kept as Coupang sent it."
+            ),
+            raw=raw,
+        )
+
+
+def _readable_id(raw, key):
+    try:
+        return _id(raw[key])
+    except READ_ERRORS:
+        return ""
+
+
+def _readable_status(raw):
+    try:
+        return _status(raw.get("status"))
+    except READ_ERRORS:
+        return ""
+
+
+def _row_key(raw):
+    """A stable key for a row without a usable shipmentBoxId: the same row gets the same key."""
+    try:
+        text = json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        text = repr(raw)
+    return "unreadable-" + hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()[:16]
 
 
 def parse_place_address(raw):

@@ -10,7 +10,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
-from ..coupang import MARKET_CURRENCIES, CoupangError, parse_order_sheet
+from ..coupang import MARKET_CURRENCIES, CoupangError, UnreadableOrderSheet, read_order_sheet
 
 _logger = logging.getLogger(__name__)
 
@@ -160,11 +160,14 @@ class EcOrderImport(models.Model):
     def _triage(self, account, sheet, log):
         """Settles the boxes that need no import; returns True for those to import now."""
         order = account._find_sale_order(sheet.shipment_box_id)
+        unreadable = isinstance(sheet, UnreadableOrderSheet)
         if order:
             log._count("count_existing")
-            if order._ec_apply_coupang_sheet(sheet):
+            if not unreadable and order._ec_apply_coupang_sheet(sheet):
                 log._count("count_canceled")
             return False
+        if unreadable:
+            raise UserError(sheet.reason)  # kept as failed, with the row as Coupang sent it
         if is_fully_canceled(sheet):
             self._find(account, sheet.shipment_box_id)._resolve_canceled()
             return False
@@ -249,9 +252,9 @@ class EcOrderImport(models.Model):
         self._resolve(self.env._("Canceled on Coupang before it was imported; nothing to ship."))
 
     def _order_sheets(self):
-        """The stored Coupang order sheets, as the client reads them."""
+        """The stored Coupang order sheets, as the client reads them (unreadable ones stay unreadable)."""
         return [
-            parse_order_sheet(json.loads(record.payload), MARKET_CURRENCIES[record.account_id.coupang_market])
+            read_order_sheet(json.loads(record.payload), MARKET_CURRENCIES[record.account_id.coupang_market])
             for record in self
         ]
 

@@ -7,6 +7,7 @@ from . import test_fetch_import
 from . import test_fetch_review
 from . import test_fetch_schedule
 from . import test_i18n
+from . import test_import_properties
 from . import test_push_tracking
 from . import test_push_split
 from . import test_push_concurrency

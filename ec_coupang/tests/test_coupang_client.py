@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytest
 
 from coupang_sandbox import CoupangSandbox
+from coupang_sandbox.render import Renderer
 from odoo.addons.ec_coupang.coupang import (
     KR_COURIER_CODES,
     BlockedError,
@@ -30,7 +31,9 @@ from odoo.addons.ec_coupang.coupang import (
     RequestRejectedError,
     ServiceUnavailableError,
     SignatureExpiredError,
+    UnreadableOrderSheet,
     delivery_from_receiver,
+    parse_order_sheets,
 )
 from odoo.addons.ec_coupang.coupang.parsing import loads, parse_order_sheet, reading
 
@@ -540,6 +543,56 @@ def test_parses_documented_v5_and_v4_samples():
 def test_an_order_sheet_of_unexpected_shape_is_malformed():
     with pytest.raises(MalformedResponseError, match="unexpected form"), reading("an order sheet"):
         parse_order_sheet({"orderId": 1}, "TWD")
+
+
+def rendered(sandbox, **changes):
+    """A sandbox order's v5 order sheet, with top-level or first-item ``changes``."""
+    raw = Renderer("v5", "TWD", "TW").order(sandbox.add_order(items=[("CP-TEA-001", 2)]))
+    for key, value in changes.items():
+        (raw if key in raw else raw["orderItems"][0])[key] = value
+    return raw
+
+
+def test_a_broken_row_of_a_list_does_not_hide_the_others(sandbox):
+    good, broken, other = rendered(sandbox), rendered(sandbox, shippingCount="two"), rendered(sandbox)
+    sheets = parse_order_sheets([good, broken, None, other], "TWD")
+    assert [sheet.shipment_box_id for sheet in sheets[::3]] == [str(good["shipmentBoxId"]), str(other["shipmentBoxId"])]
+    unreadable = sheets[1]
+    assert isinstance(unreadable, UnreadableOrderSheet) and unreadable.raw is broken
+    assert (unreadable.shipment_box_id, unreadable.order_id) == (str(broken["shipmentBoxId"]), str(broken["orderId"]))
+    assert unreadable.status == "ACCEPT" and "could not be read" in unreadable.reason and "two" in unreadable.reason
+    assert isinstance(sheets[2], UnreadableOrderSheet) and sheets[2].shipment_box_id.startswith("unreadable-")
+    assert parse_order_sheets([None], "TWD")[0].shipment_box_id == sheets[2].shipment_box_id, "a stable key"
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"shipmentBoxId": "12-34"},
+        {"shipmentBoxId": True},
+        {"orderId": [1]},
+        {"vendorItemId": 8.5},
+        {"status": "SHIPPED_TO_MARS"},
+        {"orderItems": []},
+        {"shippingCount": 0},
+        {"shippingCount": 1.5},
+        {"cancelCount": -1},
+        {"holdCountForCancel": "-3"},
+        {"orderPrice": {"currencyCode": "TWD", "units": "Infinity", "nanos": 0}},
+        {"salesPrice": {"currencyCode": "TWD", "units": "12a", "nanos": 0}},
+        {"shippingPrice": {"currencyCode": 901, "units": 60, "nanos": 0}},
+        {"shippingPrice": [60]},
+        {"orderedAt": 1767225600},
+    ],
+)
+def test_rows_that_are_no_order_sheet_are_unreadable(sandbox, changes):
+    (sheet,) = parse_order_sheets([rendered(sandbox, **changes)], "TWD")
+    assert isinstance(sheet, UnreadableOrderSheet), sheet
+
+
+def test_ids_sent_as_text_and_huge_ids_are_read(sandbox):
+    (sheet,) = parse_order_sheets([rendered(sandbox, shipmentBoxId=" 10000000000000000000001", orderId="31")], "TWD")
+    assert (sheet.shipment_box_id, sheet.order_id) == ("10000000000000000000001", "31")
 
 
 @pytest.mark.parametrize(

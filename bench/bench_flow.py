@@ -1,0 +1,403 @@
+"""Measures the whole flow at several sizes and prints it as a table; ``bench/run`` starts it.
+
+For each size N, three measurements, each in a process of its own (so that one's memory does not
+hide the other's peak), against the same N new Taiwan orders of 1-3 items (same seed and time:
+same buyers, products, prices):
+
+- import: a sandbox in the process holds the orders; the fetch schedule's cron method reads them
+  through the real client over HTTP into confirmed sale orders, committing order by order as
+  under the scheduler;
+- push: every delivery of those orders is validated with a tracking number, then the push
+  scheduled action runs (a sandbox on the same port, with the orders in preparation as the import
+  left them);
+- baseline: the same orders created and confirmed straight through the ORM, one commit per order:
+  what Odoo itself costs.
+
+Usage: bench_flow.py --conf odoo.conf --db DB [--sizes 400,2000] [--postmaster-pid PID]
+Exit status: non-zero only when a measurement fails (an error or a wrong result), never for slowness.
+"""
+
+import argparse
+import json
+import math
+import subprocess
+import sys
+from datetime import datetime, timezone
+from decimal import Decimal
+from types import SimpleNamespace
+
+from bench import harness
+from coupang_sandbox import CoupangSandbox
+
+PAGE_SIZE = 50  # Coupang's largest page of order sheets (lookup-order-list-per-day)
+BATCH_SIZE = 50  # Coupang's largest acknowledgement and invoice batches
+FETCHED_STATUSES = 2  # one list per status the fetch reads: ACCEPT, then INSTRUCT
+DISCOUNT_FIELDS = ("instant_coupon_discount", "downloadable_coupon_discount", "coupang_discount")
+STORE_CHAINS = {"seven_eleven": "7-ELEVEN", "familymart": "FamilyMart"}
+PHASES = ("prepare", "import", "push", "baseline")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--conf", required=True)
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--sizes", default="400,2000")
+    parser.add_argument("--postmaster-pid", type=int, help="count the CPU time of this PostgreSQL server too")
+    parser.add_argument("--phase", choices=PHASES, help=argparse.SUPPRESS)
+    parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--anchor", help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--account", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if not args.phase:
+        return run_all(args)
+    args.anchor = datetime.fromisoformat(args.anchor)
+    registry = harness.open_registry(args.conf, args.db)
+    print(json.dumps(globals()[f"measure_{args.phase}"](registry, args)))
+    return 0
+
+
+# === the parent: one process per measurement, then the table === #
+
+
+def run_all(args):
+    sizes = [int(size) for size in args.sizes.split(",")]
+    anchor = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    common = [sys.executable, "-m", "bench.bench_flow", "--conf", args.conf, "--db", args.db, "--anchor", anchor]
+    if args.postmaster_pid:
+        common += ["--postmaster-pid", str(args.postmaster_pid)]
+    run_phase(common, "prepare")
+    results = {}
+    for size in sizes:
+        port = free_port()
+        print(f"N={size}: import (fetch over HTTP) ...", flush=True)
+        imported = run_phase(common, "import", "--size", str(size), "--port", str(port))
+        print(f"N={size}: push (validate the deliveries, push the tracking numbers) ...", flush=True)
+        pushed = run_phase(
+            common, "push", "--size", str(size), "--port", str(port), "--account", str(imported["account"])
+        )
+        print(f"N={size}: baseline (the same orders straight through the ORM) ...", flush=True)
+        results[size] = {**imported, **pushed, **run_phase(common, "baseline", "--size", str(size))}
+    print_report(sizes, results)
+    return 0
+
+
+def free_port():
+    import socket  # noqa: PLC0415
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def run_phase(common, phase, *extra):
+    completed = subprocess.run([*common, "--phase", phase, *extra], stdout=subprocess.PIPE, text=True)
+    if completed.returncode:
+        raise SystemExit(f"the {phase} measurement {' '.join(extra)} failed (exit {completed.returncode})")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+# === the measurements, each in its own process === #
+
+
+def measure_prepare(registry, _args):
+    with harness.environment(registry) as env:
+        harness.prepare_database(env)
+    return {}
+
+
+def new_sandbox(args):
+    sandbox = CoupangSandbox(seed=args.size, tw_orders=0, kr_orders=0, now=args.anchor, port=args.port or 0)
+    orders = sandbox.generate_orders(args.size, "TW")
+    return sandbox, orders
+
+
+def measure_import(registry, args):
+    sandbox, orders = new_sandbox(args)
+    requests = harness.count_requests(sandbox)
+    with sandbox:
+        with harness.environment(registry) as env:
+            account, schedule = harness.create_account(env, sandbox, f"Benchmark {args.size} {args.anchor:%H%M%S}")
+            account_id, schedule_id = account.id, schedule.id
+        requests.clear()
+        with harness.measured(args.postmaster_pid) as result, harness.environment(registry) as env:
+            env["ec.fetch.schedule"]._cron_fetch_orders(schedule_id)
+        result["requests"] = dict(requests)
+        with harness.environment(registry) as env:
+            account = env["ec.account"].browse(account_id)
+            check_import(account, harness.account_orders(env, account), orders)
+            harness.stop_fetching(env, account)
+    return {"import": result, "account": account_id, "lines": sum(len(order.lines) for order in orders)}
+
+
+def measure_push(registry, args):
+    sandbox, orders = new_sandbox(args)
+    for order in orders:
+        order.status = "INSTRUCT"  # as the import left them
+    requests = harness.count_requests(sandbox)
+    with sandbox:
+        with harness.measured(args.postmaster_pid) as validate, harness.environment(registry) as env:
+            pickings = harness.ship_orders(env, harness.account_orders(env, env["ec.account"].browse(args.account)))
+            picking_ids = pickings.ids
+        with harness.measured(args.postmaster_pid) as push, harness.environment(registry) as env:
+            harness.run_push_cron(env)
+        push["requests"] = dict(requests)
+        with harness.environment(registry) as env:
+            check_push(env["stock.picking"].browse(picking_ids), sandbox)
+    return {"validate": validate, "push": push}
+
+
+def check_import(account, imported, orders):
+    expected = {str(order.shipment_box_id) for order in orders}
+    boxes = imported.mapped("coupang_shipment_box_id")
+    if len(boxes) != len(expected) or set(boxes) != expected:
+        raise RuntimeError(f"{len(boxes)} sale orders for {len(expected)} Coupang orders: {account.last_fetch_summary}")
+    if set(imported.mapped("state")) != {"sale"}:
+        raise RuntimeError("some imported orders are not confirmed")
+
+
+def check_push(pickings, sandbox):
+    states = set(pickings.mapped("ec_push_state"))
+    if states != {"done"}:
+        raise RuntimeError(f"tracking push states after the push: {states}")
+    for picking in pickings:
+        if sandbox.order(picking.sale_id.coupang_shipment_box_id).invoice_number != harness.tracking_number(picking):
+            raise RuntimeError(f"Coupang lacks the tracking number of {picking.name}")
+
+
+def measure_baseline(registry, args):
+    _sandbox, orders = new_sandbox(args)
+    with harness.environment(registry) as env:
+        context = baseline_context(env)
+    with harness.measured(args.postmaster_pid) as result, harness.environment(registry) as env:
+        for order in orders:
+            create_confirmed_order(env, context, order)
+            env.cr.commit()
+    return {"baseline": result}
+
+
+def baseline_context(env):
+    """What every order refers to, found once: products by SKU, the TWD pricelist, team, country."""
+    products = {product.default_code: product.id for product in env["product.product"].search([])}
+    currency = env["res.currency"].with_context(active_test=False).search([("name", "=", "TWD")])
+    currency.active = True
+    pricelist = env["product.pricelist"].search([("currency_id", "=", currency.id)], limit=1) or env[
+        "product.pricelist"
+    ].create({"name": "Baseline TWD", "currency_id": currency.id})
+    return {
+        "products": products,
+        "discount": env.ref("ec_coupang.product_coupang_discount").id,
+        "shipping": env.ref("ec_coupang.product_coupang_shipping_fee").id,
+        "pricelist": pricelist.id,
+        "team": env["crm.team"].search([], limit=1).id,
+        "country": env.ref("base.tw").id,
+        "company": env.company.id,
+    }
+
+
+def create_confirmed_order(env, context, order):
+    """One sandbox order as a confirmed sale order: the same partners and lines an import makes."""
+    Partner = env["res.partner"].with_context(tracking_disable=True, mail_create_nolog=True)
+    orderer, receiver = order.orderer, order.receiver
+    customer = Partner.create(
+        {
+            "name": orderer["name"],
+            "phone": orderer["safeNumber"],
+            "country_id": context["country"],
+            "company_id": context["company"],
+        }
+    )
+    shipping = Partner.create(
+        {
+            "type": "delivery",
+            "parent_id": customer.id,
+            "name": receiver["name"],
+            "phone": receiver["safeNumber"],
+            "street": street(receiver),
+            "street2": receiver["addr2"],
+            "zip": receiver["postCode"],
+            "country_id": context["country"],
+            "company_id": context["company"],
+        }
+    )
+    sale = (
+        env["sale.order"]
+        .with_context(mail_create_nosubscribe=True)
+        .create(
+            {
+                "partner_id": customer.id,
+                "partner_invoice_id": customer.id,
+                "partner_shipping_id": shipping.id,
+                "company_id": context["company"],
+                "team_id": context["team"],
+                "pricelist_id": context["pricelist"],
+                "date_order": order.ordered_at.astimezone(timezone.utc).replace(tzinfo=None),
+                "origin": f"Coupang {order.order_id}",
+                "client_order_ref": str(order.order_id),
+                "require_signature": False,
+                "require_payment": False,
+                "order_line": [(0, 0, line) for line in order_lines(context, order)],
+            }
+        )
+    )
+    sale.action_confirm()
+
+
+def street(receiver):
+    """The street an import gives the delivery address: for store pickup, the chain, store and store ID."""
+    from odoo.addons.ec_coupang.coupang import delivery_from_receiver  # noqa: PLC0415 - needs Odoo's addons path
+
+    delivery = delivery_from_receiver(SimpleNamespace(addr1=receiver["addr1"]))
+    if delivery.kind not in STORE_CHAINS:
+        return receiver["addr1"]
+    name = " ".join(filter(None, (STORE_CHAINS[delivery.kind], delivery.store_name)))
+    return f"{name} #{delivery.store_id}" if delivery.store_id else name
+
+
+def order_lines(context, order):
+    lines = [
+        {
+            "product_id": context["products"][line.external_vendor_sku_code],
+            "product_uom_qty": line.shipping_count,
+            "price_unit": float(line.sales_price),
+            "tax_id": [(6, 0, [])],
+        }
+        for line in order.lines
+    ]
+    for field_name in DISCOUNT_FIELDS:
+        amount = sum((getattr(line, field_name) for line in order.lines), Decimal(0))
+        if amount:
+            lines.append(service_line(context["discount"], field_name, -amount))
+    if order.shipping_price:
+        lines.append(service_line(context["shipping"], "Coupang shipping fee", order.shipping_price))
+    return lines
+
+
+def service_line(product_id, name, amount):
+    return {
+        "product_id": product_id,
+        "name": name,
+        "product_uom_qty": 1,
+        "price_unit": float(amount),
+        "tax_id": [(6, 0, [])],
+    }
+
+
+# === the report === #
+
+
+def minimum_import_requests(size):
+    """Lists: one per status read, pages of 50 (the INSTRUCT list holds the N boxes just acknowledged);
+    acknowledgements: batches of 50; re-reads: one per new box, as Coupang asks after acknowledging."""
+    pages = math.ceil(max(size, 1) / PAGE_SIZE)
+    return FETCHED_STATUSES * pages + math.ceil(size / BATCH_SIZE) + size
+
+
+def print_report(sizes, results):
+    def peak(result):
+        return result["peak_kib"] / 1024
+
+    rows = []
+    for size in sizes:
+        base, fetch = results[size]["baseline"], results[size]["import"]
+        rows.append(
+            (size, results[size]["lines"], base["seconds"], fetch["seconds"], fetch["seconds"] / base["seconds"],
+             base["cpu_seconds"], fetch["cpu_seconds"], fetch["cpu_seconds"] / base["cpu_seconds"],
+             1000 * fetch["seconds"] / size, peak(base), peak(fetch), max(base["load"], fetch["load"]))
+        )  # fmt: skip
+    print_table(
+        "Import: N Coupang orders into confirmed sale orders, against the same orders straight through the ORM\n"
+        "  wall: seconds; cpu: CPU seconds of the Odoo process (with the in-process sandbox) and of PostgreSQL;\n"
+        "  peak: resident memory the measurement added at its peak (MiB); load: highest 1-minute load average",
+        (
+            "N",
+            "lines",
+            "ORM wall",
+            "fetch wall",
+            "ratio",
+            "ORM cpu",
+            "fetch cpu",
+            "ratio",
+            "ms/order",
+            "ORM peak",
+            "fetch peak",
+            "load",
+        ),  # fmt: skip
+        rows,
+    )
+    rows = []
+    for size in sizes:
+        requests = results[size]["import"]["requests"]
+        lists, acks, reads = (requests.get(name, 0) for name in ("order_sheets", "acknowledge", "order_sheet"))
+        total, minimum = sum(requests.values()), minimum_import_requests(size)
+        rows.append((size, lists, acks, reads, total - lists - acks - reads, total, minimum, total / minimum))
+    print_table(
+        "HTTP requests of the import; minimum = 2*ceil(N/50) list pages (ACCEPT, then INSTRUCT, pages of 50)\n"
+        "  + ceil(N/50) acknowledgements (batches of 50) + N re-reads (each new box, after its acknowledgement)",
+        ("N", "lists", "acks", "reads", "other", "total", "minimum", "ratio"),
+        rows,
+    )
+    rows = []
+    for size in sizes:
+        validate, push = results[size]["validate"], results[size]["push"]
+        uploads = push["requests"].get("upload_invoices", 0)
+        total, minimum = sum(push["requests"].values()), math.ceil(size / BATCH_SIZE)
+        rows.append(
+            (size, validate["seconds"], validate["cpu_seconds"], peak(validate), push["seconds"], push["cpu_seconds"],
+             1000 * push["seconds"] / size, peak(push), uploads, total - uploads, minimum, total / minimum)
+        )  # fmt: skip
+    print_table(
+        "Push: N deliveries validated with a tracking number (100 per validation), then the push scheduled action;\n"
+        "  minimum requests = ceil(N/50) invoice uploads (batches of 50 boxes)",
+        (
+            "N",
+            "validate wall",
+            "cpu",
+            "peak",
+            "push wall",
+            "cpu",
+            "ms/box",
+            "peak",
+            "uploads",
+            "other",
+            "minimum",
+            "ratio",
+        ),  # fmt: skip
+        rows,
+    )
+    if len(sizes) > 1:
+        small, large = sizes[0], sizes[-1]
+        print_table(
+            f"Memory as N grows: peak resident memory (MiB) added at N = {small} and N = {large}",
+            ("measurement", f"N={small}", f"N={large}", "ratio"),
+            [
+                (
+                    phase,
+                    peak(results[small][phase]),
+                    peak(results[large][phase]),
+                    peak(results[large][phase]) / max(peak(results[small][phase]), 0.1),
+                )
+                for phase in ("import", "baseline", "validate", "push")
+            ],  # fmt: skip
+        )
+
+
+def print_table(title, headers, rows):
+    """Prints a title, then the rows under their headers: whole numbers as they are, others to 0.01
+    when below 10 (ratios), else to 0.1."""
+
+    def cell(value):
+        if isinstance(value, str | int):
+            return str(value)
+        return f"{value:.2f}" if abs(value) < 10 else f"{value:.1f}"
+
+    cells = [[cell(value) for value in row] for row in rows]
+    widths = [max(len(header), *(len(row[index]) for row in cells)) for index, header in enumerate(headers)]
+    print()
+    print(title)
+    for row in (headers, *cells):
+        print("  ".join(value.rjust(width) for value, width in zip(row, widths, strict=True)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
