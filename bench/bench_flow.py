@@ -125,7 +125,7 @@ def measure_import(registry, args):
         result["requests"] = dict(requests)
         with harness.environment(registry) as env:
             account = env["ec.account"].browse(account_id)
-            check_import(account, harness.account_orders(env, account), orders)
+            check_import(account, harness.account_orders(account), orders)
             harness.stop_fetching(env, account)
     return {"import": result, "account": account_id, "lines": sum(len(order.lines) for order in orders)}
 
@@ -137,7 +137,7 @@ def measure_push(registry, args):
     requests = harness.count_requests(sandbox)
     with sandbox:
         with harness.measured(args.postmaster_pid) as validate, harness.environment(registry) as env:
-            pickings = harness.ship_orders(env, harness.account_orders(env, env["ec.account"].browse(args.account)))
+            pickings = harness.ship_orders(harness.account_orders(env["ec.account"].browse(args.account)))
             picking_ids = pickings.ids
         with harness.measured(args.postmaster_pid) as push, harness.environment(registry) as env:
             harness.run_push_cron(env)

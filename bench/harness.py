@@ -44,12 +44,11 @@ def environment(registry):
 
 
 @contextmanager
-def fast_client(**options):
+def fast_client():
     """The accounts' Coupang client without pauses between its tries and with short timeouts."""
     from odoo.addons.ec_coupang.models import ec_account  # noqa: PLC0415
 
-    client_class = functools.partial(ec_account.CoupangClient, **(FAST_CLIENT | options))
-    with patch.object(ec_account, "CoupangClient", client_class):
+    with patch.object(ec_account, "CoupangClient", functools.partial(ec_account.CoupangClient, **FAST_CLIENT)):
         yield
 
 
@@ -133,14 +132,14 @@ def stop_fetching(env, account):
 # === what the flows do === #
 
 
-def account_orders(env, account):
-    return env["sale.order"].search([("ec_account_id", "=", account.id)], order="id")
+def account_orders(account):
+    return account.env["sale.order"].search([("ec_account_id", "=", account.id)], order="id")
 
 
-def ship_orders(env, orders, chunk=100, commit=True):
+def ship_orders(orders, chunk=100):
     """Validates the deliveries of ``orders`` as the warehouse does, each with its own tracking number,
-    ``chunk`` pickings per validation; returns the pickings."""
-    the_carrier = carrier(env)
+    ``chunk`` pickings per validation (each committed); returns the pickings."""
+    the_carrier = carrier(orders.env)
     pickings = orders.picking_ids.filtered(lambda picking: picking.state not in ("done", "cancel"))
     for start in range(0, len(pickings), chunk):
         batch = pickings[start : start + chunk]
@@ -150,13 +149,12 @@ def ship_orders(env, orders, chunk=100, commit=True):
         result = batch.button_validate()
         if result is not True:
             raise RuntimeError(f"validating the deliveries asked for a wizard: {result}")
-        if commit:
-            env.cr.commit()
+        orders.env.cr.commit()
     return pickings
 
 
 def tracking_number(picking):
-    return f"TW{picking.sale_id.coupang_shipment_box_id[-10:]}"
+    return f"TW{picking.sale_id.coupang_shipment_box_id}"
 
 
 def run_push_cron(env):

@@ -51,8 +51,8 @@ def main():
         problems = run_to_end(run, fetch)
         with harness.environment(run.registry) as env:
             problems += common.imported_once_problems(env, run)
-            orders = harness.account_orders(env, env["ec.account"].browse(run.account_id))
-            picking_ids = harness.ship_orders(env, orders).ids
+            orders = harness.account_orders(env["ec.account"].browse(run.account_id))
+            picking_ids = harness.ship_orders(orders).ids
         # Killed once Coupang took more than the first batch (with a single batch, as soon as it took it).
         first_batch = PUSH_BATCH if count > PUSH_BATCH else 0
         push_kill = run_until(run, ("push",), lambda: invoiced.total() > first_batch, invoiced.total)

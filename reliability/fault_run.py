@@ -50,7 +50,7 @@ def main():
             problems += common.imported_once_problems(env, run)
             if last_state != "done":
                 problems.append(f"the fetch after the faults ended {last_state}: {account.last_fetch_summary}")
-            order_ids = harness.account_orders(env, account).ids
+            order_ids = harness.account_orders(account).ids
 
         # The warehouse ships in waves; each wave's tracking numbers go out under the faults.
         start_faults(run, seed=run.args.seed + 1, write_endpoint="upload_invoices")
@@ -59,7 +59,7 @@ def main():
         for start in range(0, len(order_ids), wave):
             waves += 1
             with harness.environment(run.registry) as env:
-                picking_ids += harness.ship_orders(env, env["sale.order"].browse(order_ids[start : start + wave])).ids
+                picking_ids += harness.ship_orders(env["sale.order"].browse(order_ids[start : start + wave])).ids
             for _push in range(MAX_FAULTY_PUSHES):
                 if not pending_pushes(run, picking_ids):
                     break
