@@ -16,26 +16,14 @@ def _addon_terms(env):
 @tagged("post_install", "-at_install")
 class TestTraditionalChinese(TransactionCase):
     def test_every_term_of_the_addon_is_translated(self):
-        terms = {
-            source
-            for module, _type, _name, _res_id, source, _value, _comments in TranslationModuleReader(
-                self.env.cr, ["ec_coupang"]
-            )
-            if module == "ec_coupang"
-        }
+        terms = _addon_terms(self.env)
         catalogue = polib.pofile(os.path.join(I18N, "zh_TW.po"))
         translated = {entry.msgid for entry in catalogue.translated_entries()}
         self.assertFalse(sorted(terms - translated), "terms without a zh_TW translation")
         self.assertFalse([entry.msgid for entry in catalogue.fuzzy_entries()], "fuzzy zh_TW entries")
 
     def test_the_pot_lists_every_term(self):
-        terms = {
-            source
-            for module, _type, _name, _res_id, source, _value, _comments in TranslationModuleReader(
-                self.env.cr, ["ec_coupang"]
-            )
-            if module == "ec_coupang"
-        }
+        terms = _addon_terms(self.env)
         template = {entry.msgid for entry in polib.pofile(os.path.join(I18N, "ec_coupang.pot"))}
         self.assertFalse(sorted(terms - template), "run scripts/update-translations")
 
