@@ -1,20 +1,27 @@
 # Shared helpers for the project's scripts (sourced, not run).
-# They take an installed Odoo 18 as they find it: an importable `odoo` package in python3,
-# or a source folder named by ODOO_PATH. They never install or build Odoo.
+# find_odoo makes sure a Python with Odoo 18.0 is there: the project's .venv/, prepared by
+# scripts/setup (which installs what a fresh machine lacks); or ODOO_PYTHON, a Python that already
+# has Odoo 18.0; or ODOO_PATH, an Odoo 18.0 source folder for python3.
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-PYTHON=${PYTHON:-python3}
-PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
 DB_ROLE=ec_coupang
 
 die() { printf 'error: %s\n' "$*" >&2; exit 2; }
 
+# find_odoo [--tests]: --tests also installs what the test command needs (test tools, chromium).
 find_odoo() {
-    if [ -n "${ODOO_PATH:-}" ]; then
+    if [ -n "${ODOO_PYTHON:-}" ]; then
+        PYTHON=$ODOO_PYTHON
+        "$ROOT/scripts/setup" "$@" || exit 2
+    elif [ -n "${ODOO_PATH:-}" ]; then
+        PYTHON=${PYTHON:-python3}
         [ -f "$ODOO_PATH/odoo/__init__.py" ] || die "ODOO_PATH=$ODOO_PATH holds no odoo/ package"
         export PYTHONPATH="$ODOO_PATH${PYTHONPATH:+:$PYTHONPATH}"
+    else
+        "$ROOT/scripts/setup" "$@" || exit 2
+        PYTHON=$ROOT/.venv/bin/python
     fi
-    "$PYTHON" - <<'PY' || die "Odoo 18.0 is not importable by $PYTHON. Install Odoo 18.0 into this Python, or set ODOO_PATH to an Odoo 18.0 source folder (see README: Prerequisites)."
+    "$PYTHON" - <<'PY' || die "Odoo 18.0 is not importable by $PYTHON. Unset ODOO_PYTHON and ODOO_PATH to have scripts/setup install it into .venv/, or point them at an Odoo 18.0 (see README: Quick start)."
 import odoo.release as r
 assert r.version_info[:2] == (18, 0), "found Odoo %s, need 18.0" % r.version
 PY
@@ -27,6 +34,8 @@ print(",".join(p for p in paths if os.path.isdir(p)))
 PY
 )
     export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
+    # scripts/setup may just have installed PostgreSQL.
+    PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
 }
 
 free_port() {
@@ -77,6 +86,11 @@ write_odoo_config() {
     } >"$file"
 }
 
+# Odoo's command line, as an array so that `"${ODOO[@]}" ... &` makes $! the Odoo process itself.
+odoo_argv() { ODOO=("$PYTHON" -c 'import sys, odoo.cli; sys.argv[0] = "odoo"; odoo.cli.main()'); }
+
 odoo_cmd() {
-    "$PYTHON" -c 'import sys, odoo.cli; sys.argv[0] = "odoo"; odoo.cli.main()' "$@"
+    local ODOO
+    odoo_argv
+    "${ODOO[@]}" "$@"
 }
