@@ -1,8 +1,10 @@
 """Prepares the demo database (run inside `odoo shell`, which provides `env`).
 
-Idempotent: makes the products of the sandbox's catalogue, a Taiwan carrier with a Coupang
+Idempotent: a company in Taiwan (Taipei address, Asia/Taipei, TWD) whose admin works in Taipei
+time, the products of the sandbox's catalogue with stock, a Taiwan carrier with a Coupang
 delivery company code, and an EC account connected to the sandbox at $EC_COUPANG_SANDBOX_URL,
-with its locations chosen and order fetching on a daily time; then fetches once.
+with the admin as its responsible, its locations chosen and order fetching on a daily time;
+then fetches once.
 """
 
 import os
@@ -20,14 +22,43 @@ def ensure(model, domain, values):
     return env[model].create(values)  # noqa: F821
 
 
+def ensure_taiwan_company():
+    company = env.company  # noqa: F821
+    taiwan = env.ref("base.tw")  # noqa: F821
+    twd = env.ref("base.TWD").with_context(active_test=False)  # noqa: F821
+    company.partner_id.write(
+        {
+            "name": "台北物流 Taipei Logistics",
+            "street": "信義路五段7號",
+            "city": "台北市",
+            "zip": "110",
+            "country_id": taiwan.id,
+            "tz": "Asia/Taipei",
+        }
+    )
+    if company.currency_id != twd and not env["account.move.line"].search_count([], limit=1):  # noqa: F821
+        twd.write({"active": True, "rounding": 0.01})  # Coupang's TWD amounts have cents
+        company.currency_id = twd
+    env.ref("base.user_admin").tz = "Asia/Taipei"  # noqa: F821
+
+
+def ensure_stock(products):
+    warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)  # noqa: F821
+    for product in products:
+        if product.qty_available < 100:
+            env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 500)  # noqa: F821
+
+
 def ensure_products():
-    for item in SKU_CATALOGUE:
+    return [
         ensure(
             "product.product",
             [("default_code", "=", item.sku)],
             {"name": f"{item.name_zh} {item.option_zh}", "default_code": item.sku, "type": "consu",
              "is_storable": True, "list_price": float(item.price_twd)},
         )
+        for item in SKU_CATALOGUE
+    ]
 
 
 def ensure_carrier():
@@ -56,6 +87,7 @@ def ensure_account():
         [("name", "=", ACCOUNT_NAME)],
         {"name": ACCOUNT_NAME, "merchant_id": merchant.id, "coupang_market": "TW"},
     )
+    account.user_id = env.ref("base.user_admin")  # noqa: F821
     account.write(
         {
             "coupang_base_url": SANDBOX_URL,
@@ -81,7 +113,8 @@ def ensure_account():
     return account
 
 
-ensure_products()
+ensure_taiwan_company()
+ensure_stock(ensure_products())
 ensure_carrier()
 demo_account = ensure_account()
 demo_account.action_fetch_now()
