@@ -81,6 +81,7 @@ def ensure_account():
     return account
 
 
+env.ref("base.TWD").active = True  # noqa: F821 - Coupang Taiwan's currency; the import never activates one
 ensure_products()
 ensure_carrier()
 demo_account = ensure_account()
