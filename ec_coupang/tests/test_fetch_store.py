@@ -1,9 +1,21 @@
+import importlib.util
+import os
 from collections import Counter
 
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from .fetch_common import EcFetchCase
+
+MIGRATION = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations", "18.0.1.1.0", "post-migrate.py")
+
+
+def load_migration():
+    spec = importlib.util.spec_from_file_location("ec_coupang_store_key_migration", MIGRATION)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @tagged("post_install", "-at_install")
@@ -59,6 +71,30 @@ class TestOneStoreOneImport(EcFetchCase):
         sale_order = self.sale_order(order)
         self.account.coupang_vendor_id = "A99999999"
         self.assertEqual(sale_order.ec_store_key, f"TW:{self.sandbox.demo_vendor.vendor_id}")
+
+    def test_the_upgrade_gives_earlier_imports_their_store_key_once_per_box(self):
+        first, second = (self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)]) for _ in range(2))
+        held = self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1), ("CP-POT-001", 1)])
+        held.lines[1].external_vendor_sku_code = "NO-SUCH-SKU"
+        self.fetch()
+        orders = self.sale_order(first) | self.sale_order(second)
+        kept = self.env["ec.order.import"].search([("shipment_box_id", "=", str(held.shipment_box_id))])
+        self.assertEqual((len(orders), kept.state), (2, "held"))
+        self.env.flush_all()
+        # As before the upgrade: no store key, and a box that two accounts of the store both imported.
+        self.env.cr.execute(
+            SQL(
+                "UPDATE sale_order SET ec_store_key = NULL, coupang_shipment_box_id = %s WHERE id IN %s",
+                str(first.shipment_box_id),
+                tuple(orders.ids),
+            )
+        )
+        self.env.cr.execute(SQL("UPDATE ec_order_import SET ec_store_key = NULL WHERE id = %s", kept.id))
+        load_migration().migrate(self.env.cr, "18.0.1.0.0")
+        self.env.invalidate_all()
+        store_key = self.account._coupang_store_key()
+        self.assertEqual(orders.sorted("id").mapped("ec_store_key"), [store_key, False], "the first copy only")
+        self.assertEqual(kept.ec_store_key, store_key)
 
     def test_an_inactive_currency_holds_the_order_and_stays_inactive(self):
         twd = self.env.ref("base.TWD")
