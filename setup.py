@@ -23,14 +23,17 @@ def addon_packages():
 
 
 def addon_data_files():
-    """Every non-Python file of the addon (views, data, security, translations, static)."""
+    """Every non-Python file of the addon (views, data, security, translations, static), and the
+    upgrade scripts, which Odoo reads from their folder, not as a package."""
     found = []
     for folder, _dirs, files in os.walk(os.path.join(HERE, ADDON)):
         if "__pycache__" in folder:
             continue
         relative = os.path.relpath(folder, os.path.join(HERE, ADDON))
         found += [
-            os.path.normpath(os.path.join(relative, name)) for name in files if not name.endswith(".py")
+            os.path.normpath(os.path.join(relative, name))
+            for name in files
+            if not name.endswith(".py") or relative.startswith("migrations")
         ]
     return found
 

@@ -56,14 +56,15 @@ def fast_client():
 
 
 def prepare_database(env):
-    """Company time zone, storable products for every sandbox SKU with plenty of stock, and a carrier
-    with a Coupang delivery company. Idempotent.
+    """Company time zone, the Taiwan dollar active, storable products for every sandbox SKU with plenty
+    of stock, and a carrier with a Coupang delivery company. Idempotent.
 
     Validated deliveries do not text the buyer (Odoo's SMS confirmation would call Odoo's paid SMS
     service over the internet for every delivery).
     """
     env.company.partner_id.tz = TAIPEI
     env.company.stock_move_sms_validation = False
+    env.ref("base.TWD").active = True  # the import never activates a currency
     warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
     Product = env["product.product"]
     for item in SKU_CATALOGUE:
@@ -93,6 +94,8 @@ def create_account(env, sandbox, name, fetch_time=3.0, first_days=8):
     :return: the account and the ``ec.fetch.schedule`` whose cron fetches it
     """
     vendor = sandbox.demo_vendor
+    # One active account per Coupang store: an earlier measurement's account of the vendor retires.
+    env["ec.account"].search([("coupang_vendor_id", "=", vendor.vendor_id)]).active = False
     account = env["ec.account"].create(
         {
             "name": name,

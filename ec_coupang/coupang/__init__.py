@@ -11,12 +11,16 @@ from .errors import (
     InvalidVendorIdError,
     IpNotAllowedError,
     MalformedResponseError,
+    NoAnswerError,
     RateLimitedError,
     RequestRejectedError,
+    ResponseCutOffError,
     ServiceUnavailableError,
     SignatureExpiredError,
+    UnreachableError,
+    WrongRegionError,
 )
-from .models import (
+from .datatypes import (
     KR_COURIER_CODES,
     MARKET_CURRENCIES,
     ORDER_STATUSES,

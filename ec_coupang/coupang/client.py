@@ -10,15 +10,17 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import MaxRetryError
 from urllib3.util.retry import Retry
 
+from .datatypes import MARKET_CURRENCIES, ORDER_STATUSES
 from .errors import (
     CoupangError,
     MalformedResponseError,
+    NoAnswerError,
     RequestRejectedError,
-    ServiceUnavailableError,
+    ResponseCutOffError,
+    UnreachableError,
     error_from_response,
     sanitize,
 )
-from .models import MARKET_CURRENCIES, ORDER_STATUSES
 from .parsing import (
     loads,
     parse_box_results,
@@ -74,8 +76,15 @@ def _day_windows(date_from, date_to):
         start = end + timedelta(days=1)
 
 
-def _as_date(value):
-    return value.date() if isinstance(value, datetime) else value
+def _market_day(value, market):
+    """The day of ``value`` in the market's time, on which Coupang's order lists are cut; a
+    datetime must be aware (a date is taken as the market's day)."""
+    if not isinstance(value, datetime):
+        return value
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"Order lists need an aware datetime, not {value!r}.")
+    market_tz = datetime.strptime(MARKET_OFFSETS[market], "%z").tzinfo
+    return value.astimezone(market_tz).date()
 
 
 def _chunks(items, size):
@@ -186,7 +195,7 @@ class CoupangClient:
             )
         except requests.Timeout as error:
             _logger.warning("Coupang %s %s timed out", method, path)
-            raise ServiceUnavailableError("Coupang did not answer in time. Try again later.") from error
+            raise NoAnswerError() from error
         except requests.RequestException as error:
             _logger.warning("Coupang %s %s failed: %s", method, path, type(error).__name__)
             raise self._connection_error(error) from error
@@ -195,10 +204,11 @@ class CoupangClient:
 
     def _connection_error(self, error):
         if isinstance(error, requests.exceptions.ChunkedEncodingError | requests.exceptions.ContentDecodingError):
-            return MalformedResponseError("Coupang's response was cut off. Try again later.")
-        return ServiceUnavailableError(
+            return ResponseCutOffError()
+        return UnreachableError(
             f"Could not reach Coupang at {self.base_url}. Check the server's network and the account's "
-            "API address, then try again."
+            "API address, then try again.",
+            base_url=self.base_url,
         )
 
     def _read(self, response):
@@ -230,6 +240,7 @@ class CoupangClient:
             code=code,
             transaction_id=payload.get("transactionId"),
             body_excerpt=sanitize(json.dumps(payload, ensure_ascii=False, default=str), secrets),
+            coupang_message=message,
         )
 
     def _path(self, template, **values):
@@ -251,6 +262,7 @@ class CoupangClient:
     def iter_order_sheets(self, created_from, created_to, status, *, max_per_page=MAX_PAGE_SIZE):
         """Order sheets in ``status`` created on days ``created_from`` to ``created_to`` (inclusive).
 
+        Dates are the market's days; aware datetimes are converted to the market's time first.
         Day mode with ``nextToken`` paging; a range longer than 31 days is read in 31-day windows
         (Coupang docs: delivery-api/lookup-order-list-per-day). Arguments are checked at once,
         the pages are read as the result is iterated.
@@ -258,7 +270,8 @@ class CoupangClient:
         if status not in ORDER_STATUSES:
             raise ValueError(f"Unknown order status {status!r}.")
         _check_page_size(max_per_page)
-        return self._order_sheet_pages(_as_date(created_from), _as_date(created_to), status, max_per_page)
+        date_from, date_to = (_market_day(moment, self.market) for moment in (created_from, created_to))
+        return self._order_sheet_pages(date_from, date_to, status, max_per_page)
 
     def _order_sheet_pages(self, date_from, date_to, status, max_per_page):
         path = self._path(_ORDER_PATH, version=self.api_version)

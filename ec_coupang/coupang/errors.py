@@ -21,6 +21,7 @@ class CoupangError(Exception):
     :ivar code: the ``code`` of Coupang's error body, when there was one
     :ivar transaction_id: Coupang's ``transactionId``, to quote to Coupang support
     :ivar body_excerpt: the start of the response body, with tags and credentials removed
+    :ivar coupang_message: Coupang's own ``message``, with tags and credentials removed, or ""
     :ivar partial_results: for batched writes, the per-box results of the batches that went
         through before this error (the failing batch and the ones after it were not confirmed)
     """
@@ -28,13 +29,16 @@ class CoupangError(Exception):
     default_message = "Coupang could not handle the request. Try again later."
     transient = False  # True when trying again later, unchanged, may succeed
 
-    def __init__(self, message=None, *, status=None, code=None, transaction_id=None, body_excerpt=""):
+    def __init__(
+        self, message=None, *, status=None, code=None, transaction_id=None, body_excerpt="", coupang_message=""
+    ):
         self.message = message or self.default_message
         super().__init__(self.message)
         self.status = status
         self.code = code
         self.transaction_id = transaction_id
         self.body_excerpt = body_excerpt
+        self.coupang_message = coupang_message
         self.partial_results = ()
 
     def __str__(self):
@@ -57,6 +61,13 @@ class InvalidCredentialsError(CoupangError):
     default_message = (
         "Coupang did not accept the Open API key. Check the Access Key and the Secret Key in Wing "
         "(seller info > Open API key) and enter them again."
+    )
+
+
+class WrongRegionError(InvalidCredentialsError):
+    default_message = (
+        "The Open API key belongs to another Coupang region. Check the account's market (Korea or "
+        "Taiwan) and its API address."
     )
 
 
@@ -95,9 +106,29 @@ class ServiceUnavailableError(CoupangError):
     transient = True
 
 
+class NoAnswerError(ServiceUnavailableError):
+    default_message = "Coupang did not answer in time. Try again later."
+
+
+class UnreachableError(ServiceUnavailableError):
+    """No connection to Coupang; ``base_url`` is the address tried."""
+
+    default_message = (
+        "Could not reach Coupang. Check the server's network and the account's API address, then try again."
+    )
+
+    def __init__(self, message=None, *, base_url="", **details):
+        super().__init__(message, **details)
+        self.base_url = base_url
+
+
 class MalformedResponseError(CoupangError):
     default_message = "Coupang sent a response that could not be read. Try again later; if it goes on, contact support."
     transient = True
+
+
+class ResponseCutOffError(MalformedResponseError):
+    default_message = "Coupang's response was cut off. Try again later."
 
 
 class RequestRejectedError(CoupangError):
@@ -139,6 +170,7 @@ def error_from_response(status, content, headers, *, secrets=()):
         "code": body.get("code") if body else None,
         "transaction_id": body.get("transactionId") if body else None,
         "body_excerpt": sanitize(text, secrets),
+        "coupang_message": coupang_message,
     }
     error_class, message = _classify(status, body, coupang_message)
     if error_class is RateLimitedError:
@@ -162,10 +194,7 @@ def _classify(status, body, coupang_message):
     if "signature is expired" in lowered:
         return SignatureExpiredError, None
     if "not for the target vdc" in lowered:
-        return InvalidCredentialsError, (
-            "The Open API key belongs to another Coupang region. Check the account's market (Korea or "
-            "Taiwan) and its API address."
-        )
+        return WrongRegionError, None
     if status == 401 or "please contact api-gateway channel" in lowered:
         return InvalidCredentialsError, None
     if status == 400 and re.search(r"invalid vendor ?id", lowered):

@@ -11,8 +11,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 
-from .errors import MalformedResponseError
-from .models import (
+from .datatypes import (
     ORDER_STATUSES,
     BoxResult,
     Money,
@@ -25,6 +24,7 @@ from .models import (
     ReturnCenter,
     UnreadableOrderSheet,
 )
+from .errors import MalformedResponseError
 
 KST = timezone(timedelta(hours=9))
 NANOS_PER_UNIT = Decimal(10) ** 9

@@ -1,28 +1,14 @@
-import ipaddress
-import logging
-from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
-
-import requests
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from ..coupang import MAX_PAGE_SIZE, CoupangClient, CoupangError, IpNotAllowedError
-from ..coupang.client import MARKET_OFFSETS
+from ..const import COUPANG_MARKETS, DEFAULT_COUPANG_BASE_URL, DEFAULT_FETCH_FIRST_DAYS, OUTBOUND_IP_PARAM
+from ..coupang import CoupangClient, CoupangError, IpNotAllowedError
 from ..tools import secret_box
-from .ec_fetch_schedule import format_minute
-from .ec_order_import import error_text
-from .sale_order import OPEN_COUPANG_STATUSES
+from ..tools.coupang_errors import coupang_error_message
+from ..tools.fetch_times import format_minute
+from ..tools.outbound_ip import detect_outbound_ip, known_outbound_ip
 
-_logger = logging.getLogger(__name__)
-
-DEFAULT_COUPANG_BASE_URL = "https://api-gateway.coupang.com"
-OUTBOUND_IP_PARAM = "ec_coupang.outbound_ip"
-DETECTED_IP_PARAM = "ec_coupang.detected_outbound_ip"
-IP_ECHO_URL_PARAM = "ec_coupang.ip_echo_url"
-DEFAULT_IP_ECHO_URL = "https://api.ipify.org"
 CREDENTIAL_FIELDS = {
     "coupang_vendor_id",
     "coupang_access_key",
@@ -31,17 +17,11 @@ CREDENTIAL_FIELDS = {
     "coupang_base_url",
 }
 MAX_FETCH_SLOTS = 3
-DEFAULT_FETCH_FIRST_DAYS = 7
-FETCH_OVERLAP = timedelta(minutes=30)
-# The statuses of boxes still to ship: new (ACCEPT, acknowledged by the fetch), and already in
-# preparation (INSTRUCT: acknowledged by a fetch that stopped before importing it, or in Wing).
-FETCH_STATUSES = ("ACCEPT", "INSTRUCT")
 DELIVERY_SETTINGS = {
     "seven_eleven": ("ship_seven_eleven", "return_center_seven_eleven_id"),
     "familymart": ("ship_familymart", "return_center_familymart_id"),
     "home": ("ship_home_delivery", "outbound_place_home_id"),
 }
-COUPANG_MARKETS = [("TW", "Taiwan"), ("KR", "Korea")]
 
 
 class EcAccount(models.Model):
@@ -233,9 +213,7 @@ class EcAccount(models.Model):
             account.coupang_secret_key_set = bool(stored.get(account.id))
 
     def _compute_outbound_ip(self):
-        params = self.env["ir.config_parameter"].sudo()
-        ip = params.get_param(OUTBOUND_IP_PARAM) or params.get_param(DETECTED_IP_PARAM) or False
-        self.outbound_ip = ip
+        self.outbound_ip = known_outbound_ip(self.env["ir.config_parameter"].sudo())
 
     def _compute_location_count(self):
         counts = dict(
@@ -266,10 +244,9 @@ class EcAccount(models.Model):
                 )
 
     def _compute_last_fetch(self):
+        last_logs = self.env["ec.fetch.log"]._last_runs(self)
         for account in self:
-            log = self.env["ec.fetch.log"].search(
-                [("account_id", "=", account.id), ("state", "!=", "skipped")], limit=1
-            )
+            log = last_logs.get(account.id, self.env["ec.fetch.log"])
             account.last_fetch_log_id = log
             account.last_fetch_date = log.date_start
             account.last_fetch_state = log.state
@@ -303,6 +280,21 @@ class EcAccount(models.Model):
                     )
                 )
             raise ValidationError(self.env._("Choose the sales channel that receives the orders."))
+
+    @api.constrains("coupang_vendor_id", "coupang_market", "active")
+    def _check_one_active_account_per_store(self):
+        for account in self.filtered(lambda account: account.active and account.coupang_vendor_id):
+            other = account._other_accounts_of_store()
+            if other:
+                raise ValidationError(
+                    self.env._(
+                        "The Coupang store %(vendor)s (%(market)s) already has an active EC account: %(account)s. "
+                        "Use that account, or archive it before connecting the store here.",
+                        vendor=account.coupang_vendor_id.strip(),
+                        market=account._fields["coupang_market"].convert_to_export(account.coupang_market, account),
+                        account=other[0].display_name,
+                    )
+                )
 
     @api.constrains("fetch_orders", "fetch_slot_ids")
     def _check_fetch_slots(self):
@@ -355,7 +347,8 @@ class EcAccount(models.Model):
     def action_test_connection(self):
         self.ensure_one()
         try:
-            self._coupang_client().check_connection()
+            with self._coupang_client() as client:
+                client.check_connection()
         except CoupangError as error:
             message = self._diagnose_connection_error(error)
             self._set_connection_failed(message)
@@ -483,7 +476,7 @@ class EcAccount(models.Model):
     # === BUSINESS METHODS: COUPANG === #
 
     def _coupang_client(self):
-        """The one place where the addon talks to Coupang; tests patch it to stay offline."""
+        """The one place where the addon talks to Coupang: ``with account._coupang_client() as client:``."""
         self.ensure_one()
         if not (self.coupang_vendor_id and self.coupang_access_key):
             raise UserError(self.env._("Enter the Vendor ID and the Access Key first."))
@@ -495,6 +488,24 @@ class EcAccount(models.Model):
             market=self.coupang_market,
         )
 
+    def _coupang_store_key(self):
+        """The Coupang store of the account, e.g. ``TW:A00012345``: a box is imported once per store."""
+        self.ensure_one()
+        return f"{self.coupang_market}:{(self.coupang_vendor_id or '').strip()}"
+
+    def _other_accounts_of_store(self):
+        """The other active accounts of the account's Coupang store, in every company."""
+        self.ensure_one()
+        store_key = self._coupang_store_key()
+        candidates = self.sudo().search(
+            [
+                ("id", "!=", self.id),
+                ("coupang_market", "=", self.coupang_market),
+                ("coupang_vendor_id", "ilike", (self.coupang_vendor_id or "").strip()),
+            ]
+        )
+        return candidates.filtered(lambda account: account._coupang_store_key() == store_key)
+
     def _diagnose_connection_error(self, error):
         if isinstance(error, IpNotAllowedError):
             ip = self.outbound_ip or self._detect_outbound_ip()
@@ -503,9 +514,15 @@ class EcAccount(models.Model):
                 "settings and add this IP address to the allowed IPs; a change can take up to 30 "
                 "minutes. %(detail)s",
                 ip=ip or self.env._("unknown: set it in the system parameter %s", OUTBOUND_IP_PARAM),
-                detail=str(error),
+                detail=coupang_error_message(self.env, error),
             )
-        return str(error)
+        return coupang_error_message(self.env, error)
+
+    def _detect_outbound_ip(self):
+        ip = detect_outbound_ip(self.env["ir.config_parameter"].sudo())
+        if ip:
+            self.env["ec.account"].invalidate_model(["outbound_ip"])
+        return ip
 
     def _set_connection_failed(self, message):
         self.write({"state": "failed", "connection_message": message, "connected_at": False})
@@ -523,10 +540,10 @@ class EcAccount(models.Model):
     def _load_coupang_locations(self):
         """Upserts Coupang's return centers and outbound places; returns a summary for the user."""
         self.ensure_one()
-        client = self._coupang_client()
         Location = self.env["ec.location"]
-        return_centers = Location._sync_from_coupang(self, "return_center", client.iter_return_centers())
-        outbound_places = Location._sync_from_coupang(self, "outbound_place", client.iter_outbound_places())
+        with self._coupang_client() as client:
+            return_centers = Location._sync_from_coupang(self, "return_center", client.iter_return_centers())
+            outbound_places = Location._sync_from_coupang(self, "outbound_place", client.iter_outbound_places())
         hints = []
         if not return_centers:
             hints.append(
@@ -599,186 +616,10 @@ class EcAccount(models.Model):
             return self.env._("the fetch schedule has no time.")
         return False
 
-    def _as_importer(self):
-        """The account as the order import runs: with every right, in the account's company."""
-        self.ensure_one()
-        return self.sudo().with_company(self.company_id)
-
     def _fetch_orders(self, schedule=None, auto_commit=False):
-        """Reads the account's new Coupang orders into sale orders; returns the run's fetch log.
-
-        One run at a time per account: its row stays locked for the run and a second run is
-        skipped. The watermark moves to the run's start only once every order of the window was
-        read and kept, as a sale order or for review.
-
-        :param schedule: the ``ec.fetch.schedule`` running, or None for Fetch Now
-        :param auto_commit: commit after each order; only for the cron, never in a test or a
-            user's request
-        """
-        self.ensure_one()
-        account = self._as_importer()
-        log_values = {
-            "account_id": account.id,
-            "schedule_id": schedule and schedule.id,
-            "trigger": "schedule" if schedule else "manual",
-            "user_id": self.env.uid,
-        }
-        Log = account.env["ec.fetch.log"]
-        if not account._lock_for_fetch():
-            return Log.create(
-                dict(
-                    log_values,
-                    state="skipped",
-                    date_end=fields.Datetime.now(),
-                    error=self.env._("Another fetch of this account was running; this one was skipped."),
-                )
-            )
-        window_to = fields.Datetime.now()
-        window_from = account._fetch_window_start(window_to)
-        with account._fetch_worker(auto_commit) as worker:
-            log = worker.env["ec.fetch.log"].create(dict(log_values, window_from=window_from, window_to=window_to))
-            complete = worker._fetch_window(log, window_from, window_to, auto_commit)
-            log_id = log.id
-        if complete:
-            account.last_fetch_watermark = window_to
-        if auto_commit:
-            # Ends the cron's transaction for this account: releases its lock and keeps its
-            # watermark, whatever happens to the next account of the schedule.
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-        return Log.browse(log_id)
-
-    def _lock_for_fetch(self):
-        """Locks the account's row for this transaction; False when another fetch holds it."""
-        self.ensure_one()
-        self.env.cr.execute(SQL("SELECT id FROM ec_account WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED", self.id))
-        return bool(self.env.cr.fetchone())
-
-    @contextmanager
-    def _fetch_worker(self, auto_commit):
-        """The account in the environment that imports the orders.
-
-        With ``auto_commit``, a cursor of its own that commits order by order, while this one
-        keeps the account's lock until the run ends (a commit here would release it). The
-        worker never writes the account's row: that would wait for the lock this cursor holds.
-        """
-        if not auto_commit:
-            yield self
-            return
-        with self.env.registry.cursor() as cr:
-            yield self.with_env(self.env(cr=cr))
-
-    def _fetch_window_start(self, now):
-        if not self.last_fetch_watermark:
-            return now - timedelta(days=self.fetch_first_days or DEFAULT_FETCH_FIRST_DAYS)
-        # Coupang lists an order some minutes after it is placed: read a little before the mark.
-        return self.last_fetch_watermark - FETCH_OVERLAP
-
-    def _fetch_window(self, log, window_from, window_to, auto_commit):
-        """Imports the orders of the window, then follows the open ones; returns True when every
-        order of the window was read and kept."""
-        Import = self.env["ec.order.import"]
-        complete = False
-        error = False
-        try:
-            client = self._coupang_client()
-            seen = self._import_window(client, log, window_from, window_to, auto_commit)
-            complete = True
-            self._retry_failed_orders(client, log, seen, auto_commit)
-            self._follow_open_orders(client, log, seen, auto_commit)
-        except Exception as exc:  # noqa: BLE001 - the run ends with a log saying why
-            if not isinstance(exc, CoupangError | UserError):
-                _logger.exception("Fetching the Coupang orders of EC account %s failed", self.id)
-            if complete:
-                error = self.env._("Checking open orders for cancellations stopped: %s", error_text(exc))
-            else:
-                error = self.env._(
-                    "Fetching stopped before every order was read; the next fetch reads them again. %s",
-                    error_text(exc),
-                )
-        log._finish(error)
-        Import._commit(auto_commit)
-        return complete
-
-    def _import_window(self, client, log, window_from, window_to, auto_commit):
-        """Imports the "to ship" orders created in the window; returns the shipment boxes read."""
-        Import = self.env["ec.order.import"]
-        date_from, date_to = (self._market_time(moment) for moment in (window_from, window_to))
-        page_size = self._fetch_page_size()
-        seen = set()
-        for status in FETCH_STATUSES:
-            page = []
-            for sheet in client.iter_order_sheets(date_from, date_to, status, max_per_page=page_size):
-                # A box acknowledged a moment ago is listed again as INSTRUCT.
-                if sheet.shipment_box_id in seen:
-                    continue
-                seen.add(sheet.shipment_box_id)
-                log._count("count_read")
-                page.append(sheet)
-                if len(page) == page_size:
-                    Import._import_sheets(self, page, log, client, auto_commit)
-                    page = []
-            if page:
-                Import._import_sheets(self, page, log, client, auto_commit)
-        return seen
-
-    def _retry_failed_orders(self, client, log, seen, auto_commit):
-        """Tries again the orders kept as failed (a Coupang error, most often passing) that the
-        window did not list. Held orders wait for the user's change and Retry."""
-        failed = self.env["ec.order.import"].search(
-            [("account_id", "=", self.id), ("state", "=", "failed"), ("shipment_box_id", "not in", list(seen))]
-        )
-        if failed:
-            self.env["ec.order.import"]._import_sheets(self, failed._order_sheets(), log, client, auto_commit)
-
-    def _follow_open_orders(self, client, log, seen, auto_commit):
-        """Reads again the boxes Coupang still has to ship that the window did not list, to catch
-        their cancellation."""
-        orders = self.env["sale.order"].search(
-            [
-                ("ec_account_id", "=", self.id),
-                ("state", "=", "sale"),
-                ("coupang_status", "in", OPEN_COUPANG_STATUSES),
-                ("coupang_shipment_box_id", "not in", list(seen)),
-            ]
-        )
-        Import = self.env["ec.order.import"]
-        for order in orders:
-            sheet = client.get_order_sheet(order.coupang_shipment_box_id)
-            with Import._order_savepoint(auto_commit):
-                if order._ec_apply_coupang_sheet(sheet):
-                    log._count("count_canceled")
-
-    def _fetch_page_size(self):
-        return MAX_PAGE_SIZE
-
-    def _market_time(self, moment):
-        """A naive UTC datetime in the account's market's time, whose day Coupang's lists use."""
-        market_tz = datetime.strptime(MARKET_OFFSETS[self.coupang_market], "%z").tzinfo
-        return moment.replace(tzinfo=timezone.utc).astimezone(market_tz)
-
-    def _find_sale_order(self, shipment_box_id):
-        self.ensure_one()
-        return self.env["sale.order"].search(
-            [("ec_account_id", "=", self.id), ("coupang_shipment_box_id", "=", shipment_box_id)], limit=1
-        )
-
-    def _detect_outbound_ip(self):
-        """Asks the configured echo service for this server's public IP; remembers the answer."""
-        params = self.env["ir.config_parameter"].sudo()
-        url = params.get_param(IP_ECHO_URL_PARAM, DEFAULT_IP_ECHO_URL)
-        try:
-            response = requests.get(url, timeout=5)
-            response.raise_for_status()
-        except requests.RequestException as error:
-            _logger.info("Outbound IP detection through %s failed: %s", url, error)
-            return False
-        ip = response.text.strip()
-        if not _looks_like_ip(ip):
-            _logger.info("Outbound IP detection through %s returned no IP address", url)
-            return False
-        params.set_param(DETECTED_IP_PARAM, ip)
-        self.env["ec.account"].invalidate_model(["outbound_ip"])
-        return ip
+        """Reads the account's new Coupang orders into sale orders; returns the run's fetch log
+        (see ``ec.coupang.importer``)."""
+        return self.env["ec.coupang.importer"]._fetch_orders(self, schedule=schedule, auto_commit=auto_commit)
 
     def _notification(self, title, message, kind):
         return {
@@ -792,11 +633,3 @@ class EcAccount(models.Model):
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
-
-
-def _looks_like_ip(text):
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 COUNT_FIELDS = ("count_read", "count_created", "count_existing", "count_held", "count_failed", "count_canceled")
 
@@ -68,6 +69,23 @@ class EcFetchLog(models.Model):
                 canceled=log.count_canceled,
             )
             log.summary = f"{summary} {log.error}" if log.error else summary
+
+    @api.model
+    def _last_runs(self, accounts):
+        """{account id: its latest log that is not a skipped run}, in one query."""
+        if not accounts.ids:
+            return {}
+        self.flush_model(["account_id", "state", "date_start"])
+        query = self._search([("account_id", "in", accounts.ids), ("state", "!=", "skipped")])
+        self.env.cr.execute(
+            SQL(
+                "SELECT DISTINCT ON (ec_fetch_log.account_id) ec_fetch_log.account_id, ec_fetch_log.id "
+                "FROM %s WHERE %s ORDER BY ec_fetch_log.account_id, ec_fetch_log.date_start DESC, ec_fetch_log.id DESC",
+                query.from_clause,
+                query.where_clause,
+            )
+        )
+        return {account_id: self.browse(log_id) for account_id, log_id in self.env.cr.fetchall()}
 
     def _count(self, counter):
         """Adds one to ``counter``; an empty log (a retry outside any fetch) counts nothing."""

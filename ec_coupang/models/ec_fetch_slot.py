@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .ec_fetch_schedule import local_time_to_utc_minute
+from ..tools.fetch_times import local_time_to_utc_minute
 
 
 class EcFetchSlot(models.Model):

@@ -1,7 +1,5 @@
 from odoo import api, fields, models
 
-from .ec_order_import import is_fully_canceled
-
 DELIVERY_KINDS = [
     ("seven_eleven", "7-ELEVEN Pickup"),
     ("familymart", "FamilyMart Pickup"),
@@ -16,8 +14,6 @@ COUPANG_STATUSES = [
     ("NONE_TRACKING", "Delivered Without Tracking"),
     ("canceled", "Canceled"),
 ]
-# Boxes Coupang still expects the seller to ship: the fetch reads them again to see cancellations.
-OPEN_COUPANG_STATUSES = ("ACCEPT", "INSTRUCT")
 ORDER_PUSH_STATES = [
     ("waiting", "Not Shipped"),
     ("pending", "To Push"),
@@ -31,6 +27,13 @@ class SaleOrder(models.Model):
 
     ec_account_id = fields.Many2one(
         "ec.account", string="EC Account", readonly=True, index="btree_not_null", copy=False
+    )
+    ec_store_key = fields.Char(
+        string="Coupang Store",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The Coupang store (market and Vendor ID) the order came from, as it was when it was imported.",
     )
     coupang_order_id = fields.Char(string="Coupang Order ID", readonly=True, copy=False, index=True)
     coupang_shipment_box_id = fields.Char(string="Coupang Shipment Box ID", readonly=True, copy=False)
@@ -61,8 +64,8 @@ class SaleOrder(models.Model):
     _sql_constraints = [
         (
             "ec_shipment_box_unique",
-            "UNIQUE(ec_account_id, coupang_shipment_box_id)",
-            "A Coupang shipment box is imported once per EC account.",
+            "UNIQUE(ec_store_key, coupang_shipment_box_id)",
+            "A Coupang shipment box is imported once per Coupang store.",
         ),
     ]
 
@@ -86,7 +89,7 @@ class SaleOrder(models.Model):
         self.ensure_one()
         if self.coupang_status == "canceled" or self.state == "cancel":
             return False
-        if is_fully_canceled(sheet):
+        if sheet.is_fully_canceled:
             self._ec_cancel_from_coupang()
             return True
         self.coupang_status = sheet.status

@@ -6,7 +6,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from coupang_sandbox import DEMO_SECRET_KEY, CoupangSandbox
 from odoo import Command
-from odoo.addons.ec_coupang.models.ec_account import IP_ECHO_URL_PARAM
+from odoo.addons.ec_coupang.const import IP_ECHO_URL_PARAM
 from odoo.tests import TransactionCase
 from odoo.tests.common import HOST, _super_send
 
@@ -47,8 +47,8 @@ class EcCoupangTestMixin:
         self.account.action_test_connection()
         self.assertEqual(self.account.state, "connected", self.account.connection_message)
 
-    def _create_account(self, **values):
-        vendor = self.sandbox.demo_vendor
+    def _create_account(self, vendor=None, **values):
+        vendor = vendor or self.sandbox.demo_vendor
         return self.env["ec.account"].create(
             {
                 "name": "Coupang TW",
@@ -61,6 +61,15 @@ class EcCoupangTestMixin:
                 **values,
             }
         )
+
+    def add_store(self, vendor_id="A00054321"):
+        """Another Coupang store (vendor) on the sandbox, with the demo store's return centers and
+        outbound places: one active EC account per store."""
+        vendor = self.sandbox.add_vendor(vendor_id, f"access-{vendor_id}", f"secret-{vendor_id}")
+        store = self.sandbox.store
+        with store.lock:
+            store.places[vendor_id] = list(store.places[self.sandbox.demo_vendor.vendor_id])
+        return vendor
 
     def configure_locations(self, account=None):
         """Picks the sandbox's 7-ELEVEN and FamilyMart return centers and its first outbound place."""

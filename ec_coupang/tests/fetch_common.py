@@ -15,6 +15,7 @@ class EcFetchCase(EcCoupangCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env.company.partner_id.tz = TAIPEI
+        cls.env.ref("base.TWD").active = True  # the import never activates a currency
         cls.products = {
             item.sku: cls.env["product.product"].create(
                 {"name": item.name_zh, "default_code": item.sku, "type": "consu", "is_storable": True}

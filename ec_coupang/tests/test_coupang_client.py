@@ -640,3 +640,32 @@ def test_recorded_bodies_are_json_with_exact_big_ids(sandbox, client):
     body = sandbox.requests_to("upload_invoices")[0].json
     assert body["orderSheetInvoiceApplyDtos"][0]["shipmentBoxId"] == order.shipment_box_id
     assert json.loads(json.dumps(body)) == body
+
+
+def test_aware_datetimes_are_read_as_the_market_days(sandbox, client):
+    # 16:30 UTC on 15 March is already 16 March in Taipei (UTC+8).
+    evening = datetime(2026, 3, 15, 16, 30, tzinfo=timezone.utc)
+    list(client.iter_order_sheets(evening - timedelta(days=1), evening, "ACCEPT"))
+    assert "createdAtFrom=2026-03-15%2B08:00&createdAtTo=2026-03-16%2B08:00" in sandbox.requests[-1].query
+
+
+def test_naive_datetimes_are_refused(client):
+    with pytest.raises(ValueError, match="aware datetime"):
+        client.iter_order_sheets(datetime(2026, 3, 1), datetime(2026, 3, 16), "ACCEPT")
+
+
+def test_a_sheet_knows_what_is_to_ship_and_coupangs_total(sandbox):
+    raw = Renderer("v5", "TWD", "TW").order(sandbox.add_order(items=[("CP-TEA-001", 2), ("CP-TEA-002", 1)]))
+    first, second = raw["orderItems"]
+    first.update(cancelCount=1, holdCountForCancel=0)
+    second.update(cancelCount=0, holdCountForCancel=1)
+    (sheet,) = parse_order_sheets([raw], "TWD")
+    kept, canceled = sheet.items
+    assert (kept.quantity_to_ship, canceled.quantity_to_ship) == (1, 0)
+    assert sheet.items_to_ship == (kept,)
+    assert not sheet.is_fully_canceled
+    half = (kept.order_price.amount - kept.discount_price.amount) / 2
+    assert sheet.coupang_total == half + sheet.shipping_price.amount
+    first.update(cancelCount=2)
+    (canceled_sheet,) = parse_order_sheets([raw], "TWD")
+    assert canceled_sheet.is_fully_canceled and canceled_sheet.coupang_total == sheet.shipping_price.amount

@@ -10,7 +10,7 @@ class TestEcAccountConnection(EcCoupangCase):
         return (account or self.account).action_test_connection()
 
     def test_success_connects_and_loads_locations(self):
-        account = self._create_account()
+        account = self._create_account(vendor=self.add_store())
         self.assertEqual(account.state, "draft")
         action = self._test_connection(account)
         self.assertEqual(account.state, "connected")
@@ -74,7 +74,7 @@ class TestEcAccountConnection(EcCoupangCase):
         self.assertFalse(self.account.connection_message)
 
     def test_load_locations_needs_a_connection(self):
-        account = self._create_account()
+        account = self._create_account(vendor=self.add_store())
         with self.assertRaisesText(UserError, "Test the connection"):
             account.action_load_locations()
 
@@ -92,7 +92,7 @@ class TestEcAccountConnection(EcCoupangCase):
         with Form(self.env["ec.account"]) as form:
             form.merchant_id = self.merchant
             form.name = "Second store"
-            form.coupang_vendor_id = self.sandbox.demo_vendor.vendor_id
+            form.coupang_vendor_id = self.add_store().vendor_id
             form.coupang_access_key = "key"
             form.coupang_secret_key = "secret"
             self.assertTrue(form.team_id)

@@ -129,7 +129,7 @@ class TestEcAccountRules(EcCoupangCase):
     def test_missing_sales_channel_is_explained(self):
         self.env["crm.team"].search([]).action_archive()
         with self.assertRaisesText(ValidationError, "No sales channel exists yet"):
-            self._create_account(team_id=False)
+            self._create_account(vendor=self.add_store(), team_id=False)
 
 
 @tagged("post_install", "-at_install")

@@ -20,14 +20,14 @@ class TestFetchFaults(EcFetchCase):
         super().setUp()
         self.clear_sandbox_orders()
         self.orders = [self.sandbox.add_order(delivery="home", items=[("CP-SNK-001", 1)]) for _ in range(12)]
-        self.patch(type(self.account), "_fetch_page_size", lambda account: PAGE_SIZE)
+        self.patch(type(self.env["ec.coupang.importer"]), "_fetch_page_size", lambda importer: PAGE_SIZE)
         # The client's growing pauses between its tries would only slow the test down.
         self.patch(Retry, "get_backoff_time", lambda retry: 0)
 
     def fetch_with_fault_after_first_page(self, kind, **options):
         """Fetches while Coupang fails the list's second page (the one asked after the first is imported)."""
-        Import = type(self.env["ec.order.import"])
-        import_sheets = Import._import_sheets
+        Importer = type(self.env["ec.coupang.importer"])
+        import_sheets = Importer._import_sheets
         pages = []
 
         def fault_on_next_page(importer, *args, **kwargs):
@@ -36,7 +36,7 @@ class TestFetchFaults(EcFetchCase):
             pages.append(args[1])
             return import_sheets(importer, *args, **kwargs)
 
-        with patch.object(Import, "_import_sheets", fault_on_next_page), mute_logger("odoo.addons.ec_coupang"):
+        with patch.object(Importer, "_import_sheets", fault_on_next_page), mute_logger("odoo.addons.ec_coupang"):
             return self.fetch()
 
     def assert_fault_then_clean_run(self, failed):
@@ -154,19 +154,19 @@ class TestFetchConcurrency(EcCoupangCase):
 
     def test_a_second_fetch_of_a_locked_account_skips(self):
         orders = self.add_orders(6)
-        Account = type(self.env["ec.account"])
-        lock_for_fetch = Account._lock_for_fetch
+        Importer = type(self.env["ec.coupang.importer"])
+        lock_fetch = Importer._lock_fetch
         first_holds_lock, second_done = threading.Event(), threading.Event()
 
-        def lock_and_hold(account):
-            locked = lock_for_fetch(account)
+        def lock_and_hold(importer, account):
+            locked = lock_fetch(importer, account)
             if locked and not first_holds_lock.is_set():
                 first_holds_lock.set()
                 second_done.wait(timeout=60)
             return locked
 
         results = {}
-        with patch.object(Account, "_lock_for_fetch", lock_and_hold):
+        with patch.object(Importer, "_lock_fetch", lock_and_hold):
             first = self.fetch_in_thread(results, "first")
             self.assertTrue(first_holds_lock.wait(timeout=60))
             second = self.fetch_in_thread(results, "second")
@@ -185,3 +185,53 @@ class TestFetchConcurrency(EcCoupangCase):
         self.assertEqual(self.imported_box_counts(), {str(order.shipment_box_id): 1 for order in orders})
         self.assertEqual(sum(created for _state, created in results.values()), len(orders))
         self.assertTrue(all(state in ("done", "skipped") for state, _created in results.values()), results)
+
+    def user_writes_the_account(self, values):
+        """A user's save of the account form, committed; it fails instead of waiting for a lock."""
+        with self.registry.cursor() as cr:
+            cr.execute("SET LOCAL lock_timeout = '5s'")
+            api.Environment(cr, SUPERUSER_ID, {})["ec.account"].browse(self.account_id).write(values)
+
+    def test_a_user_saves_the_account_while_a_fetch_holds_its_lock(self):
+        with self.registry.cursor() as fetch_cr:
+            env = api.Environment(fetch_cr, SUPERUSER_ID, {})
+            self.assertTrue(env["ec.coupang.importer"]._lock_fetch(env["ec.account"].browse(self.account_id)))
+            self.user_writes_the_account({"name": "Renamed during the fetch", "fetch_first_days": 3})
+            with self.registry.cursor() as other_cr:
+                other = api.Environment(other_cr, SUPERUSER_ID, {})
+                locked = other["ec.coupang.importer"]._lock_fetch(other["ec.account"].browse(self.account_id))
+                self.assertFalse(locked, "a second fetch of the account does not get the lock")
+            fetch_cr.rollback()
+        with self.registry.cursor() as cr:
+            account = api.Environment(cr, SUPERUSER_ID, {})["ec.account"].browse(self.account_id)
+            self.assertEqual((account.name, account.fetch_first_days), ("Renamed during the fetch", 3))
+
+    def test_a_scheduled_fetch_runs_on_while_a_user_edits_the_account(self):
+        orders = self.add_orders(6)
+        Importer = type(self.env["ec.coupang.importer"])
+        import_sheets = Importer._import_sheets
+        first_page_done, user_done = threading.Event(), threading.Event()
+
+        def import_then_wait(importer, *args, **kwargs):
+            result = import_sheets(importer, *args, **kwargs)
+            if not first_page_done.is_set():
+                first_page_done.set()
+                user_done.wait(timeout=60)
+            return result
+
+        results = {}
+        with (
+            patch.object(Importer, "_import_sheets", import_then_wait),
+            patch.object(Importer, "_fetch_page_size", lambda importer: 2),
+        ):
+            fetch = self.fetch_in_thread(results, "scheduled")
+            self.assertTrue(first_page_done.wait(timeout=60))
+            self.user_writes_the_account({"name": "Edited during the fetch", "require_tracking": False})
+            user_done.set()
+            self.join(fetch)
+        self.assertEqual(results["scheduled"], ("done", 6))
+        self.assertEqual(self.imported_box_counts(), {str(order.shipment_box_id): 1 for order in orders})
+        with self.registry.cursor() as cr:
+            account = api.Environment(cr, SUPERUSER_ID, {})["ec.account"].browse(self.account_id)
+            self.assertEqual((account.name, account.require_tracking), ("Edited during the fetch", False))
+            self.assertEqual(account.last_fetch_watermark, account.last_fetch_log_id.window_to)

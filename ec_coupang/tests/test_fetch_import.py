@@ -53,8 +53,8 @@ class TestFetchImport(EcFetchCase):
     def test_address_changed_before_acknowledgement_is_used(self):
         self.clear_sandbox_orders()
         order = self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)])
-        Import = type(self.env["ec.order.import"])
-        acknowledge = Import._acknowledge
+        Importer = type(self.env["ec.coupang.importer"])
+        acknowledge = Importer._acknowledge
 
         def buyer_moves_then_acknowledge(importer, client, box_ids):
             # The list was read with the old address; the buyer changes it before the acknowledgement.
@@ -63,7 +63,7 @@ class TestFetchImport(EcFetchCase):
             )
             return acknowledge(importer, client, box_ids)
 
-        with patch.object(Import, "_acknowledge", buyer_moves_then_acknowledge):
+        with patch.object(Importer, "_acknowledge", buyer_moves_then_acknowledge):
             self.fetch()
         shipping = self.sale_order(order).partner_shipping_id
         self.assertEqual(
@@ -156,7 +156,7 @@ class TestFetchImport(EcFetchCase):
     def test_paging_reads_every_page(self):
         self.clear_sandbox_orders()
         orders = [self.sandbox.add_order(items=[("CP-SNK-001", 1)]) for _ in range(12)]
-        with patch.object(type(self.account), "_fetch_page_size", return_value=5):
+        with patch.object(type(self.env["ec.coupang.importer"]), "_fetch_page_size", return_value=5):
             log = self.fetch()
         self.assertEqual(set(self.imported_box_ids()), self.box_ids(orders))
         pages = [
@@ -194,11 +194,12 @@ class TestFetchImport(EcFetchCase):
     def test_account_of_another_company_imports_into_it(self):
         branch = self.env["res.company"].create({"name": "Kaohsiung Tea", "currency_id": self.env.ref("base.TWD").id})
         team = self.env["crm.team"].create({"name": "Coupang Kaohsiung", "company_id": branch.id})
-        account = self._create_account(name="Coupang TW Kaohsiung", company_id=branch.id, team_id=team.id)
+        store = self.add_store()
+        account = self._create_account(store, name="Coupang TW Kaohsiung", company_id=branch.id, team_id=team.id)
         account.action_test_connection()
         self.configure_locations(account)
         self.clear_sandbox_orders()
-        order = self.sandbox.add_order(delivery="familymart", items=[("CP-TEA-001", 1)])
+        order = self.sandbox.add_order(delivery="familymart", items=[("CP-TEA-001", 1)], vendor_id=store.vendor_id)
         self.fetch(account)
         sale_order = self.sale_order(order, account)
         self.assertEqual(sale_order.company_id, branch)
@@ -209,6 +210,7 @@ class TestFetchImport(EcFetchCase):
         self.assertEqual(sale_order.pricelist_id.currency_id, branch.currency_id)
 
     def test_korean_orders_in_won_with_the_remote_area_fee(self):
+        self.env.ref("base.KRW").active = True
         self.account.coupang_market = "KR"
         self.account.action_test_connection()
         jeju = self.sandbox.add_order("KR", items=[("CP-TEA-001", 1)])

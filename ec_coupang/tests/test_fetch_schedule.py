@@ -25,7 +25,7 @@ class TestFetchSchedule(EcFetchCase):
         team = self.account.team_id
         if company != self.env.company:
             team = self.env["crm.team"].create({"name": "Coupang", "company_id": company.id})
-        account = self._create_account(name="Coupang TW 2", company_id=company.id, team_id=team.id)
+        account = self._create_account(self.add_store(), name="Coupang TW 2", company_id=company.id, team_id=team.id)
         account.action_test_connection()
         self.configure_locations(account)
         return account

@@ -152,6 +152,7 @@ class TestImportProperties(EcCoupangCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env.company.partner_id.tz = "Asia/Taipei"
+        cls.env.ref("base.TWD").active = True
         cls.products = {
             item.sku: cls.env["product.product"].create(
                 {"name": item.name_zh, "default_code": item.sku, "is_storable": True}
@@ -162,8 +163,8 @@ class TestImportProperties(EcCoupangCase):
     def setUp(self):
         super().setUp()
         self.configure_locations()
-        self.importer = self.account._as_importer()
-        self.client = self.account._coupang_client()
+        self.importer, self.importer_account = self.env["ec.coupang.importer"]._sudo_for(self.account)
+        self.client = self.enterContext(self.account._coupang_client())
 
     @settings(
         max_examples=25,
@@ -192,7 +193,7 @@ class TestImportProperties(EcCoupangCase):
         log = self.importer.env["ec.fetch.log"].create({"account_id": self.account.id, "trigger": "manual"})
         sheets = parse_order_sheets(raws, "TWD")
         self.assertEqual(len(sheets), len(raws), "one sheet, readable or not, for each row of the page")
-        self.importer.env["ec.order.import"]._import_sheets(self.importer, sheets, log, self.client)
+        self.importer._import_sheets(self.importer_account, sheets, log, self.client)
 
         orders = self.env["sale.order"].search([("ec_account_id", "=", self.account.id)])
         by_box = {order.coupang_shipment_box_id: order for order in orders}

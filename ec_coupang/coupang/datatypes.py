@@ -120,6 +120,12 @@ class OrderItem:
         """shippingCount - (holdCountForCancel + cancelCount) ([DCC-EN 360033919573])."""
         return max(0, self.shipping_count - self.hold_count_for_cancel - self.cancel_count)
 
+    @property
+    def share_to_ship(self):
+        """The part of the item's line amounts (orderPrice, discounts: for the whole shippingCount)
+        that goes with the quantity to ship."""
+        return Decimal(self.quantity_to_ship) / Decimal(self.shipping_count)
+
 
 @dataclass(frozen=True)
 class OrderSheet:
@@ -147,6 +153,22 @@ class OrderSheet:
     @property
     def delivery(self):
         return delivery_from_receiver(self.receiver)
+
+    @property
+    def items_to_ship(self):
+        return tuple(item for item in self.items if item.quantity_to_ship)
+
+    @property
+    def is_fully_canceled(self):
+        """Coupang canceled (or is canceling) every item: nothing of the box is to be shipped."""
+        return not self.items_to_ship
+
+    @property
+    def coupang_total(self):
+        """What the buyer pays Coupang for the box: items less discounts, plus shipping fees."""
+        items = self.items_to_ship
+        total = sum(((item.order_price.amount - item.discount_price.amount) * item.share_to_ship for item in items), 0)
+        return total + self.shipping_price.amount + (self.remote_price.amount if self.remote_price else 0)
 
 
 @dataclass(frozen=True)

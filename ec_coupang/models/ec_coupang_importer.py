@@ -1,0 +1,455 @@
+import logging
+from contextlib import contextmanager
+from datetime import timedelta, timezone
+
+import psycopg2
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..const import DEFAULT_FETCH_FIRST_DAYS, FETCH_LOCK_KEY, FETCH_OVERLAP, FETCH_STATUSES, OPEN_COUPANG_STATUSES
+from ..coupang import MAX_PAGE_SIZE, CoupangError, UnreadableOrderSheet
+from ..tools.coupang_errors import coupang_error_message
+
+_logger = logging.getLogger(__name__)
+
+# Tries of the watermark's write when a user's save of the account crosses it.
+WATERMARK_TRIES = 3
+
+
+class EcCoupangImporter(models.AbstractModel):
+    """The fetch run of an EC account: reads Coupang's order lists, acknowledges the new boxes and
+    imports each box exactly once per Coupang store, in a savepoint of its own.
+
+    The Coupang order sheet becomes a sale order in ``ec.coupang.order.mapper``; a box that could
+    not be imported is kept as an ``ec.order.import`` for review.
+    """
+
+    _name = "ec.coupang.importer"
+    _description = "Coupang Order Importer"
+
+    # === THE FETCH RUN === #
+
+    @api.model
+    def _fetch_orders(self, account, schedule=None, auto_commit=False):
+        """Reads the account's new Coupang orders into sale orders; returns the run's fetch log.
+
+        One run at a time per account: the run holds an advisory lock on the account for its
+        transaction and a second run is skipped; the account's row itself is never locked, so a
+        user can save the account meanwhile. The watermark moves to the run's start only once
+        every order of the window was read and kept, as a sale order or for review.
+
+        :param schedule: the ``ec.fetch.schedule`` running, or None for Fetch Now
+        :param auto_commit: commit after each order; only for the cron, never in a test or a
+            user's request
+        """
+        account.ensure_one()
+        importer, account = self._sudo_for(account)
+        log_values = {
+            "account_id": account.id,
+            "schedule_id": schedule and schedule.id,
+            "trigger": "schedule" if schedule else "manual",
+            "user_id": self.env.uid,
+        }
+        Log = account.env["ec.fetch.log"]
+        if not importer._lock_fetch(account):
+            return Log.create(
+                dict(
+                    log_values,
+                    state="skipped",
+                    date_end=fields.Datetime.now(),
+                    error=self.env._("Another fetch of this account was running; this one was skipped."),
+                )
+            )
+        window_to = fields.Datetime.now()
+        window_from = importer._fetch_window_start(account, window_to)
+        with importer._fetch_worker(account, auto_commit) as (worker, worker_account):
+            log = worker.env["ec.fetch.log"].create(dict(log_values, window_from=window_from, window_to=window_to))
+            if worker._fetch_window(worker_account, log, window_from, window_to, auto_commit):
+                worker._save_watermark(worker_account, window_to, auto_commit)
+            log_id = log.id
+        if auto_commit:
+            # Ends the cron's transaction for this account: releases its lock, whatever happens
+            # to the next account of the schedule.
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        return Log.browse(log_id)
+
+    @api.model
+    def _sudo_for(self, account):
+        """(importer, account) as the import runs: with every right, in the account's company."""
+        account = account.sudo().with_company(account.company_id)
+        return self.with_env(account.env), account
+
+    @api.model
+    def _lock_fetch(self, account):
+        """Takes the account's fetch lock for this transaction; False when another fetch holds it."""
+        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", FETCH_LOCK_KEY, account.id))
+        return self.env.cr.fetchone()[0]
+
+    @contextmanager
+    def _fetch_worker(self, account, auto_commit):
+        """(importer, account) in the environment that imports the orders.
+
+        With ``auto_commit``, a cursor of its own that commits order by order, while this one's
+        transaction keeps the fetch lock until the run ends (a commit here would release it).
+        """
+        if not auto_commit:
+            yield self, account
+            return
+        with self.env.registry.cursor() as cr:
+            env = self.env(cr=cr)
+            yield self.with_env(env), account.with_env(env)
+
+    @api.model
+    def _fetch_window_start(self, account, now):
+        if not account.last_fetch_watermark:
+            return now - timedelta(days=account.fetch_first_days or DEFAULT_FETCH_FIRST_DAYS)
+        # Coupang lists an order some minutes after it is placed: read a little before the mark.
+        return account.last_fetch_watermark - FETCH_OVERLAP
+
+    @api.model
+    def _save_watermark(self, account, moment, auto_commit):
+        """Moves the account's watermark; under the cron, in a transaction of its own, tried again
+        when a user's save of the account was committed in between (the repeatable read refuses
+        the write then)."""
+        if not auto_commit:
+            account.last_fetch_watermark = moment
+            return
+        for attempt in range(1, WATERMARK_TRIES + 1):
+            try:
+                account.last_fetch_watermark = moment
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+                return
+            except psycopg2.errors.SerializationFailure:
+                self.env.cr.rollback()
+                if attempt == WATERMARK_TRIES:
+                    # Nothing is lost: the next run reads the window again and skips what it imported.
+                    _logger.warning("The fetch watermark of EC account %s could not be saved", account.id)
+
+    @api.model
+    def _fetch_window(self, account, log, window_from, window_to, auto_commit):
+        """Imports the orders of the window, then follows the open ones; returns True when every
+        order of the window was read and kept."""
+        complete = False
+        error = False
+        try:
+            with account._coupang_client() as client:
+                seen = self._import_window(account, client, log, window_from, window_to, auto_commit)
+                complete = True
+                self._retry_failed_orders(account, client, log, seen, auto_commit)
+                self._follow_open_orders(account, client, log, seen, auto_commit)
+        except Exception as exc:  # noqa: BLE001 - the run ends with a log saying why
+            if not isinstance(exc, CoupangError | UserError):
+                _logger.exception("Fetching the Coupang orders of EC account %s failed", account.id)
+            if complete:
+                error = self.env._(
+                    "Checking open orders for cancellations stopped: %s", coupang_error_message(self.env, exc)
+                )
+            else:
+                error = self.env._(
+                    "Fetching stopped before every order was read; the next fetch reads them again. %s",
+                    coupang_error_message(self.env, exc),
+                )
+        log._finish(error)
+        self._commit(auto_commit)
+        return complete
+
+    @api.model
+    def _import_window(self, account, client, log, window_from, window_to, auto_commit):
+        """Imports the "to ship" orders created in the window; returns the shipment boxes read."""
+        date_from, date_to = (moment.replace(tzinfo=timezone.utc) for moment in (window_from, window_to))
+        page_size = self._fetch_page_size()
+        seen = set()
+        for status in FETCH_STATUSES:
+            page = []
+            for sheet in client.iter_order_sheets(date_from, date_to, status, max_per_page=page_size):
+                # A box acknowledged a moment ago is listed again as INSTRUCT.
+                if sheet.shipment_box_id in seen:
+                    continue
+                seen.add(sheet.shipment_box_id)
+                log._count("count_read")
+                page.append(sheet)
+                if len(page) == page_size:
+                    self._import_sheets(account, page, log, client, auto_commit)
+                    page = []
+            if page:
+                self._import_sheets(account, page, log, client, auto_commit)
+        return seen
+
+    @api.model
+    def _fetch_page_size(self):
+        return MAX_PAGE_SIZE
+
+    @api.model
+    def _retry_failed_orders(self, account, client, log, seen, auto_commit):
+        """Tries again the store's orders kept as failed (a Coupang error, most often passing) that
+        the window did not list. Held orders wait for the user's change and Retry."""
+        failed = self.env["ec.order.import"].search(
+            [
+                ("ec_store_key", "=", account._coupang_store_key()),
+                ("state", "=", "failed"),
+                ("shipment_box_id", "not in", list(seen)),
+            ]
+        )
+        if failed:
+            self._import_sheets(account, failed._order_sheets(), log, client, auto_commit)
+
+    @api.model
+    def _follow_open_orders(self, account, client, log, seen, auto_commit):
+        """Reads again the boxes Coupang still has to ship that the window did not list, to catch
+        their cancellation."""
+        orders = self.env["sale.order"].search(
+            [
+                ("ec_store_key", "=", account._coupang_store_key()),
+                ("state", "=", "sale"),
+                ("coupang_status", "in", OPEN_COUPANG_STATUSES),
+                ("coupang_shipment_box_id", "not in", list(seen)),
+            ]
+        )
+        for order in orders:
+            sheet = client.get_order_sheet(order.coupang_shipment_box_id)
+            with self._order_savepoint(auto_commit):
+                if order._ec_apply_coupang_sheet(sheet):
+                    log._count("count_canceled")
+
+    # === ONE PAGE OF ORDER SHEETS === #
+
+    @api.model
+    def _import_sheets(self, account, sheets, log, client, auto_commit=False):
+        """Imports a page of order sheets of ``account``, each box exactly once.
+
+        New boxes (ACCEPT) are acknowledged together, then read again, since the buyer may have
+        changed the address until then. Each box is imported in its own savepoint (and committed
+        on its own under the cron): one bad order never stops the others.
+
+        :param log: the ``ec.fetch.log`` counting the outcomes (may be empty)
+        :param client: the account's open Coupang client
+        """
+        ready = []
+        for sheet in sheets:
+            products = self._run_step(
+                account, sheet, log, lambda sheet=sheet: self._triage(account, sheet, log), auto_commit
+            )
+            if products:
+                ready.append((sheet, products))
+        new = [sheet.shipment_box_id for sheet, _products in ready if sheet.status == "ACCEPT"]
+        refusals = self._acknowledge(client, new) if new else {}
+        for sheet, products in ready:
+            refusal = refusals.get(sheet.shipment_box_id)
+
+            def step(sheet=sheet, products=products, refusal=refusal):
+                return self._import_sheet(account, sheet, log, client, products, refusal)
+
+            self._run_step(account, sheet, log, step, auto_commit)
+
+    @api.model
+    def _run_step(self, account, sheet, log, step, auto_commit):
+        """Runs ``step`` for one box in a savepoint and returns its result; when it fails, the box
+        is kept as failed, with Coupang's data and the reason, and the others go on."""
+        try:
+            with self._order_savepoint(auto_commit):
+                return step()
+        except psycopg2.errors.UniqueViolation as error:
+            if error.diag.constraint_name != "sale_order_ec_shipment_box_unique":
+                raise
+            # Another fetch created this box's sale order at the same moment.
+            with self._order_savepoint(auto_commit):
+                log._count("count_existing")
+        except psycopg2.OperationalError:
+            raise  # serialization failure or lock: the run stops and its watermark stays
+        except Exception as error:  # noqa: BLE001 - any bad order is kept for review, never lost
+            reason = coupang_error_message(self.env, error)
+            _logger.warning(
+                "Coupang box %s of EC account %s not imported: %s",
+                sheet.shipment_box_id,
+                account.id,
+                reason,
+                exc_info=not isinstance(error, UserError | CoupangError),
+            )
+            with self._order_savepoint(auto_commit):
+                self.env["ec.order.import"]._keep(account, sheet, "failed", reason, log)
+        return False
+
+    @contextmanager
+    def _order_savepoint(self, auto_commit):
+        with self.env.cr.savepoint():
+            yield
+        self._commit(auto_commit)
+
+    def _commit(self, auto_commit):
+        if auto_commit:
+            # Under the cron, each order is committed on its own: Coupang already knows an
+            # acknowledged box, and a later crash or timeout of the run must not undo its order.
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _triage(self, account, sheet, log):
+        """Settles the boxes that need no import; returns the products of the items of those to
+        import now ({vendor item id: product}), else an empty dict."""
+        Review = self.env["ec.order.import"]
+        order = self._find_sale_order(account, sheet.shipment_box_id)
+        unreadable = isinstance(sheet, UnreadableOrderSheet)
+        if order:
+            log._count("count_existing")
+            if not unreadable and order._ec_apply_coupang_sheet(sheet):
+                log._count("count_canceled")
+            return {}
+        if unreadable:
+            raise UserError(sheet.reason)  # kept as failed, with the row as Coupang sent it
+        if sheet.is_fully_canceled:
+            Review._find(account, sheet.shipment_box_id)._resolve_canceled()
+            return {}
+        products = self._match_products(account, sheet)
+        reason = self._hold_reason(account, sheet, products)
+        if reason:
+            Review._keep(account, sheet, "held", reason, log)
+            return {}
+        return products
+
+    @api.model
+    def _acknowledge(self, client, box_ids):
+        """Acknowledges the boxes (ACCEPT -> INSTRUCT); returns {shipmentBoxId: why not} for the
+        boxes Coupang did not confirm. Boxes of a batch lost in an error count as not confirmed:
+        the next fetch reads them again, as INSTRUCT if the acknowledgement went through."""
+        try:
+            results = client.acknowledge(box_ids)
+            unconfirmed = None
+        except CoupangError as error:
+            results = error.partial_results
+            unconfirmed = coupang_error_message(self.env, error)
+        answers = {result.shipment_box_id: acknowledgement_error(result) for result in results}
+        return {box_id: answers.get(box_id, unconfirmed) for box_id in box_ids if answers.get(box_id, unconfirmed)}
+
+    @api.model
+    def _import_sheet(self, account, sheet, log, client, products, refusal):
+        Review = self.env["ec.order.import"]
+        if sheet.status == "ACCEPT":
+            sheet = self._read_again(client, sheet)
+            if sheet.is_fully_canceled:
+                Review._find(account, sheet.shipment_box_id)._resolve_canceled()
+                return
+            products = self._match_products(account, sheet, known=products)
+            problems = self._product_problems(sheet, products)
+            if problems:
+                raise UserError("\n".join(problems))
+        if refusal and sheet.status != "INSTRUCT":
+            raise UserError(self.env._("Coupang did not take the order into preparation: %s", refusal))
+        order = self.env["ec.coupang.order.mapper"]._create_sale_order(account, sheet, products)
+        log._count("count_created")
+        Review._find(account, sheet.shipment_box_id)._resolve(self.env._("Imported."), order)
+
+    @api.model
+    def _read_again(self, client, sheet):
+        try:
+            return client.get_order_sheet(sheet.shipment_box_id)
+        except CoupangError as error:
+            raise UserError(
+                self.env._("Reading the order again from Coupang failed: %s", coupang_error_message(self.env, error))
+            ) from error
+
+    @api.model
+    def _find_sale_order(self, account, shipment_box_id):
+        """The box's sale order, imported by any account of the same Coupang store."""
+        return self.env["sale.order"].search(
+            [("ec_store_key", "=", account._coupang_store_key()), ("coupang_shipment_box_id", "=", shipment_box_id)],
+            limit=1,
+        )
+
+    # === CHECKS === #
+
+    @api.model
+    def _hold_reason(self, account, sheet, products):
+        """What the user must set before this order can be imported, or an empty string."""
+        reasons = []
+        delivery_problem = account._delivery_problem(sheet.delivery.kind)
+        if delivery_problem:
+            reasons.append(delivery_problem)
+        currency_problem = self._currency_problem(sheet.currency)
+        if currency_problem:
+            reasons.append(currency_problem)
+        unknown = [item for item in sheet.items_to_ship if not products[item.vendor_item_id]]
+        if unknown:
+            self._add_mapping_stubs(account, unknown)
+        reasons.extend(self._product_problems(sheet, products))
+        return "\n".join(reasons)
+
+    @api.model
+    def _match_products(self, account, sheet, known=None):
+        """{vendor item id: the product(s) found} for the items to ship, each looked up once."""
+        known = known or {}
+        Mapper = self.env["ec.coupang.order.mapper"]
+        return {
+            item.vendor_item_id: known.get(item.vendor_item_id) or Mapper._find_products(account, item)
+            for item in sheet.items_to_ship
+        }
+
+    @api.model
+    def _product_problems(self, sheet, products):
+        """Why items to ship have no product, or more than one: one text per problem."""
+        items = sheet.items_to_ship
+        problems = []
+        unknown = [item for item in items if not products[item.vendor_item_id]]
+        if unknown:
+            problems.append(
+                self.env._(
+                    "No product for the Coupang items %s. Give the product the item's SKU as internal "
+                    "reference, or map the item in Product Mappings, then retry.",
+                    ", ".join(describe_item(item) for item in unknown),
+                )
+            )
+        for item in items:
+            count = len(products[item.vendor_item_id])
+            if count > 1:
+                problems.append(
+                    self.env._(
+                        "%(count)s products have the internal reference %(sku)s; map the Coupang item %(item)s to "
+                        "one of them in Product Mappings, then retry.",
+                        count=count,
+                        sku=item.external_vendor_sku_code,
+                        item=item.vendor_item_id,
+                    )
+                )
+        return problems
+
+    @api.model
+    def _currency_problem(self, code):
+        currency = self.env["res.currency"].with_context(active_test=False).search([("name", "=", code)], limit=1)
+        if not currency:
+            return self.env._("The currency %s of the Coupang order does not exist in Odoo.", code)
+        if not currency.active:
+            return self.env._(
+                "The currency %s of the Coupang order is not active: activate it in the accounting "
+                "settings (Currencies), then retry.",
+                code,
+            )
+        return False
+
+    @api.model
+    def _add_mapping_stubs(self, account, items):
+        """Lists the unknown items in Product Mappings, so the user only has to choose the product."""
+        Mapping = self.env["ec.product.mapping"]
+        for item in items:
+            if not Mapping.search_count(
+                [("account_id", "=", account.id), ("vendor_item_id", "=", item.vendor_item_id)], limit=1
+            ):
+                Mapping.create(
+                    {
+                        "account_id": account.id,
+                        "vendor_item_id": item.vendor_item_id,
+                        "vendor_item_name": item.vendor_item_name,
+                        "seller_sku": item.external_vendor_sku_code or False,
+                    }
+                )
+
+
+def describe_item(item):
+    label = item.vendor_item_name or item.vendor_item_id
+    sku = f", SKU {item.external_vendor_sku_code}" if item.external_vendor_sku_code else ""
+    return f"{label} ({item.vendor_item_id}{sku})"
+
+
+def acknowledgement_error(result):
+    if result is None or result.succeed:
+        return None
+    return f"{result.message} ({result.result_code})" if result.result_code else result.message

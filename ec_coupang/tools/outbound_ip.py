@@ -1,0 +1,44 @@
+"""The public IP address this server calls Coupang from, which Coupang must have whitelisted."""
+
+import ipaddress
+import logging
+
+import requests
+
+from ..const import DEFAULT_IP_ECHO_URL, DETECTED_IP_PARAM, IP_ECHO_URL_PARAM, OUTBOUND_IP_PARAM
+
+_logger = logging.getLogger(__name__)
+
+
+def known_outbound_ip(params):
+    """The address set by hand, else the last one detected, else False.
+
+    :param params: ``ir.config_parameter`` with the rights to read it
+    """
+    return params.get_param(OUTBOUND_IP_PARAM) or params.get_param(DETECTED_IP_PARAM) or False
+
+
+def detect_outbound_ip(params):
+    """Asks the configured echo service for this server's public IP; remembers and returns it, or
+    False when the service cannot be reached or gives no IP address."""
+    url = params.get_param(IP_ECHO_URL_PARAM, DEFAULT_IP_ECHO_URL)
+    try:
+        response = requests.get(url, timeout=5)
+        response.raise_for_status()
+    except requests.RequestException as error:
+        _logger.info("Outbound IP detection through %s failed: %s", url, error)
+        return False
+    ip = response.text.strip()
+    if not _looks_like_ip(ip):
+        _logger.info("Outbound IP detection through %s returned no IP address", url)
+        return False
+    params.set_param(DETECTED_IP_PARAM, ip)
+    return ip
+
+
+def _looks_like_ip(text):
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
