@@ -11,6 +11,7 @@ from .errors import (
     InvalidVendorIdError,
     IpNotAllowedError,
     MalformedResponseError,
+    NotAvailableInMarketError,
     RateLimitedError,
     RequestRejectedError,
     ServiceUnavailableError,
@@ -36,4 +37,16 @@ from .models import (
     delivery_from_receiver,
 )
 from .parsing import parse_order_sheet, parse_order_sheets, read_order_sheet
+from .returns import (
+    CANCEL_TYPES,
+    RETURN_STATUSES,
+    ReturnAnswer,
+    ReturnDelivery,
+    ReturnItem,
+    ReturnRequest,
+    Requester,
+    UnreadableReturnRequest,
+    parse_return_requests,
+    read_return_request,
+)
 from .signing import authorization_header, compute_signature, encode_query, format_signed_date
