@@ -115,6 +115,9 @@ class ReturnEndpoints:
     """returnRequests and the answers on a receipt (Coupang docs: return-api, delivery-api
     stop-shipping-complete-processing and products-already-shipped-processing)."""
 
+    def _lookup_data(self, rows):
+        return rows[0] if self.lookups_as_objects and len(rows) == 1 else rows
+
     def _return_window(self, params, market):
         if not (params.get("createdAtFrom") and params.get("createdAtTo")):
             raise BadRequest(MISSING_PARAMETERS)
@@ -189,7 +192,8 @@ class ReturnEndpoints:
         receipt = self._receipt(call)
         if receipt.receipt_type != "RETURN":  # "취소번호는 지원되지 않습니다" (article 360034562353)
             raise Refusal(f"receiptId ({receipt.receipt_id}) is not found.")
-        return Reply.json(200, {"code": "200", "message": "OK", "data": [render_receipt(call.renderer(), receipt)]})
+        data = self._lookup_data([render_receipt(call.renderer(), receipt)])
+        return Reply.json(200, {"code": "200", "message": "OK", "data": data})
 
     def _answer_body(self, call, *required):
         body = call.body if isinstance(call.body, dict) else {}
@@ -234,6 +238,9 @@ class Endpoints(ReturnEndpoints):
     def __init__(self, store, returns):
         self.store = store
         self.returns = returns
+        # The lookups by orderId and by receiptId document ``data`` as an array; older samples show
+        # an object (study 11.9). False: arrays.
+        self.lookups_as_objects = False
 
     def handle(self, name, call):
         try:
@@ -298,7 +305,7 @@ class Endpoints(ReturnEndpoints):
         if not orders or orders[0].market != call.market:
             raise BadRequest(f"orderId ({call.match['order_id']}) is not found.")
         data = [call.renderer(order.currency).order(order) for order in orders]
-        return Reply.json(200, {"code": 200, "message": "OK", "data": data})
+        return Reply.json(200, {"code": 200, "message": "OK", "data": self._lookup_data(data)})
 
     # --- writes ---
 

@@ -17,6 +17,7 @@ seller answers through the API, as Coupang documents it:
 """
 
 import itertools
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -117,6 +118,7 @@ class ReturnDesk:
     def __init__(self, store):
         self.store = store
         self.receipts = {}  # receiptId -> Receipt
+        self.answers = Counter()  # (receiptId, answer) -> how many times the sandbox carried it out
         self._receipt_ids = itertools.count(FIRST_RECEIPT_ID)
 
     # --- what the buyer does ---
@@ -252,7 +254,7 @@ class ReturnDesk:
                 line.hold_count_for_cancel -= receipt_line.cancel_count
                 line.cancel_count += receipt_line.cancel_count
                 receipt_line.release_status = STOPPED
-            self._move(receipt, RETURN_COMPLETED)
+            self._move(receipt, RETURN_COMPLETED, "stop_shipment")
         return STOPPED_MESSAGE
 
     def complete_shipment(self, receipt, courier_code, invoice_number):
@@ -263,7 +265,7 @@ class ReturnDesk:
                 self.store._ship(order, invoice_number, courier_code)
             for receipt_line in receipt.lines:
                 receipt_line.release_status = ALREADY_SHIPPED
-            self._move(receipt, RETURN_RECEIVED)
+            self._move(receipt, RETURN_RECEIVED, "complete_shipment")
             self._collect(receipt)
         return ALREADY_SHIPPED_MESSAGE
 
@@ -271,7 +273,7 @@ class ReturnDesk:
         with self.store.lock:
             if receipt.status != RETURN_RECEIVED or receipt.awaits_shipment_answer:
                 raise Refusal(f"receiptId ({receipt.receipt_id}) is {receipt.status}: no return to confirm.")
-            self._move(receipt, RETURN_IN_WAREHOUSE)
+            self._move(receipt, RETURN_IN_WAREHOUSE, "receive_confirmation")
 
     def approve(self, receipt, cancel_count):
         with self.store.lock:
@@ -283,7 +285,7 @@ class ReturnDesk:
                 line.cancel_count += receipt_line.cancel_count
             receipt.complete_confirm_type = "VENDOR_CONFIRM"
             receipt.complete_confirm_date = self.store.clock()
-            self._move(receipt, RETURN_COMPLETED)
+            self._move(receipt, RETURN_COMPLETED, "approval")
 
     @staticmethod
     def _check_shipment_answer(receipt):
@@ -301,7 +303,9 @@ class ReturnDesk:
             line = next(line for line in order.lines if line.vendor_item_id == receipt_line.vendor_item_id)
             yield receipt_line, line
 
-    def _move(self, receipt, status):
+    def _move(self, receipt, status, answer=None):
+        if answer:
+            self.answers[receipt.receipt_id, answer] += 1
         receipt.status = status
         receipt.modified_at = self.store.clock()
         receipt.history.append((status, receipt.modified_at))

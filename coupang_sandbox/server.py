@@ -348,6 +348,10 @@ class CoupangSandbox:
     def request_coupang_check(self, receipt_id):
         self.returns.request_coupang_check(receipt_id)
 
+    def serve_lookups_as_objects(self, enabled=True):
+        """Lookups by orderId and receiptId answer ``data`` as one object, as older samples do."""
+        self.endpoints.lookups_as_objects = enabled
+
     def receipt(self, receipt_id):
         return self.returns.receipts[int(receipt_id)]
 

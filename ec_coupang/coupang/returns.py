@@ -181,7 +181,7 @@ def parse_return_request(raw, market, currency):
         order_id=_id(raw["orderId"]),
         payment_id=_text(raw.get("paymentId")),
         cancel_type=_cancel_type(raw.get("receiptType") or raw.get("cancelType")),
-        receipt_status=_text(raw["receiptStatus"]),
+        receipt_status=_status(raw["receiptStatus"]),
         created_at=_moment(raw.get("createdAt"), market),
         modified_at=_moment(raw.get("modifiedAt"), market),
         requester=Requester(
@@ -208,6 +208,12 @@ def parse_return_request(raw, market, currency):
         return_deliveries=_return_deliveries(raw.get("returnDeliveryDtos")),
         raw=raw,
     )
+
+
+def _status(value):
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"not a receipt status: {value!r}")
+    return value
 
 
 def _cancel_type(value):
