@@ -119,6 +119,17 @@ def _chunks(items, size):
         yield items[start : start + size]
 
 
+def _rejection(message, payload, status, code, secrets):
+    """Coupang's refusal inside a 2xx answer, with its message and the body's start, without secrets."""
+    return RequestRejectedError(
+        f"Coupang rejected the request: {sanitize(message, secrets)}",
+        status=status,
+        code=code,
+        transaction_id=payload.get("transactionId"),
+        body_excerpt=sanitize(json.dumps(payload, ensure_ascii=False, default=str), secrets),
+    )
+
+
 def _check_page_size(size):
     if not 1 <= size <= MAX_PAGE_SIZE:
         raise ValueError(f"Coupang pages hold 1 to {MAX_PAGE_SIZE} rows, not {size}.")
@@ -259,14 +270,7 @@ class CoupangClient:
         code = payload.get("code")
         if code is None or str(code).upper() in ("200", "SUCCESS", "OK"):
             return
-        message = sanitize(str(payload.get("message") or code), secrets)
-        raise RequestRejectedError(
-            f"Coupang rejected the request: {message}",
-            status=status,
-            code=code,
-            transaction_id=payload.get("transactionId"),
-            body_excerpt=sanitize(json.dumps(payload, ensure_ascii=False, default=str), secrets),
-        )
+        raise _rejection(str(payload.get("message") or code), payload, status, code, secrets)
 
     def _path(self, template, **values):
         return template.format(vendor_id=self.vendor_id, **values)
@@ -494,12 +498,8 @@ class CoupangClient:
         payload = self._request("PUT", self._path(template, version=version, receipt_id=receipt_id), body=body)
         answer = parse_return_answer(payload, receipt_id)
         if answer.result_code.upper() == "FAIL":
-            raise RequestRejectedError(
-                f"Coupang rejected the request: {sanitize(answer.message, (self._secret_key,)) or 'FAIL'}",
-                status=200,
-                code=answer.result_code,
-                body_excerpt=sanitize(json.dumps(payload, ensure_ascii=False, default=str), (self._secret_key,)),
-            )
+            code = answer.result_code
+            raise _rejection(answer.message or code, payload, 200, code, (self._secret_key,))
         return answer
 
     def _check_stop_shipment_market(self):

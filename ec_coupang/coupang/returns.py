@@ -18,7 +18,17 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 from .models import Money
-from .parsing import READ_ERRORS, _count, _id, _readable_id, _row_key, _text, parse_datetime, parse_money
+from .parsing import (
+    READ_ERRORS,
+    _count,
+    _id,
+    _readable_id,
+    _row_key,
+    _text,
+    parse_datetime,
+    parse_money,
+    unreadable_reason,
+)
 
 CANCEL_TYPES = ("RETURN", "CANCEL")
 # ``status`` query codes (Coupang docs: return-api/lookup-return-request-list-per-day).
@@ -239,10 +249,7 @@ def read_return_request(raw, market, currency):
             order_id=_readable_id(raw, "orderId"),
             cancel_type=_readable_text(raw, "receiptType"),
             receipt_status=_readable_text(raw, "receiptStatus"),
-            reason=(
-                "Coupang sent this request in a form that could not be read "
-                f"({type(error).__name__}: {str(error)[:200]}). Its data is kept as Coupang sent it."
-            ),
+            reason=unreadable_reason("request", error),
             raw=raw,
         )
 
