@@ -167,7 +167,7 @@ class ReturnDesk:
         for vendor_item_id, count in wanted.items():
             line = open_lines[int(vendor_item_id)]
             open_count = line.shipping_count - line.cancel_count - line.hold_count_for_cancel
-            if not 0 < count <= open_count and counts:
+            if counts and not 0 < count <= open_count:
                 raise ValueError(f"Item {vendor_item_id} has {open_count} open, not {count}.")
             if count > 0:
                 picked.append((line, count))
@@ -199,7 +199,7 @@ class ReturnDesk:
                     release_status,
                 )
                 for line, count in picked
-            ],  # fmt: skip
+            ],
             reason_category="고객변심",
             reason_detail=reason,
             reason="",
@@ -349,7 +349,7 @@ def render_receipt(renderer, receipt):
                 if receipt.return_invoice
                 else []
             ),
-        ],  # fmt: skip
+        ],
     }
 
 

@@ -105,6 +105,23 @@ def _minute_windows(start, end):
         start = window_end
 
 
+def _time_frames(start, end):
+    """Minute mode parameters (searchType=timeFrame) covering ``[start, end)`` to the minute."""
+    first, last = _whole_minutes(start), _whole_minutes(end, round_up=True)
+    for frame_from, frame_to in _minute_windows(first, last):
+        yield {
+            "searchType": "timeFrame",
+            "createdAtFrom": frame_from.strftime(MINUTE_FORMAT),
+            "createdAtTo": frame_to.strftime(MINUTE_FORMAT),
+        }
+
+
+def _day_frames(start, end):
+    """Day mode parameters covering the days of ``start`` to ``end``, 50 rows a page."""
+    for day_from, day_to in _day_windows(start.date(), end.date()):
+        yield {"createdAtFrom": day_from.isoformat(), "createdAtTo": day_to.isoformat(), "maxPerPage": MAX_PAGE_SIZE}
+
+
 def _whole_minutes(moment, *, round_up=False):
     floor = moment.replace(second=0, microsecond=0)
     return floor + timedelta(minutes=1) if round_up and floor != moment else floor
@@ -441,17 +458,7 @@ class CoupangClient:
         self._check_request_filter(cancel_type, status)
         zone = MARKET_TIMEZONES[self.market]
         start, end = (self._aware(moment).astimezone(zone) for moment in (created_from, created_to))
-        if by_minute:
-            windows = (
-                {"searchType": "timeFrame", "createdAtFrom": window_from.strftime(MINUTE_FORMAT),
-                 "createdAtTo": window_to.strftime(MINUTE_FORMAT)}
-                for window_from, window_to in _minute_windows(_whole_minutes(start), _whole_minutes(end, round_up=True))
-            )  # fmt: skip
-        else:
-            windows = (
-                {"createdAtFrom": day_from.isoformat(), "createdAtTo": day_to.isoformat(), "maxPerPage": MAX_PAGE_SIZE}
-                for day_from, day_to in _day_windows(start.date(), end.date())
-            )
+        windows = _time_frames(start, end) if by_minute else _day_frames(start, end)
         return self._return_request_pages(windows, {"cancelType": cancel_type, "status": status}, paged=not by_minute)
 
     @staticmethod
