@@ -103,6 +103,22 @@ class Call:
         return render.Renderer(self.version, currency or MARKET_CURRENCIES[self.market], self.market)
 
 
+def _local_moment(text, pattern, layout, market):
+    if not pattern.match(text):
+        raise BadRequest(f"Invalid date format: {text!r}")
+    try:
+        return datetime.strptime(text, layout).replace(tzinfo=MARKET_TIMEZONES[market])
+    except ValueError:
+        raise BadRequest(f"Invalid date format: {text!r}") from None
+
+
+def result_reply(result_code, message):
+    """A stoppedShipment answer: ``data.resultCode`` SUCCESS or FAIL inside a 200 (Coupang docs:
+    delivery-api/stop-shipping-complete-processing)."""
+    data = {"resultCode": result_code, "resultMessage": message}
+    return Reply.json(200, {"code": "200", "message": "OK", "data": data})
+
+
 def _int_param(params, name, default):
     value = params.get(name) or default
     try:
@@ -127,14 +143,7 @@ class ReturnEndpoints:
                 if name in params:
                     raise BadRequest(f"{name} {NOT_IN_TIME_FRAME}")
         pattern, layout = (RETURN_MINUTE, "%Y-%m-%dT%H:%M") if by_minute else (RETURN_DAY, "%Y-%m-%d")
-        try:
-            start, end = (
-                datetime.strptime(params[name], layout).replace(tzinfo=MARKET_TIMEZONES[market])
-                for name in ("createdAtFrom", "createdAtTo")
-                if pattern.match(params[name])
-            )
-        except ValueError:
-            raise BadRequest(f"Invalid date format: {params['createdAtFrom']!r}, {params['createdAtTo']!r}") from None
+        start, end = (_local_moment(params[name], pattern, layout, market) for name in ("createdAtFrom", "createdAtTo"))
         if end < start:
             raise BadRequest("createdAtFrom must not be after createdAtTo")
         if not by_minute:
@@ -182,10 +191,9 @@ class ReturnEndpoints:
     def _receipt(self, call):
         receipt = self.returns.vendor_receipt(call.vendor.vendor_id, call.market, call.match["receipt_id"])
         body = call.body if isinstance(call.body, dict) else None
-        if body is not None and (body.get("vendorId"), str(body.get("receiptId"))) != (
-            call.vendor.vendor_id, call.match["receipt_id"],
-        ):  # fmt: skip
-            raise BadRequest("vendorId and receiptId of the body must be the path's")
+        if body is not None:
+            if body.get("vendorId") != call.vendor.vendor_id or str(body.get("receiptId")) != call.match["receipt_id"]:
+                raise BadRequest("vendorId and receiptId of the body must be the path's")
         return receipt
 
     def return_request(self, call):
@@ -209,10 +217,7 @@ class ReturnEndpoints:
     def stop_shipment(self, call):
         self._check_stop_shipment_market(call)
         receipt, body = self._answer_body(call, "cancelCount")
-        message = self.returns.stop_shipment(receipt, _int_param(body, "cancelCount", 0))
-        return Reply.json(
-            200, {"code": "200", "message": "OK", "data": {"resultCode": "SUCCESS", "resultMessage": message}}
-        )
+        return result_reply("SUCCESS", self.returns.stop_shipment(receipt, _int_param(body, "cancelCount", 0)))
 
     def complete_shipment(self, call):
         self._check_stop_shipment_market(call)
@@ -249,10 +254,7 @@ class Endpoints(ReturnEndpoints):
             return business_error(400, str(error))
         except Refusal as refusal:
             if refusal.status == 200:
-                return Reply.json(
-                    200,
-                    {"code": "200", "message": "OK", "data": {"resultCode": "FAIL", "resultMessage": refusal.message}},
-                )
+                return result_reply("FAIL", refusal.message)
             return business_error(refusal.status, refusal.message)
 
     # --- order sheets ---
