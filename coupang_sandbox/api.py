@@ -8,6 +8,7 @@ from urllib.parse import parse_qsl
 
 from . import render
 from .gateway import GATEWAY_TIMEOUT, gateway_error_body
+from .returns import CANCEL_TYPES, STATUS_QUERIES, Refusal, render_receipt
 from .store import MARKET_CURRENCIES, MARKET_TIMEZONES
 
 ORDER_STATUSES = ("ACCEPT", "INSTRUCT", "DEPARTURE", "DELIVERING", "FINAL_DELIVERY", "NONE_TRACKING")
@@ -18,9 +19,16 @@ DEFAULT_PLACE_PAGE_SIZE = 10
 MISSING_PARAMETERS = "required parameters are missing"
 RANGE_TOO_LONG = "endTime-startTime range should less than31."
 INVALID_VENDOR_ID = "invalid vendorId"  # Coupang docs: return-api/lookup-return-cancel-list-per-day errorSpec
+NOT_IN_TIME_FRAME = "is not supported with searchType=timeFrame"  # lookup-return-request-list-per-minute
+RETURN_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+RETURN_MINUTE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")
+# Help center articles 360034320673 and 360033793034 mark the stop-shipment answers "한국" only;
+# how Coupang refuses them for another market is not documented.
+STOP_SHIPMENT_MARKETS = ("KR",)
 V5_DATE = re.compile(r"^(?P<day>\d{4}-\d{2}-\d{2})(?P<offset>[+-]\d{2}:\d{2})?$")
 
 _OPENAPI = r"^/v2/providers/openapi/apis/api/(?P<version>v4|v5)/vendors/(?P<vendor_id>[^/]+)"
+_RETURNS = r"^/v2/providers/openapi/apis/api/(?P<version>v4|v5|v6)/vendors/(?P<vendor_id>[^/]+)/returnRequests"
 ROUTES = (
     ("GET", "order_sheets", re.compile(_OPENAPI + r"/ordersheets$")),
     ("GET", "order_sheet", re.compile(_OPENAPI + r"/ordersheets/(?P<box_id>\d+)$")),
@@ -29,6 +37,12 @@ ROUTES = (
     ("POST", "upload_invoices", re.compile(_OPENAPI + r"/orders/invoices$")),
     ("POST", "update_invoices", re.compile(_OPENAPI + r"/orders/updateInvoices$")),
     ("GET", "return_centers", re.compile(_OPENAPI + r"/returnShippingCenters$")),
+    ("GET", "return_requests", re.compile(_RETURNS + r"$")),
+    ("GET", "return_request", re.compile(_RETURNS + r"/(?P<receipt_id>\d+)$")),
+    ("PUT", "stop_shipment", re.compile(_RETURNS + r"/(?P<receipt_id>\d+)/stoppedShipment$")),
+    ("PUT", "complete_shipment", re.compile(_RETURNS + r"/(?P<receipt_id>\d+)/completedShipment$")),
+    ("PUT", "receive_confirmation", re.compile(_RETURNS + r"/(?P<receipt_id>\d+)/receiveConfirmation$")),
+    ("PUT", "approval", re.compile(_RETURNS + r"/(?P<receipt_id>\d+)/approval$")),
     (
         "GET",
         "outbound_places",
@@ -89,6 +103,22 @@ class Call:
         return render.Renderer(self.version, currency or MARKET_CURRENCIES[self.market], self.market)
 
 
+def _local_moment(text, pattern, layout, market):
+    if not pattern.match(text):
+        raise BadRequest(f"Invalid date format: {text!r}")
+    try:
+        return datetime.strptime(text, layout).replace(tzinfo=MARKET_TIMEZONES[market])
+    except ValueError:
+        raise BadRequest(f"Invalid date format: {text!r}") from None
+
+
+def result_reply(result_code, message):
+    """A stoppedShipment answer: ``data.resultCode`` SUCCESS or FAIL inside a 200 (Coupang docs:
+    delivery-api/stop-shipping-complete-processing)."""
+    data = {"resultCode": result_code, "resultMessage": message}
+    return Reply.json(200, {"code": "200", "message": "OK", "data": data})
+
+
 def _int_param(params, name, default):
     value = params.get(name) or default
     try:
@@ -97,15 +127,135 @@ def _int_param(params, name, default):
         raise BadRequest(f"{name} must be a number") from None
 
 
-class Endpoints:
-    def __init__(self, store):
+class ReturnEndpoints:
+    """returnRequests and the answers on a receipt (Coupang docs: return-api, delivery-api
+    stop-shipping-complete-processing and products-already-shipped-processing)."""
+
+    def _lookup_data(self, rows):
+        return rows[0] if self.lookups_as_objects and len(rows) == 1 else rows
+
+    def _return_window(self, params, market):
+        if not (params.get("createdAtFrom") and params.get("createdAtTo")):
+            raise BadRequest(MISSING_PARAMETERS)
+        by_minute = params.get("searchType") == "timeFrame"
+        if by_minute:
+            for name in ("nextToken", "maxPerPage", "orderId"):
+                if name in params:
+                    raise BadRequest(f"{name} {NOT_IN_TIME_FRAME}")
+        pattern, layout = (RETURN_MINUTE, "%Y-%m-%dT%H:%M") if by_minute else (RETURN_DAY, "%Y-%m-%d")
+        start, end = (_local_moment(params[name], pattern, layout, market) for name in ("createdAtFrom", "createdAtTo"))
+        if end < start:
+            raise BadRequest("createdAtFrom must not be after createdAtTo")
+        if not by_minute:
+            if (end - start).days >= MAX_DAYS:
+                raise BadRequest(RANGE_TOO_LONG)
+            return start, end + timedelta(days=1)
+        if end - start > timedelta(days=MAX_DAYS):
+            raise BadRequest(RANGE_TOO_LONG)
+        return start, end
+
+    @staticmethod
+    def _return_filter(params):
+        """(cancelType, status, orderId); without a status a RETURN list needs an orderId, a CANCEL
+        list takes neither (help center article 360033919613)."""
+        cancel_type = params.get("cancelType") or "RETURN"
+        status = params.get("status") or None
+        order_id = int(params["orderId"]) if params.get("orderId", "").isdigit() else None
+        if cancel_type not in CANCEL_TYPES:
+            raise BadRequest(f"Invalid cancelType: {cancel_type}")
+        if cancel_type == "CANCEL" and (status or order_id):
+            raise BadRequest("status and orderId are not supported with cancelType=CANCEL")
+        if status and status not in STATUS_QUERIES:
+            raise BadRequest(f"Invalid status: {status}")
+        if cancel_type == "RETURN" and not (status or order_id):
+            raise BadRequest(MISSING_PARAMETERS)
+        return cancel_type, status, order_id
+
+    def return_requests(self, call):
+        params = call.params
+        start, end = self._return_window(params, call.market)
+        cancel_type, status, order_id = self._return_filter(params)
+        receipts = self.returns.listed(call.vendor.vendor_id, call.market, cancel_type, status, order_id, start, end)
+        per_page = min(_int_param(params, "maxPerPage", MAX_PER_PAGE), MAX_PER_PAGE)
+        if per_page < 1:
+            raise BadRequest("maxPerPage must be at least 1")
+        after = _int_param(params, "nextToken", 0)
+        remaining = [receipt for receipt in receipts if receipt.receipt_id > after]
+        paged = params.get("searchType") != "timeFrame"
+        page = remaining[:per_page] if paged else remaining
+        next_token = str(page[-1].receipt_id) if paged and len(remaining) > per_page else ""
+        renderer = call.renderer()
+        data = [render_receipt(renderer, receipt) for receipt in page]
+        return Reply.json(200, {"code": 200, "message": "OK", "data": data, "nextToken": next_token})
+
+    def _receipt(self, call):
+        receipt = self.returns.vendor_receipt(call.vendor.vendor_id, call.market, call.match["receipt_id"])
+        body = call.body if isinstance(call.body, dict) else None
+        if body is not None:
+            if body.get("vendorId") != call.vendor.vendor_id or str(body.get("receiptId")) != call.match["receipt_id"]:
+                raise BadRequest("vendorId and receiptId of the body must be the path's")
+        return receipt
+
+    def return_request(self, call):
+        receipt = self._receipt(call)
+        if receipt.receipt_type != "RETURN":  # "취소번호는 지원되지 않습니다" (article 360034562353)
+            raise Refusal(f"receiptId ({receipt.receipt_id}) is not found.")
+        data = self._lookup_data([render_receipt(call.renderer(), receipt)])
+        return Reply.json(200, {"code": "200", "message": "OK", "data": data})
+
+    def _answer_body(self, call, *required):
+        body = call.body if isinstance(call.body, dict) else {}
+        if not all(body.get(name) not in (None, "") for name in ("vendorId", "receiptId", *required)):
+            raise BadRequest(MISSING_PARAMETERS)
+        return self._receipt(call), body
+
+    @staticmethod
+    def _check_stop_shipment_market(call):
+        if call.market not in STOP_SHIPMENT_MARKETS:
+            raise BadRequest(f"This API is not available for the buyer region {call.market}.")
+
+    def stop_shipment(self, call):
+        self._check_stop_shipment_market(call)
+        receipt, body = self._answer_body(call, "cancelCount")
+        return result_reply("SUCCESS", self.returns.stop_shipment(receipt, _int_param(body, "cancelCount", 0)))
+
+    def complete_shipment(self, call):
+        self._check_stop_shipment_market(call)
+        receipt, body = self._answer_body(call, "deliveryCompanyCode", "invoiceNumber")
+        message = self.returns.complete_shipment(receipt, str(body["deliveryCompanyCode"]), str(body["invoiceNumber"]))
+        # Code and message inside data, as the documented sample answers.
+        return Reply.json(
+            200, {"data": {"code": "200", "message": "OK", "resultCode": "SUCCESS", "resultMessage": message}}
+        )
+
+    def receive_confirmation(self, call):
+        receipt, _body = self._answer_body(call)
+        self.returns.confirm_receipt(receipt)
+        return Reply.json(200, {"code": "200", "message": "OK"})
+
+    def approval(self, call):
+        receipt, body = self._answer_body(call, "cancelCount")
+        self.returns.approve(receipt, _int_param(body, "cancelCount", 0))
+        return Reply.json(200, {"code": "200", "message": "OK"})
+
+
+class Endpoints(ReturnEndpoints):
+    def __init__(self, store, returns):
         self.store = store
+        self.returns = returns
+        # The lookups by orderId and by receiptId document ``data`` as an array; older samples show
+        # an object (study 11.9). False: arrays.
+        self.lookups_as_objects = False
 
     def handle(self, name, call):
         try:
             return getattr(self, name)(call)
         except BadRequest as error:
             return business_error(400, str(error))
+        except Refusal as refusal:
+            if refusal.status == 200:
+                return result_reply("FAIL", refusal.message)
+            return business_error(refusal.status, refusal.message)
 
     # --- order sheets ---
 
@@ -157,7 +307,7 @@ class Endpoints:
         if not orders or orders[0].market != call.market:
             raise BadRequest(f"orderId ({call.match['order_id']}) is not found.")
         data = [call.renderer(order.currency).order(order) for order in orders]
-        return Reply.json(200, {"code": 200, "message": "OK", "data": data})
+        return Reply.json(200, {"code": 200, "message": "OK", "data": self._lookup_data(data)})
 
     # --- writes ---
 

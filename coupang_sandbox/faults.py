@@ -24,7 +24,9 @@ class Fault:
     """One injected fault.
 
     :param endpoint: a route name (``order_sheets``, ``order_sheet``, ``order_sheets_by_order``,
-        ``acknowledge``, ``upload_invoices``, ``update_invoices``, ``return_centers``, ``outbound_places``),
+        ``acknowledge``, ``upload_invoices``, ``update_invoices``, ``return_centers``, ``outbound_places``,
+        ``return_requests``, ``return_request``, ``stop_shipment``, ``complete_shipment``,
+        ``receive_confirmation``, ``approval``),
         ``"*"`` for every request, or a regular expression searched in the request path
     :param times: how many requests it hits; ``None``: every matching request until cleared
     :param skip: how many matching requests pass untouched before it starts hitting

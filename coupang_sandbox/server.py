@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl
 from . import data, faults
 from .api import INVALID_VENDOR_ID, Call, Endpoints, Reply, business_error, market_of, resolve
 from .gateway import ACCESS_DENIED_PAGE, GatewayRefusal, authenticate, gateway_error_body
+from .returns import ReturnDesk
 from .store import Place, SandboxStore, Vendor, box_result
 
 _logger = logging.getLogger(__name__)
@@ -118,7 +119,8 @@ class CoupangSandbox:
         self.clock_skew = timedelta()
         self.store = SandboxStore(self.now)
         self.faults = faults.FaultBook()
-        self.endpoints = Endpoints(self.store)
+        self.returns = ReturnDesk(self.store)
+        self.endpoints = Endpoints(self.store, self.returns)
         self._requests = []
         self._requests_lock = threading.Lock()
         self._recent_calls = {}  # vendorId -> deque of monotonic times
@@ -333,6 +335,25 @@ class CoupangSandbox:
 
     def cancel_order(self, shipment_box_id, vendor_item_ids=None):
         self.store.cancel(shipment_box_id, vendor_item_ids)
+
+    def buyer_cancel(self, shipment_box_id, counts=None):
+        """The buyer cancels ``counts`` (vendorItemId -> quantity; default: everything open) of a box:
+        at once while ACCEPT, by a stop-shipment request once INSTRUCT. Returns the receipt."""
+        return self.returns.buyer_cancel(shipment_box_id, counts)
+
+    def buyer_return(self, shipment_box_id, counts=None):
+        """The buyer returns ``counts`` of a shipped box (default: everything open). Returns the receipt."""
+        return self.returns.buyer_return(shipment_box_id, counts)
+
+    def request_coupang_check(self, receipt_id):
+        self.returns.request_coupang_check(receipt_id)
+
+    def serve_lookups_as_objects(self, enabled=True):
+        """Lookups by orderId and receiptId answer ``data`` as one object, as older samples do."""
+        self.endpoints.lookups_as_objects = enabled
+
+    def receipt(self, receipt_id):
+        return self.returns.receipts[int(receipt_id)]
 
     def change_address(self, shipment_box_id, **receiver):
         """The buyer changes ``addr1``, ``addr2``, ``postCode``, ``name``... while the box is ACCEPT."""

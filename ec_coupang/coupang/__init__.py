@@ -12,6 +12,7 @@ from .errors import (
     IpNotAllowedError,
     MalformedResponseError,
     NoAnswerError,
+    NotAvailableInMarketError,
     RateLimitedError,
     RequestRejectedError,
     ResponseCutOffError,
@@ -40,4 +41,16 @@ from .datatypes import (
     delivery_from_receiver,
 )
 from .parsing import parse_order_sheet, parse_order_sheets, read_order_sheet
+from .returns import (
+    CANCEL_TYPES,
+    RETURN_STATUSES,
+    ReturnAnswer,
+    ReturnDelivery,
+    ReturnItem,
+    ReturnRequest,
+    Requester,
+    UnreadableReturnRequest,
+    parse_return_requests,
+    read_return_request,
+)
 from .signing import authorization_header, compute_signature, encode_query, format_signed_date

@@ -15,6 +15,7 @@ from .errors import (
     CoupangError,
     MalformedResponseError,
     NoAnswerError,
+    NotAvailableInMarketError,
     RequestRejectedError,
     ResponseCutOffError,
     UnreachableError,
@@ -29,6 +30,14 @@ from .parsing import (
     parse_outbound_place,
     parse_return_center,
     reading,
+)
+from .returns import (
+    CANCEL_TYPES,
+    MARKET_TIMEZONES,
+    RETURN_STATUSES,
+    parse_return_answer,
+    parse_return_request,
+    parse_return_requests,
 )
 from .signing import authorization_header, encode_query
 
@@ -51,6 +60,19 @@ _INVOICES_PATH = "/v2/providers/openapi/apis/api/v4/vendors/{vendor_id}/orders/i
 _UPDATE_INVOICES_PATH = "/v2/providers/openapi/apis/api/v4/vendors/{vendor_id}/orders/updateInvoices"
 _RETURN_CENTERS_PATH = "/v2/providers/openapi/apis/api/v5/vendors/{vendor_id}/returnShippingCenters"
 _OUTBOUND_PLACES_PATH = "/v2/providers/marketplace_openapi/apis/api/v2/vendor/shipping-place/outbound"
+# Requests list and single read v6, receipt and approval v5 (help center notice 48314250583705);
+# the stop-shipment answers have no newer version than v4 (articles 360034320673, 360033793034).
+_RETURN_REQUESTS_PATH = "/v2/providers/openapi/apis/api/{version}/vendors/{vendor_id}/returnRequests"
+_RECEIPT_PATH = _RETURN_REQUESTS_PATH + "/{receipt_id}"
+_STOPPED_SHIPMENT_PATH = _RECEIPT_PATH + "/stoppedShipment"  # v4
+_COMPLETED_SHIPMENT_PATH = _RECEIPT_PATH + "/completedShipment"  # v4
+_RECEIVE_CONFIRMATION_PATH = _RECEIPT_PATH + "/receiveConfirmation"  # v5
+_APPROVAL_PATH = _RECEIPT_PATH + "/approval"  # v5
+# The stop-shipment answers are marked for Korean buyers only ("API 적용 가능한 구매자 사용자 지역:
+# 한국", articles 360034320673 and 360033793034); the list, single read, receipt and approval for
+# Korea and Taiwan (articles 360033919613, 360034562353, 360034027214, 360034562513).
+_STOP_SHIPMENT_MARKETS = ("KR",)
+MINUTE_FORMAT = "%Y-%m-%dT%H:%M"  # searchType=timeFrame (Coupang docs: lookup-return-request-list-per-minute)
 
 
 class _Retry(Retry):
@@ -87,9 +109,57 @@ def _market_day(value, market):
     return value.astimezone(market_tz).date()
 
 
+def _minute_windows(start, end):
+    """``[start, end)`` cut into windows of at most 31 days (Coupang docs:
+    return-api/lookup-return-request-list-per-minute "최대 31일 까지 조회기간 설정이 가능")."""
+    while start < end:
+        window_end = min(start + timedelta(days=MAX_DAYS_PER_WINDOW), end)
+        yield start, window_end
+        start = window_end
+
+
+def _time_frames(start, end):
+    """Minute mode parameters (searchType=timeFrame) covering ``[start, end)`` to the minute."""
+    first, last = _whole_minutes(start), _whole_minutes(end, round_up=True)
+    for frame_from, frame_to in _minute_windows(first, last):
+        yield {
+            "searchType": "timeFrame",
+            "createdAtFrom": frame_from.strftime(MINUTE_FORMAT),
+            "createdAtTo": frame_to.strftime(MINUTE_FORMAT),
+        }
+
+
+def _day_frames(start, end):
+    """Day mode parameters covering the days of ``start`` to ``end``, 50 rows a page."""
+    for day_from, day_to in _day_windows(start.date(), end.date()):
+        yield {"createdAtFrom": day_from.isoformat(), "createdAtTo": day_to.isoformat(), "maxPerPage": MAX_PAGE_SIZE}
+
+
+def _whole_minutes(moment, *, round_up=False):
+    floor = moment.replace(second=0, microsecond=0)
+    return floor + timedelta(minutes=1) if round_up and floor != moment else floor
+
+
+def _as_date(value):
+    return value.date() if isinstance(value, datetime) else value
+
+
 def _chunks(items, size):
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def _rejection(message, payload, status, code, secrets):
+    """Coupang's refusal inside a 2xx answer, with its message and the body's start, without secrets."""
+    message = sanitize(message, secrets)
+    return RequestRejectedError(
+        f"Coupang rejected the request: {message}",
+        status=status,
+        code=code,
+        transaction_id=payload.get("transactionId"),
+        body_excerpt=sanitize(json.dumps(payload, ensure_ascii=False, default=str), secrets),
+        coupang_message=message,
+    )
 
 
 def _check_page_size(size):
@@ -233,15 +303,7 @@ class CoupangClient:
         code = payload.get("code")
         if code is None or str(code).upper() in ("200", "SUCCESS", "OK"):
             return
-        message = sanitize(str(payload.get("message") or code), secrets)
-        raise RequestRejectedError(
-            f"Coupang rejected the request: {message}",
-            status=status,
-            code=code,
-            transaction_id=payload.get("transactionId"),
-            body_excerpt=sanitize(json.dumps(payload, ensure_ascii=False, default=str), secrets),
-            coupang_message=message,
-        )
+        raise _rejection(str(payload.get("message") or code), payload, status, code, secrets)
 
     def _path(self, template, **values):
         return template.format(vendor_id=self.vendor_id, **values)
@@ -309,11 +371,13 @@ class CoupangClient:
 
     def get_order_sheets_by_order_id(self, order_id):
         """The order sheets of one order: one per shipment box, also the boxes a split shipment
-        created (``data`` is an array; Coupang docs: delivery-api/lookup-order-by-orderid, study 4.1)."""
+        created. ``data`` is an array, or an object in older samples (Coupang docs:
+        delivery-api/lookup-order-by-orderid; study 4.1 and 11.9): both are read."""
         path = self._path(_ORDER_BY_ORDER_ID_PATH, version=self.api_version, order_id=order_id)
         payload = self._request("GET", path)
         with reading("the order sheets of an order"):
-            return [parse_order_sheet(raw, self.currency) for raw in payload["data"]]
+            data = payload["data"]
+            return [parse_order_sheet(raw, self.currency) for raw in (data if isinstance(data, list) else [data])]
 
     # --- places ---
 
@@ -396,3 +460,97 @@ class CoupangClient:
         """Corrected waybills for boxes in DEPARTURE, DELIVERING, FINAL_DELIVERY or NONE_TRACKING
         (Coupang docs: delivery-api/invoice-update-processing)."""
         return self._run_batches(self._invoice_batches(entries, self._path(_UPDATE_INVOICES_PATH)))
+
+    # --- stop-shipment requests, cancellations and returns ---
+
+    def iter_return_requests(self, created_from, created_to, *, cancel_type, status=None, by_minute=False):
+        """Requests created from ``created_from`` to ``created_to`` (aware datetimes).
+
+        ``cancel_type`` ``"CANCEL"`` lists the boxes canceled while ACCEPT and takes no ``status``;
+        ``"RETURN"`` needs one of ``RU``, ``UC``, ``CC``, ``PR`` (help center article 360033919613).
+        Day mode reads whole days of the market's time, with ``nextToken`` paging; ``by_minute``
+        reads ``[created_from, created_to)`` to the minute (``searchType=timeFrame``, no paging).
+        Both in windows of at most 31 days. Each row is a :class:`~.returns.ReturnRequest` or an
+        :class:`~.returns.UnreadableReturnRequest`.
+        """
+        self._check_request_filter(cancel_type, status)
+        zone = MARKET_TIMEZONES[self.market]
+        start, end = (self._aware(moment).astimezone(zone) for moment in (created_from, created_to))
+        windows = _time_frames(start, end) if by_minute else _day_frames(start, end)
+        return self._return_request_pages(windows, {"cancelType": cancel_type, "status": status}, paged=not by_minute)
+
+    @staticmethod
+    def _check_request_filter(cancel_type, status):
+        if cancel_type not in CANCEL_TYPES:
+            raise ValueError(f"Unknown cancel type {cancel_type!r}: use RETURN or CANCEL.")
+        if cancel_type == "CANCEL" and status is not None:
+            raise ValueError("Coupang lists cancellations (cancelType CANCEL) without a status.")
+        if cancel_type == "RETURN" and status not in RETURN_STATUSES:
+            raise ValueError(f"Returns are listed by status, one of {', '.join(RETURN_STATUSES)}, not {status!r}.")
+
+    @staticmethod
+    def _aware(moment):
+        if not isinstance(moment, datetime) or moment.tzinfo is None:
+            raise ValueError(f"Request lists take aware datetimes, not {moment!r}.")
+        return moment
+
+    def _return_request_pages(self, windows, filters, *, paged):
+        path = self._path(_RETURN_REQUESTS_PATH, version="v6")
+        for window in windows:
+            next_token = None
+            while True:
+                params = {**window, **filters, "nextToken": next_token}
+                payload = self._request("GET", path, params=params, list_call=True)
+                with reading("a list of cancellations and returns"):
+                    rows = parse_return_requests(payload["data"], self.market, self.currency)
+                    next_token = str(payload.get("nextToken") or "") if paged else ""
+                yield from rows
+                if not next_token:
+                    break
+
+    def get_return_request(self, receipt_id):
+        """One return or stop-shipment request by receiptId; cancellation receipts are not served
+        ("취소번호는 지원되지 않습니다", article 360034562353). ``data`` is documented as an array."""
+        payload = self._request("GET", self._path(_RECEIPT_PATH, version="v6", receipt_id=receipt_id))
+        with reading("a return request"):
+            data = payload["data"]
+            (raw,) = data if isinstance(data, list) else [data]
+            return parse_return_request(raw, self.market, self.currency)
+
+    def _answer_receipt(self, template, version, receipt_id, **fields):
+        """One PUT on a receipt: a FAIL inside the 200 is a :class:`RequestRejectedError`."""
+        body = {"vendorId": self.vendor_id, "receiptId": int(receipt_id), **fields}
+        payload = self._request("PUT", self._path(template, version=version, receipt_id=receipt_id), body=body)
+        answer = parse_return_answer(payload, receipt_id)
+        if answer.result_code.upper() == "FAIL":
+            code = answer.result_code
+            raise _rejection(answer.message or code, payload, 200, code, (self._secret_key,))
+        return answer
+
+    def _check_stop_shipment_market(self):
+        if self.market not in _STOP_SHIPMENT_MARKETS:
+            raise NotAvailableInMarketError(
+                "Coupang offers the answers to stop-shipment requests for Korean stores only. Answer this "
+                "request in Wing."
+            )
+
+    def stop_shipment(self, receipt_id, cancel_count):
+        """Not shipped: Coupang cancels and refunds (stoppedShipment, Korea). ``cancel_count`` is the
+        receipt's whole count, its ``cancelCountSum`` (article 360023109453)."""
+        self._check_stop_shipment_market()
+        return self._answer_receipt(_STOPPED_SHIPMENT_PATH, "v4", receipt_id, cancelCount=int(cancel_count))
+
+    def complete_shipment(self, receipt_id, delivery_company_code, invoice_number):
+        """Already shipped (completedShipment, Korea): Coupang turns the request into a return."""
+        self._check_stop_shipment_market()
+        waybill = {"deliveryCompanyCode": delivery_company_code, "invoiceNumber": invoice_number}
+        return self._answer_receipt(_COMPLETED_SHIPMENT_PATH, "v4", receipt_id, **waybill)
+
+    def confirm_return_receipt(self, receipt_id):
+        """The returned goods arrived at the return center (receiveConfirmation, RETURNS_UNCHECKED)."""
+        return self._answer_receipt(_RECEIVE_CONFIRMATION_PATH, "v5", receipt_id)
+
+    def approve_return(self, receipt_id, cancel_count):
+        """Approves a return in VENDOR_WAREHOUSE_CONFIRM, which refunds the buyer (approval;
+        ``cancel_count`` is the receipt's count, Coupang docs: return-api/return-request-approval-processing)."""
+        return self._answer_receipt(_APPROVAL_PATH, "v5", receipt_id, cancelCount=int(cancel_count))

@@ -207,3 +207,7 @@ def _classify(status, body, coupang_message):
     if status >= 500:
         return ServiceUnavailableError, f"Coupang is temporarily unavailable (HTTP {status}). Try again later."
     return RequestRejectedError, f"Coupang rejected the request: {coupang_message or f'HTTP {status}'}"
+
+
+class NotAvailableInMarketError(CoupangError):
+    default_message = "Coupang does not offer this call for the store's market."

@@ -219,12 +219,17 @@ def read_order_sheet(raw, default_currency):
             shipment_box_id=_readable_id(raw, "shipmentBoxId") or _row_key(raw),
             order_id=_readable_id(raw, "orderId"),
             status=_readable_status(raw),
-            reason=(
-                "Coupang sent this order in a form that could not be read "
-                f"({type(error).__name__}: {str(error)[:200]}). Its data is kept as Coupang sent it."
-            ),
+            reason=unreadable_reason("order", error),
             raw=raw,
         )
+
+
+def unreadable_reason(what, error):
+    """Why a row of a list is kept as Coupang sent it instead of being read."""
+    return (
+        f"Coupang sent this {what} in a form that could not be read "
+        f"({type(error).__name__}: {str(error)[:200]}). Its data is kept as Coupang sent it."
+    )
 
 
 def _readable_id(raw, key):

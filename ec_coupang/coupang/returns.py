@@ -1,0 +1,276 @@
+"""Stop-shipment requests, cancellations and returns: typed results and their reading.
+
+Coupang lists all three in one ``returnRequests`` list, one receipt (``receiptId``) per request
+(Coupang docs: return-api/lookup-return-request-list-per-day, lookup-return-request-list-per-minute;
+help center article 360033919613 "반품 / 취소 요청 목록 조회", v6):
+
+- ``cancelType=CANCEL`` (sent without ``status``): boxes the buyer canceled while ``ACCEPT``;
+  Coupang cancelled them at once, nothing is to be answered;
+- ``cancelType=RETURN`` with ``status``: ``RU`` stop-shipment requests (the buyer canceled after the
+  box was acknowledged, receiptStatus ``RELEASE_STOP_UNCHECKED``; they are listed under ``UC``
+  too), ``UC`` returns received, ``CC`` returns completed, ``PR`` returns sent to Coupang's check.
+
+As for order sheets, ids stay strings, money is :class:`~.models.Money`, times are aware.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+from .datatypes import Money
+from .parsing import (
+    READ_ERRORS,
+    _count,
+    _id,
+    _readable_id,
+    _row_key,
+    _text,
+    parse_datetime,
+    parse_money,
+    unreadable_reason,
+)
+
+CANCEL_TYPES = ("RETURN", "CANCEL")
+# ``status`` query codes (Coupang docs: return-api/lookup-return-request-list-per-day).
+RETURN_STATUSES = ("RU", "UC", "CC", "PR")
+# receiptStatus values (same page, "취소(반품)진행 상태").
+STOP_SHIPMENT_REQUESTED = "RELEASE_STOP_UNCHECKED"  # 출고중지요청
+RETURN_RECEIVED = "RETURNS_UNCHECKED"  # 반품접수
+RETURN_IN_WAREHOUSE = "VENDOR_WAREHOUSE_CONFIRM"  # 입고완료
+COUPANG_CHECK_REQUESTED = "REQUEST_COUPANG_CHECK"  # 쿠팡확인요청
+RETURN_COMPLETED = "RETURNS_COMPLETED"  # 반품완료
+# An item's releaseStatus "N": not shipped yet, so the stop-shipment request can still be answered
+# (help center articles 360034320673 "출고중지완료 처리", 360033793034 "이미출고 처리").
+NOT_RELEASED = "N"
+MARKET_TIMEZONES = {"KR": timezone(timedelta(hours=9)), "TW": timezone(timedelta(hours=8))}
+
+
+@dataclass(frozen=True)
+class ReturnItem:
+    """One vendor item of a request, with the shipment box it left (or was to leave) in."""
+
+    vendor_item_id: str
+    vendor_item_name: str
+    seller_product_id: str
+    seller_product_name: str
+    shipment_box_id: str
+    purchase_count: int
+    cancel_count: int
+    release_status: str
+
+
+@dataclass(frozen=True)
+class Requester:
+    """The buyer, and for returns the address Coupang collects the parcel from."""
+
+    name: str
+    phone_number: str
+    address: str
+    address_detail: str
+    zip_code: str
+
+
+@dataclass(frozen=True)
+class ReturnDelivery:
+    """A return parcel: the courier that brings it back to the return center and its waybill."""
+
+    delivery_company_code: str
+    invoice_number: str
+
+
+@dataclass(frozen=True)
+class ReturnRequest:
+    receipt_id: str
+    order_id: str
+    payment_id: str
+    cancel_type: str  # RETURN or CANCEL (receiptType)
+    receipt_status: str
+    created_at: datetime | None
+    modified_at: datetime | None
+    requester: Requester
+    reason_category: str
+    reason_detail: str
+    reason: str
+    reason_code: str
+    cancel_count_sum: int
+    return_delivery_id: str
+    return_delivery_type: str
+    release_stop_status: str
+    enclose_price: Money
+    fault_by_type: str
+    pre_refund: bool
+    complete_confirm_type: str
+    complete_confirm_date: datetime | None
+    items: tuple[ReturnItem, ...]
+    return_deliveries: tuple[ReturnDelivery, ...]
+    raw: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def shipment_box_ids(self):
+        return tuple(dict.fromkeys(item.shipment_box_id for item in self.items))
+
+    @property
+    def awaits_shipment_answer(self):
+        """Coupang waits for stoppedShipment or completedShipment: requested, and not shipped yet
+        (help center article 360034320673)."""
+        return self.receipt_status in (STOP_SHIPMENT_REQUESTED, RETURN_RECEIVED) and any(
+            item.release_status == NOT_RELEASED for item in self.items
+        )
+
+    @property
+    def can_confirm_receipt(self):
+        """receiveConfirmation is for RETURNS_UNCHECKED (Coupang docs:
+        return-api/return-request-product-receipt-confirmation-processing)."""
+        return self.receipt_status == RETURN_RECEIVED and not self.awaits_shipment_answer
+
+    @property
+    def can_approve(self):
+        """approval is for VENDOR_WAREHOUSE_CONFIRM (help center article 360034562513)."""
+        return self.receipt_status == RETURN_IN_WAREHOUSE
+
+
+@dataclass(frozen=True)
+class UnreadableReturnRequest:
+    """A row of a request list that could not be read: kept with the row as Coupang sent it.
+
+    :ivar receipt_id: the row's receiptId when it is one, else a key derived from the row
+    """
+
+    receipt_id: str
+    order_id: str
+    cancel_type: str
+    receipt_status: str
+    reason: str
+    raw: object = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class ReturnAnswer:
+    """Coupang's answer to a stop-shipment, already-shipped, receipt or approval call."""
+
+    receipt_id: str
+    result_code: str
+    message: str
+
+
+def _moment(value, market):
+    moment = parse_datetime(value)
+    return moment.astimezone(MARKET_TIMEZONES[market]) if moment else None
+
+
+def parse_return_item(raw, fallback_release_status):
+    return ReturnItem(
+        vendor_item_id=_id(raw["vendorItemId"]),
+        vendor_item_name=_text(raw.get("vendorItemName")),
+        seller_product_id=_text(raw.get("sellerProductId")),
+        seller_product_name=_text(raw.get("sellerProductName")),
+        shipment_box_id=_id(raw["shipmentBoxId"]),
+        purchase_count=_count(raw.get("purchaseCount")),
+        cancel_count=_count(raw.get("cancelCount"), minimum=1),
+        release_status=_text(raw.get("releaseStatus") or fallback_release_status),
+    )
+
+
+def _return_deliveries(rows):
+    """Return waybills; one whose number is "" or null is to be ignored (Coupang docs:
+    return-api/lookup-return-request-list-per-day, returnDeliveryDtos)."""
+    deliveries = (
+        ReturnDelivery(_text(row.get("deliveryCompanyCode")), _text(row.get("deliveryInvoiceNo")).strip())
+        for row in rows or ()
+    )
+    return tuple(delivery for delivery in deliveries if delivery.invoice_number)
+
+
+def parse_return_request(raw, market, currency):
+    """A :class:`ReturnRequest`; ``market`` gives its times' zone, ``currency`` prices plain numbers."""
+    items = tuple(parse_return_item(item, raw.get("releaseStatus")) for item in raw.get("returnItems") or ())
+    if not items:
+        raise ValueError("a request without items")
+    return ReturnRequest(
+        receipt_id=_id(raw["receiptId"]),
+        order_id=_id(raw["orderId"]),
+        payment_id=_text(raw.get("paymentId")),
+        cancel_type=_cancel_type(raw.get("receiptType") or raw.get("cancelType")),
+        receipt_status=_status(raw["receiptStatus"]),
+        created_at=_moment(raw.get("createdAt"), market),
+        modified_at=_moment(raw.get("modifiedAt"), market),
+        requester=Requester(
+            name=_text(raw.get("requesterName")),
+            phone_number=_text(raw.get("requesterPhoneNumber")),
+            address=_text(raw.get("requesterAddress")),
+            address_detail=_text(raw.get("requesterAddressDetail")),
+            zip_code=_text(raw.get("requesterZipCode")),
+        ),
+        reason_category=_text(raw.get("cancelReasonCategory1")),
+        reason_detail=_text(raw.get("cancelReasonCategory2")),
+        reason=_text(raw.get("cancelReason")),
+        reason_code=_text(raw.get("reasonCode")),
+        cancel_count_sum=_count(raw.get("cancelCountSum") or sum(item.cancel_count for item in items), minimum=1),
+        return_delivery_id=_text(raw.get("returnDeliveryId")),
+        return_delivery_type=_text(raw.get("returnDeliveryType")),
+        release_stop_status=_text(raw.get("releaseStopStatus")),
+        enclose_price=parse_money(raw.get("enclosePrice"), currency) or Money(Decimal(0), currency),
+        fault_by_type=_text(raw.get("faultByType")),
+        pre_refund=bool(raw.get("preRefund")),
+        complete_confirm_type=_text(raw.get("completeConfirmType")),
+        complete_confirm_date=_moment(raw.get("completeConfirmDate"), market),
+        items=items,
+        return_deliveries=_return_deliveries(raw.get("returnDeliveryDtos")),
+        raw=raw,
+    )
+
+
+def _status(value):
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"not a receipt status: {value!r}")
+    return value
+
+
+def _cancel_type(value):
+    if value not in CANCEL_TYPES:
+        raise ValueError(f"unknown receipt type {value!r}")
+    return value
+
+
+def parse_return_requests(rows, market, currency):
+    """Each row read on its own, as :func:`~.parsing.parse_order_sheets` does for order sheets."""
+    if not isinstance(rows, list):
+        raise TypeError("a request list is not a list")
+    return [read_return_request(row, market, currency) for row in rows]
+
+
+def read_return_request(raw, market, currency):
+    """A :class:`ReturnRequest`, or an :class:`UnreadableReturnRequest` saying why the row is not one."""
+    try:
+        return parse_return_request(raw, market, currency)
+    except READ_ERRORS as error:
+        return UnreadableReturnRequest(
+            receipt_id=_readable_id(raw, "receiptId") or _row_key(raw),
+            order_id=_readable_id(raw, "orderId"),
+            cancel_type=_readable_text(raw, "receiptType"),
+            receipt_status=_readable_text(raw, "receiptStatus"),
+            reason=unreadable_reason("request", error),
+            raw=raw,
+        )
+
+
+def _readable_text(raw, key):
+    try:
+        value = raw.get(key)
+    except READ_ERRORS:
+        return ""
+    return value if isinstance(value, str) else ""
+
+
+def parse_return_answer(payload, receipt_id):
+    """Coupang's answer to one of the four calls on a receipt.
+
+    stoppedShipment and completedShipment answer ``data.resultCode`` SUCCESS or FAIL inside a 200
+    (Coupang docs: delivery-api/stop-shipping-complete-processing, products-already-shipped-processing;
+    the latter's sample carries code and message inside ``data``); receiveConfirmation and approval
+    answer ``code`` and ``message`` only (return-api/return-request-approval-processing).
+    """
+    data = payload.get("data") if isinstance(payload.get("data"), dict) else {}
+    result_code = _text(data.get("resultCode") or payload.get("code") or data.get("code"))
+    message = _text(data.get("resultMessage") or payload.get("message") or data.get("message"))
+    return ReturnAnswer(str(receipt_id), result_code, message)
