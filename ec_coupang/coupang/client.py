@@ -140,10 +140,6 @@ def _whole_minutes(moment, *, round_up=False):
     return floor + timedelta(minutes=1) if round_up and floor != moment else floor
 
 
-def _as_date(value):
-    return value.date() if isinstance(value, datetime) else value
-
-
 def _chunks(items, size):
     for start in range(0, len(items), size):
         yield items[start : start + size]
