@@ -82,19 +82,21 @@ class EcTrackingPush(models.Model):
     @api.model
     def _queue(self, pickings):
         """Puts these deliveries in the queue, as new: a validated delivery or a changed number."""
-        for picking in pickings:
-            values = {
-                "state": "pending",
-                "attempts": 0,
-                "next_attempt_at": False,
-                "message": picking._ec_missing_details_message(),
-            }
-            if picking.ec_push_ids:
-                picking.ec_push_ids.write(values)
-            else:
-                self.create({"picking_id": picking.id, **values})
+        queued = pickings.filtered("ec_push_ids")
+        for picking in queued:
+            picking.ec_push_ids.write(self._queued_values(picking))
+        self.create([{"picking_id": picking.id, **self._queued_values(picking)} for picking in pickings - queued])
         if pickings:
             self._trigger_push()
+
+    @staticmethod
+    def _queued_values(picking):
+        return {
+            "state": "pending",
+            "attempts": 0,
+            "next_attempt_at": False,
+            "message": picking._ec_missing_details_message(),
+        }
 
     @api.model
     def _trigger_push(self, at=None):
