@@ -2,6 +2,7 @@ import threading
 from collections import Counter
 
 from odoo import SUPERUSER_ID, api
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .push_common import TEA, TEAPOT, PushCase
@@ -167,6 +168,25 @@ class TestPushConcurrency(PushCase):
             self.assertEqual(orders.ec_account_id.name, "Coupang TW (renamed)")
             self.assertEqual(set(orders.mapped("client_order_ref")), {"PO-1"})
             self.assertEqual(set(orders.picking_ids.mapped("origin")), {"Edited while pushing"})
+
+    def test_push_button_while_the_push_runs_says_so(self):
+        order_ids = self._commit_shipped_orders()
+        held = self.sandbox.inject("upload_invoices", "hold")
+        errors = []
+        pusher = threading.Thread(target=self._push_in_thread, args=(errors, None, ORDER_COUNT))
+        pusher.start()
+        try:
+            self.assertTrue(held.wait_until_holding(timeout=60), "the push calls Coupang")
+            with self.registry.cursor() as cr:
+                cr.execute("SET LOCAL lock_timeout = '1s'")
+                picking = api.Environment(cr, SUPERUSER_ID, {})["sale.order"].browse(order_ids[0]).picking_ids
+                with self.assertRaisesRegex(UserError, "being sent to Coupang right now"):
+                    picking.action_ec_push_tracking()
+        finally:
+            held.release()
+            pusher.join(timeout=120)
+        self.assertEqual(errors, [])
+        self.assertEqual(set(self._uploaded("shipmentBoxId", "vendorItemId").values()), {1})
 
     def _edit_as_a_user(self, order_ids):
         """A user's changes to the account, the orders and their deliveries, committed while the push

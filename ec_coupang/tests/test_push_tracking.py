@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.addons.ec_coupang.coupang import KR_COURIER_CODES
 from odoo.exceptions import UserError
 from odoo.tests import tagged
@@ -178,6 +178,24 @@ class TestPushTracking(PushCase):
         picking.action_ec_push_tracking()
         self.assertEqual(picking.ec_push_state, "done")
         self.assertEqual(len(self.invoice_dtos()), 2)
+
+    def test_an_inventory_user_ships_and_pushes(self):
+        clerk = self.env["res.users"].create(
+            {
+                "name": "Warehouse clerk",
+                "login": "warehouse_clerk",
+                "groups_id": [Command.set([self.env.ref("stock.group_stock_user").id])],
+            }
+        )
+        order = self.create_coupang_order([(TEA, 1)])
+        self.sandbox.inject("upload_invoices", "box_failure", result_code="ORDER_DELIVERY_PARTIAL_STOP_REQUESTED")
+        picking = self.ship(order.picking_ids.with_user(clerk), "TW100000001")
+        self.assertEqual(picking.ec_push_state, "pending")
+        self.run_push_cron()
+        self.assertEqual(picking.ec_push_state, "error")
+        picking.action_ec_push_tracking()
+        self.assertRecordValues(picking, [{"ec_push_state": "done", "ec_pushed_tracking_ref": "TW100000001"}])
+        self.assertEqual(picking.ec_push_ids.attempt_ids.sorted("id").mapped("succeeded"), [False, True])
 
     @mute_logger("odoo.addons.ec_coupang.coupang.client")
     def test_unreachable_coupang_leaves_the_delivery_due(self):
