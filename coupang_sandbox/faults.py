@@ -13,9 +13,10 @@ RESET = "reset"  # the connection is closed without any response
 MALFORMED = "malformed"  # 200 with a body that is not JSON
 # Applied on top of the normal answer.
 DELAY = "delay"  # wait ``seconds`` before handling the request (past the client's timeout)
+HOLD = "hold"  # wait until the fault is released (or the sandbox stops), then answer normally
 TRUNCATED = "truncated"  # 200 with the real JSON cut in half
 BOX_FAILURE = "box_failure"  # acknowledgement / invoices: these boxes fail inside a 200
-KINDS = (STATUS, BLOCK, REDIRECT, RESET, MALFORMED, DELAY, TRUNCATED, BOX_FAILURE)
+KINDS = (STATUS, BLOCK, REDIRECT, RESET, MALFORMED, DELAY, HOLD, TRUNCATED, BOX_FAILURE)
 ANSWERED_BEFORE_GATEWAY = (STATUS, BLOCK, REDIRECT, RESET, MALFORMED)
 
 
@@ -44,6 +45,8 @@ class Fault:
     result_code: str = "UNDEFINED_ERROR_OCCUR"
     message: str | None = None
     hits: int = field(default=0, init=False)
+    _holding: threading.Event = field(default_factory=threading.Event, init=False, repr=False, compare=False)
+    _released: threading.Event = field(default_factory=threading.Event, init=False, repr=False, compare=False)
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -59,6 +62,19 @@ class Fault:
         if self.endpoint in ("*", route_name):
             return True
         return "/" in self.endpoint and re.search(self.endpoint, path) is not None
+
+    def hold(self, stopping):
+        """For ``hold``: keeps the request waiting until :meth:`release` or ``stopping`` is set."""
+        self._holding.set()
+        while not (self._released.wait(0.05) or stopping.is_set()):
+            pass
+
+    def wait_until_holding(self, timeout):
+        """For ``hold``: whether a request reached the fault (and waits) within ``timeout`` seconds."""
+        return self._holding.wait(timeout)
+
+    def release(self):
+        self._released.set()
 
     def fails_box(self, box_id):
         return self.kind == BOX_FAILURE and (self.box_ids is None or str(box_id) in self.box_ids)

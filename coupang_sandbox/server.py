@@ -177,6 +177,8 @@ class CoupangSandbox:
             return self._fault_reply(fault), record
         if fault and fault.kind == faults.DELAY:
             self._stopping.wait(fault.seconds)
+        if fault and fault.kind == faults.HOLD:
+            fault.hold(self._stopping)
         try:
             reply = self._answer(record, method_allowed, match, fault)
         except Exception:

@@ -22,6 +22,7 @@
         "views/ec_order_import_views.xml",
         "views/ec_product_mapping_views.xml",
         "views/ec_delivery_company_views.xml",
+        "views/ec_tracking_push_views.xml",
         "views/delivery_carrier_views.xml",
         "views/stock_picking_views.xml",
         "views/sale_order_views.xml",

@@ -117,14 +117,14 @@ def doubled_boxes(run):
 
 def pending_pushes(run, picking_ids):
     with harness.environment(run.registry) as env:
-        return env["stock.picking"].search_count([("id", "in", picking_ids), ("ec_push_state", "=", "pending")])
+        return env["ec.tracking.push"].search_count([("picking_id", "in", picking_ids), ("state", "=", "pending")])
 
 
 def push(run, picking_ids):
     """One run of the push scheduled action, once the pauses between failed attempts have passed."""
     with harness.environment(run.registry) as env:
-        pending = env["stock.picking"].browse(picking_ids).filtered(lambda picking: picking.ec_push_state == "pending")
-        pending.write({"ec_push_next_attempt_at": False})
+        pending = env["ec.tracking.push"].search([("picking_id", "in", picking_ids), ("state", "=", "pending")])
+        pending.write({"next_attempt_at": False})
     with harness.environment(run.registry) as env:
         harness.run_push_cron(env)
 

@@ -256,6 +256,30 @@ class InvoiceEntry:
         }
 
 
+# Answers to a waybill upload or update that sending the same invoice again cannot change: a person
+# has to act first (Coupang docs: delivery-api/invoice-upload-processing, resultCode). Coupang's own
+# retryRequired flag is not used for this: its table marks e.g. DUPLICATE_INVOICE_NUMBER as retryable.
+INVOICE_CODES_NEEDING_A_PERSON = frozenset(
+    {
+        "INVALID_INVOICE_NUMBER",
+        "DUPLICATE_INVOICE_NUMBER",
+        "NOT_ALLOW_INVOICE_NUMBER_RE_UPLOAD",
+        "NOT_FOUND_INVOICE_NUMBER",
+        "NOT_FOUND_SHIPMENT_BOX",
+        "NOT_FOUND_VENDOR_ITEM",
+        "PERMISSION_DENIED",
+        "NOT_ALLOW_VENDOR_DIRECT",
+        "ORDER_DELIVERY_CANCELED",
+        "ORDER_DELIVERY_CANCELED_HOLDING_FOR_CANCEL",
+        "ORDER_DELIVERY_PARTIAL_STOP_REQUESTED",
+        "PSD_NOT_ALLOW_TO_CHANGE",
+        "NOT_ALLOW_SEPARATE_AFTER_NORMAL_DELIVERY",
+        "IS_SEPARATE_MUST_BE_TRUE_WHEN_SEPARATE_DELIVERY",
+        "NOT_ALLOW_SEPARATE_WHEN_ONE_VENDOR_ITEM",
+    }
+)
+
+
 @dataclass(frozen=True)
 class BoxResult:
     """Coupang's answer for one shipment box of an acknowledgement or waybill upload."""
@@ -265,3 +289,8 @@ class BoxResult:
     result_code: str
     message: str
     retry_required: bool
+
+    @property
+    def needs_person(self):
+        """A refused invoice that no retry can fix (an invalid or duplicate number, a canceled order...)."""
+        return not self.succeed and self.result_code in INVOICE_CODES_NEEDING_A_PERSON

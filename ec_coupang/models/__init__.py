@@ -11,6 +11,8 @@ from . import ec_fetch_slot
 from . import ec_location
 from . import ec_order_import
 from . import ec_product_mapping
+from . import ec_tracking_push
+from . import ec_tracking_push_attempt
 from . import res_partner
 from . import sale_order
 from . import sale_order_line

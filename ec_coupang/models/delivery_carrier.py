@@ -15,9 +15,7 @@ class DeliveryCarrier(models.Model):
         result = super().write(vals)
         if vals.get("ec_delivery_company_id"):
             # Deliveries that waited for the code go out now rather than at the next scheduled run.
-            waiting = self.env["stock.picking"].search_count(
-                [("carrier_id", "in", self.ids), ("ec_push_state", "=", "pending")], limit=1
-            )
-            if waiting:
-                self.env["stock.picking"]._ec_trigger_push()
+            Push = self.env["ec.tracking.push"].sudo()
+            if Push.search_count([("picking_id.carrier_id", "in", self.ids), ("state", "=", "pending")], limit=1):
+                Push._trigger_push()
         return result

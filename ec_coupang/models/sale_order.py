@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.osv import expression
 
 DELIVERY_KINDS = [
     ("seven_eleven", "7-ELEVEN Pickup"),
@@ -20,6 +21,8 @@ ORDER_PUSH_STATES = [
     ("error", "Failed"),
     ("done", "Pushed"),
 ]
+# An order shows the first of these states that one of its deliveries has: "waiting" when none has any.
+ORDER_PUSH_PRIORITY = ("error", "pending", "done", "waiting")
 
 
 class SaleOrder(models.Model):
@@ -53,11 +56,14 @@ class SaleOrder(models.Model):
         copy=False,
         help="The return center or outbound place the account uses for this order's delivery type.",
     )
+    ec_push_ids = fields.One2many("ec.tracking.push", "sale_order_id", string="Tracking Pushes", readonly=True)
+    # Not stored: the tracking push never writes a sale order's row.
     ec_push_state = fields.Selection(
         ORDER_PUSH_STATES,
         string="Coupang Tracking",
         compute="_compute_ec_push_state",
-        store=True,
+        compute_sudo=True,
+        search="_search_ec_push_state",
         help="Whether the tracking numbers of the order's deliveries reached Coupang.",
     )
 
@@ -69,16 +75,34 @@ class SaleOrder(models.Model):
         ),
     ]
 
-    @api.depends("ec_account_id", "picking_ids.ec_push_state")
+    @api.depends("ec_account_id", "ec_push_ids.state")
     def _compute_ec_push_state(self):
         for order in self:
-            states = set(order.picking_ids.mapped("ec_push_state"))
+            states = set(order.ec_push_ids.mapped("state"))
             if not order.ec_account_id:
                 order.ec_push_state = False
             else:
-                order.ec_push_state = next(
-                    (state for state in ("error", "pending", "done") if state in states), "waiting"
-                )
+                order.ec_push_state = next((state for state in ORDER_PUSH_PRIORITY if state in states), "waiting")
+
+    def _search_ec_push_state(self, operator, value):
+        if operator not in ("=", "!=", "in", "not in"):
+            raise NotImplementedError(f"Coupang Tracking cannot be searched with {operator!r}.")
+        states = {value} if operator in ("=", "!=") else set(value)
+        domain = expression.OR([self._ec_push_state_domain(state) for state in states])
+        return ["!", *domain] if operator in ("!=", "not in") else domain
+
+    @staticmethod
+    def _ec_push_state_domain(state):
+        """The orders whose Coupang Tracking is ``state``: the state, by priority, of one of its deliveries."""
+        if not state:
+            return [("ec_account_id", "=", False)]
+        rank = ORDER_PUSH_PRIORITY.index(state)
+        domain = [("ec_account_id", "!=", False)]
+        if rank:
+            domain.append(("ec_push_ids", "not any", [("state", "in", ORDER_PUSH_PRIORITY[:rank])]))
+        if state != "waiting":
+            domain.append(("ec_push_ids", "any", [("state", "=", state)]))
+        return domain
 
     def _ec_apply_coupang_sheet(self, sheet):
         """Follows the box's state on Coupang; returns True when this read found it canceled.

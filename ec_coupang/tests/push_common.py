@@ -89,7 +89,7 @@ class PushCase(EcCoupangCase):
             picking.move_ids.picked = True
         result = picking.button_validate()
         if isinstance(result, dict) and result.get("res_model") == "stock.backorder.confirmation":
-            wizard = Form(self.env[result["res_model"]].with_context(**result["context"])).save()
+            wizard = Form(picking.env[result["res_model"]].with_context(**result["context"])).save()
             if backorder:
                 wizard.process()
             else:

@@ -458,6 +458,29 @@ def test_upload_invoices_reports_failures_per_box(sandbox, client):
     assert (ok.status, missing_item.status, duplicate.status) == ("DEPARTURE", "INSTRUCT", "INSTRUCT")
 
 
+def test_refused_invoices_that_only_a_person_can_fix(sandbox, client):
+    ok, duplicate, busy = instruct_orders(sandbox, 3)
+    accepted = sandbox.add_order()
+    sandbox.inject("upload_invoices", "box_failure", box_ids={busy.shipment_box_id})
+    entries = [
+        *invoice_entries(ok, "500000000001"),
+        *invoice_entries(duplicate, "500000000001"),
+        *invoice_entries(busy, "500000000003"),
+        *invoice_entries(accepted, "500000000004"),
+    ]
+    results = {result.shipment_box_id: result for result in client.upload_invoices(entries)}
+    answers = [
+        (results[str(order.shipment_box_id)].result_code, results[str(order.shipment_box_id)].needs_person)
+        for order in (ok, duplicate, busy, accepted)
+    ]
+    assert answers == [
+        ("OK", False),
+        ("DUPLICATE_INVOICE_NUMBER", True),
+        ("UNDEFINED_ERROR_OCCUR", False),
+        ("INVALID_STATUS", False),
+    ]
+
+
 def test_upload_invoice_failure_injected_inside_a_200(sandbox, client):
     order = instruct_orders(sandbox, 1)[0]
     sandbox.inject("upload_invoices", "box_failure", result_code="INVALID_INVOICE_NUMBER", message="bad number")

@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -356,6 +357,16 @@ def test_reset_fault_closes_the_connection(sandbox):
         call(sandbox, "GET", CENTERS_PATH)
     assert sandbox.requests[-1].status is None
     assert call(sandbox, "GET", CENTERS_PATH).status_code == 200
+
+
+def test_hold_fault_keeps_the_request_waiting_until_released(sandbox):
+    fault = sandbox.inject("return_centers", "hold")
+    with ThreadPoolExecutor(1) as executor:
+        answer = executor.submit(call, sandbox, "GET", CENTERS_PATH)
+        assert fault.wait_until_holding(timeout=10)
+        assert not answer.done()
+        fault.release()
+        assert answer.result(timeout=10).status_code == 200
 
 
 def test_box_failure_fault_fails_chosen_boxes_inside_a_200(sandbox):

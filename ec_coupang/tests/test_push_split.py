@@ -113,7 +113,7 @@ class TestPushSplitShipment(PushCase):
         self.assertEqual(backorder.ec_push_state, "pending")
         self.assertIn(first.name, backorder.ec_push_message)
 
-        first.ec_push_next_attempt_at = fields.Datetime.now() - timedelta(seconds=1)
+        first.ec_push_ids.next_attempt_at = fields.Datetime.now() - timedelta(seconds=1)
         self.run_push_cron()
         _failed, split, rest = self.invoice_dtos()
         self.assertEqual({dto["preSplitShipped"] for dto in split}, {False})

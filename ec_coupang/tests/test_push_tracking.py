@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.addons.ec_coupang.coupang import KR_COURIER_CODES
 from odoo.exceptions import UserError
 from odoo.tests import tagged
@@ -17,7 +17,7 @@ class TestPushTracking(PushCase):
         return order, order.picking_ids
 
     def _make_due(self, picking):
-        picking.ec_push_next_attempt_at = fields.Datetime.now() - timedelta(seconds=1)
+        picking.ec_push_ids.next_attempt_at = fields.Datetime.now() - timedelta(seconds=1)
 
     def test_validation_queues_the_push_without_calling_coupang(self):
         order = self.create_coupang_order([(TEA, 2), (TEAPOT, 1)])
@@ -145,7 +145,7 @@ class TestPushTracking(PushCase):
         order = self.create_coupang_order([(TEA, 1)])
         self.sandbox.inject("upload_invoices", "box_failure", times=None)
         picking = self.ship(order.picking_ids, "TW100000001")
-        picking.ec_push_attempts = 7
+        picking.ec_push_ids.attempts = 7
         self.run_push_cron()
         self.assertEqual(picking.ec_push_state, "error")
         self.assertTrue(picking.activity_ids)
@@ -179,6 +179,24 @@ class TestPushTracking(PushCase):
         self.assertEqual(picking.ec_push_state, "done")
         self.assertEqual(len(self.invoice_dtos()), 2)
 
+    def test_an_inventory_user_ships_and_pushes(self):
+        clerk = self.env["res.users"].create(
+            {
+                "name": "Warehouse clerk",
+                "login": "warehouse_clerk",
+                "groups_id": [Command.set([self.env.ref("stock.group_stock_user").id])],
+            }
+        )
+        order = self.create_coupang_order([(TEA, 1)])
+        self.sandbox.inject("upload_invoices", "box_failure", result_code="ORDER_DELIVERY_PARTIAL_STOP_REQUESTED")
+        picking = self.ship(order.picking_ids.with_user(clerk), "TW100000001")
+        self.assertEqual(picking.ec_push_state, "pending")
+        self.run_push_cron()
+        self.assertEqual(picking.ec_push_state, "error")
+        picking.action_ec_push_tracking()
+        self.assertRecordValues(picking, [{"ec_push_state": "done", "ec_pushed_tracking_ref": "TW100000001"}])
+        self.assertEqual(picking.ec_push_ids.attempt_ids.sorted("id").mapped("succeeded"), [False, True])
+
     @mute_logger("odoo.addons.ec_coupang.coupang.client")
     def test_unreachable_coupang_leaves_the_delivery_due(self):
         _order, picking = self._shipped_order()
@@ -195,11 +213,68 @@ class TestPushTracking(PushCase):
         self.assertEqual(picking.ec_push_state, "done")
         self.assertEqual(len(self.sandbox.requests_to("upload_invoices")), 3)
 
+    @mute_logger("odoo.addons.ec_coupang.coupang.client")
+    def test_each_call_is_kept_in_the_push_history(self):
+        order = self.create_coupang_order([(TEA, 1)])
+        self.sandbox.inject("upload_invoices", "status", status=503)
+        self.sandbox.inject("upload_invoices", "box_failure", message="系統忙碌")
+        picking = self.ship(order.picking_ids, "TW100000001")
+        self.run_push_cron()
+        self.run_push_cron()
+        self._make_due(picking)
+        self.run_push_cron()
+        picking.carrier_tracking_ref = "TW100000002"
+        self.run_push_cron()
+        push = picking.ec_push_ids
+        attempts = push.attempt_ids.sorted("id")
+        self.assertEqual(
+            [(attempt.kind, attempt.tracking_ref, attempt.result_code, attempt.succeeded) for attempt in attempts],
+            [
+                ("upload", "TW100000001", "ERROR", False),
+                ("upload", "TW100000001", "UNDEFINED_ERROR_OCCUR", False),
+                ("upload", "TW100000001", "OK", True),
+                ("update", "TW100000002", "OK", True),
+            ],
+        )
+        self.assertIn("temporarily unavailable", attempts[0].message)
+        self.assertEqual(attempts[1].message, "系統忙碌")
+        self.assertRecordValues(push, [{"state": "done", "pushed_tracking_ref": "TW100000002", "attempts": 0}])
+        action = picking.action_ec_open_tracking_push()
+        self.assertEqual((action["res_model"], action["res_id"]), ("ec.tracking.push", push.id))
+
+    def test_orders_and_deliveries_are_found_by_their_tracking_state(self):
+        pushed, _picking = self._shipped_order("TW100000001")
+        self.run_push_cron()
+        refused = self.create_coupang_order([(TEA, 1)])
+        self.sandbox.inject("upload_invoices", "box_failure", result_code="DUPLICATE_INVOICE_NUMBER")
+        self.ship(refused.picking_ids, "TW100000002")
+        self.run_push_cron()
+        to_push, _picking = self._shipped_order("TW100000003")
+        not_shipped = self.create_coupang_order([(TEA, 1)])
+        other = self.env["sale.order"].create(
+            {"partner_id": self.buyer.id, "order_line": [(0, 0, {"product_id": self.products[TEA].id})]}
+        )
+        orders = pushed | refused | to_push | not_shipped | other
+        self.assertEqual(orders.mapped("ec_push_state"), ["done", "error", "pending", "waiting", False])
+
+        def found(domain):
+            return self.env["sale.order"].search([("id", "in", orders.ids), *domain])
+
+        for order in orders:
+            self.assertEqual(found([("ec_push_state", "=", order.ec_push_state)]), order, order.ec_push_state)
+        self.assertEqual(found([("ec_push_state", "in", ("pending", "error"))]), refused | to_push)
+        self.assertEqual(found([("ec_push_state", "not in", ("pending", "error"))]), pushed | not_shipped | other)
+        self.assertEqual(found([("ec_push_state", "!=", False)]), orders - other)
+        pickings = self.env["stock.picking"].search(
+            [("id", "in", orders.picking_ids.ids), ("ec_push_state", "in", ("pending", "error"))]
+        )
+        self.assertEqual(pickings, (refused | to_push).picking_ids)
+
     def test_answer_lost_after_coupang_took_the_invoice(self):
         order, picking = self._shipped_order()
         self.run_push_cron()
         # As if the database had not kept the result: the same upload goes again.
-        picking.write({"ec_push_state": "pending", "ec_pushed_tracking_ref": False, "ec_pushed_vendor_item_ids": False})
+        picking.ec_push_ids.write({"state": "pending", "pushed_tracking_ref": False, "pushed_vendor_item_ids": False})
         self.run_push_cron()
         self.assertEqual(picking.ec_push_state, "done", "Coupang already has this number: nothing to fix")
         self.assertEqual(self.sandbox.order(order.coupang_shipment_box_id).invoice_number, "TW100000001")

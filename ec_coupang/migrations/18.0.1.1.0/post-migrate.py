@@ -1,11 +1,26 @@
-"""Gives the sale orders and review records imported before the store key theirs.
+"""Upgrade to 18.0.1.1.0.
 
-A shipment box is unique per Coupang store since 18.0.1.1.0. Where two accounts of one store
-imported the same box before, only its first record gets the key: the later copies stay as they
-were, for the user to cancel.
+- The sale orders and review records imported before get their store key. A shipment box is
+  unique per Coupang store since this version. Where two accounts of one store imported the same
+  box before, only its first record gets the key: the later copies stay as they were, for the user
+  to cancel.
+- The tracking push state moves from stock_picking's columns to one ec.tracking.push row per
+  delivery, and the push scheduled action (a noupdate record) to that model.
 """
 
+from odoo import SUPERUSER_ID, api
 from odoo.tools import SQL
+
+PICKING_PUSH_COLUMNS = (
+    "ec_push_state",
+    "ec_push_message",
+    "ec_push_attempts",
+    "ec_push_next_attempt_at",
+    "ec_pushed_at",
+    "ec_pushed_tracking_ref",
+    "ec_pushed_delivery_company_code",
+    "ec_pushed_vendor_item_ids",
+)
 
 
 def fill_store_keys(cr, table, account_column, box_column):
@@ -33,8 +48,35 @@ def fill_store_keys(cr, table, account_column, box_column):
     )
 
 
+def move_push_state_to_queue(cr):
+    cr.execute(
+        """INSERT INTO ec_tracking_push (
+               picking_id, sale_order_id, account_id, company_id, state, message, attempts, next_attempt_at,
+               pushed_at, pushed_tracking_ref, pushed_delivery_company_code, pushed_vendor_item_ids,
+               create_uid, create_date, write_uid, write_date)
+           SELECT picking.id, picking.sale_id, sale.ec_account_id, picking.company_id, picking.ec_push_state,
+                  picking.ec_push_message, COALESCE(picking.ec_push_attempts, 0), picking.ec_push_next_attempt_at,
+                  picking.ec_pushed_at, picking.ec_pushed_tracking_ref, picking.ec_pushed_delivery_company_code,
+                  picking.ec_pushed_vendor_item_ids,
+                  %(root)s, NOW() AT TIME ZONE 'UTC', %(root)s, NOW() AT TIME ZONE 'UTC'
+             FROM stock_picking picking
+             JOIN sale_order sale ON sale.id = picking.sale_id
+            WHERE picking.ec_push_state IS NOT NULL OR picking.ec_pushed_tracking_ref IS NOT NULL""",
+        {"root": SUPERUSER_ID},
+    )
+    for column in PICKING_PUSH_COLUMNS:
+        cr.execute(SQL("ALTER TABLE stock_picking DROP COLUMN IF EXISTS %s", SQL.identifier(column)))
+    # The order's state is computed from the push rows now, no longer stored.
+    cr.execute("ALTER TABLE sale_order DROP COLUMN IF EXISTS ec_push_state")
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    cron = env.ref("ec_coupang.ir_cron_ec_push_tracking", raise_if_not_found=False)
+    if cron:
+        cron.write({"model_id": env["ir.model"]._get_id("ec.tracking.push")})
+
+
 def migrate(cr, version):
     if not version:
         return
     fill_store_keys(cr, "sale_order", "ec_account_id", "coupang_shipment_box_id")
     fill_store_keys(cr, "ec_order_import", "account_id", "shipment_box_id")
+    move_push_state_to_queue(cr)

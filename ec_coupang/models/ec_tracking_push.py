@@ -1,0 +1,590 @@
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from psycopg2.errors import SerializationFailure
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.modules import module
+from odoo.tools import SQL
+
+from ..coupang import CoupangError, InvoiceEntry, RequestRejectedError
+
+PUSH_STATES = [("pending", "To Push"), ("done", "Pushed"), ("error", "Failed")]
+PUSH_CRON_XMLID = "ec_coupang.ir_cron_ec_push_tracking"
+PUSH_ACTIVITY_XMLID = "ec_coupang.mail_activity_type_ec_push_failed"
+PUSH_BATCH_SIZE = 50
+MAX_PUSH_ATTEMPTS = 8
+FIRST_RETRY_DELAY = timedelta(minutes=5)
+MAX_RETRY_DELAY = timedelta(hours=6)
+LOCK_TRIES = 3
+# First key of pg_try_advisory_xact_lock(key, sale order id): one transaction at a time pushes the
+# deliveries of one sale order (one shipment box and its backorders). The value only has to differ
+# from the addon's other advisory locks.
+SALE_ORDER_LOCK_KEY = 0x45435054
+
+
+@dataclass
+class PushPlan:
+    """What one delivery tells Coupang: the invoice entries of one call, and what to remember of it."""
+
+    update: bool
+    invoice_number: str
+    delivery_company_code: str
+    vendor_item_ids: list
+    entries: list
+    note: str = field(default="")
+
+    @property
+    def shipment_box_id(self):
+        return self.entries[0].shipment_box_id
+
+
+class EcTrackingPush(models.Model):
+    _name = "ec.tracking.push"
+    _description = "Coupang Tracking Push"
+    _order = "id desc"
+    _rec_name = "picking_id"
+
+    picking_id = fields.Many2one(
+        "stock.picking", string="Delivery", required=True, readonly=True, ondelete="cascade"
+    )
+    sale_order_id = fields.Many2one(related="picking_id.sale_id", string="Sale Order", store=True, index=True)
+    account_id = fields.Many2one(related="sale_order_id.ec_account_id", string="EC Account", store=True)
+    company_id = fields.Many2one(related="picking_id.company_id", string="Company", store=True, index=True)
+    state = fields.Selection(
+        PUSH_STATES,
+        string="Coupang Tracking",
+        readonly=True,
+        index=True,
+        help="Whether Coupang has the tracking number of this delivery; empty when Coupang already has a "
+        "number for each of its items.",
+    )
+    message = fields.Text(string="Coupang Tracking Message", readonly=True)
+    attempts = fields.Integer(string="Failed Push Attempts", readonly=True)
+    next_attempt_at = fields.Datetime(string="Next Push Attempt", readonly=True)
+    pushed_at = fields.Datetime(string="Pushed to Coupang On", readonly=True)
+    pushed_tracking_ref = fields.Char(string="Tracking Number on Coupang", readonly=True)
+    pushed_delivery_company_code = fields.Char(string="Delivery Company on Coupang", readonly=True)
+    pushed_vendor_item_ids = fields.Char(
+        string="Coupang Items Pushed",
+        readonly=True,
+        help="The Coupang vendor items, comma separated, whose invoice Coupang has from this delivery.",
+    )
+    attempt_ids = fields.One2many("ec.tracking.push.attempt", "push_id", string="Attempts", readonly=True)
+
+    _sql_constraints = [
+        ("picking_unique", "UNIQUE(picking_id)", "A delivery has one tracking push."),
+    ]
+
+    # === QUEUE === #
+
+    @api.model
+    def _queue(self, pickings):
+        """Puts these deliveries in the queue, as new: a validated delivery or a changed number."""
+        queued = pickings.filtered("ec_push_ids")
+        for picking in queued:
+            picking.ec_push_ids.write(self._queued_values(picking))
+        self.create([{"picking_id": picking.id, **self._queued_values(picking)} for picking in pickings - queued])
+        if pickings:
+            self._trigger_push()
+
+    @staticmethod
+    def _queued_values(picking):
+        return {
+            "state": "pending",
+            "attempts": 0,
+            "next_attempt_at": False,
+            "message": picking._ec_missing_details_message(),
+        }
+
+    @api.model
+    def _trigger_push(self, at=None):
+        cron = self.env.ref(PUSH_CRON_XMLID, raise_if_not_found=False)
+        if cron:
+            cron._trigger(at)
+
+    @api.model
+    def _push_now(self, pushes):
+        """The user's Push to Coupang: these deliveries go at once, as if never tried."""
+        orders = self._lock_sale_orders(pushes.sale_order_id)
+        locked = self._lock_rows(SQL("push.id = ANY(%s) AND push.sale_order_id = ANY(%s)", pushes.ids, orders.ids))
+        if locked != pushes:
+            raise UserError(self.env._("The tracking number is being sent to Coupang right now. Reload in a moment."))
+        locked.write({"state": "pending", "attempts": 0, "next_attempt_at": False})
+        locked._push()
+
+    @api.model
+    def _cron_push_tracking(self):
+        """Scheduled action: sends Coupang every tracking number that is due."""
+        # Odoo 18's scheduler puts no cron_id in the context; like the fetch, commit batch by batch
+        # everywhere but inside a test's transaction.
+        self._push_due(auto_commit=not module.current_test)
+
+    @api.model
+    def _push_due(self, auto_commit=False, batch_size=PUSH_BATCH_SIZE):
+        """Pushes the due deliveries in batches of sale orders, so that concurrent runs share them out.
+
+        :param auto_commit: commit after each batch; only the scheduler does, since what Coupang
+            received must be recorded at once, whatever happens to the rest of the run.
+        """
+        seen = self.env["sale.order"]
+        unreachable = self.env["ec.account"]
+        while True:
+            orders, batch = self._lock_due(seen, unreachable, batch_size, auto_commit)
+            if not orders:
+                return
+            seen |= orders
+            unreachable |= batch._push()
+            if auto_commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _lock_due(self, seen, unreachable, limit, auto_commit):
+        """:return: (the sale orders with due deliveries this batch looked at, the due rows of those of
+            them that no other transaction pushes, locked)"""
+        due = SQL(
+            """push.state = 'pending'
+               AND (push.next_attempt_at IS NULL OR push.next_attempt_at <= %s)
+               AND push.sale_order_id != ALL(%s)
+               AND push.account_id != ALL(%s)""",
+            fields.Datetime.now(),
+            seen.ids,
+            unreachable.ids,
+        )
+        for _try in range(LOCK_TRIES):
+            try:
+                orders = self._due_sale_orders(due, limit)
+                locked = self._lock_sale_orders(orders)
+                return orders, self._lock_rows(SQL("%s AND push.sale_order_id = ANY(%s)", due, locked.ids))
+            except SerializationFailure:
+                # Another run changed a row between this transaction's snapshot and its lock:
+                # a fresh transaction sees the change.
+                if not auto_commit:
+                    raise
+                self.env.cr.rollback()
+        return self.env["sale.order"], self.browse()
+
+    @api.model
+    def _due_sale_orders(self, due, limit):
+        """The sale orders of the rows that match, those that waited longest first."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """SELECT push.sale_order_id
+                     FROM ec_tracking_push push
+                    WHERE %s
+                    GROUP BY push.sale_order_id
+                    ORDER BY MIN(push.next_attempt_at) NULLS FIRST, MIN(push.id)
+                    LIMIT %s""",
+                due,
+                limit,
+            )
+        )
+        return self.env["sale.order"].browse(order_id for (order_id,) in self.env.cr.fetchall())
+
+    @api.model
+    def _lock_sale_orders(self, orders):
+        """The sale orders this transaction could lock: one transaction at a time pushes the deliveries
+        of one sale order (a shipment box and its backorders). The lock is the addon's own, not the
+        sale order's row: the push never keeps a user from editing an order."""
+        if not orders:
+            return orders
+        self.env.cr.execute(
+            SQL(
+                "SELECT order_id FROM unnest(%s::int[]) order_id WHERE pg_try_advisory_xact_lock(%s, order_id)",
+                orders.ids,
+                SALE_ORDER_LOCK_KEY,
+            )
+        )
+        return orders.browse(order_id for (order_id,) in self.env.cr.fetchall())
+
+    @api.model
+    def _lock_rows(self, condition):
+        """Locks the queue rows that match and that no other transaction holds; only these rows: the
+        deliveries, sale orders and accounts stay free for their users during the calls to Coupang."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """SELECT push.id
+                     FROM ec_tracking_push push
+                     JOIN stock_picking picking ON picking.id = push.picking_id
+                    WHERE %s
+                    ORDER BY picking.date_done, push.id
+                      FOR NO KEY UPDATE OF push SKIP LOCKED""",
+                condition,
+            ),
+            log_exceptions=False,
+        )
+        pushes = self.browse(push_id for (push_id,) in self.env.cr.fetchall())
+        # What is cached may predate the lock: another run may have pushed a sibling since.
+        self.env.invalidate_all()
+        return pushes
+
+    # === WHAT GOES TO COUPANG === #
+
+    def _vendor_item_ids(self):
+        """The Coupang items of the delivery's shipment box, in order line order."""
+        lines = self.sale_order_id.order_line.filtered(
+            lambda line: line.coupang_vendor_item_id and not line.display_type and line.product_uom_qty > 0
+        )
+        return list(dict.fromkeys(lines.mapped("coupang_vendor_item_id")))
+
+    def _shipped_vendor_item_ids(self):
+        moves = self.picking_id.move_ids.filtered(lambda move: move.state == "done" and move.quantity > 0)
+        return set(moves.sale_line_id.mapped("coupang_vendor_item_id")) - {False}
+
+    def _reported_vendor_item_ids(self):
+        return set(filter(None, (self.pushed_vendor_item_ids or "").split(",")))
+
+    def _siblings(self):
+        return self.sale_order_id.ec_push_ids - self
+
+    def _earlier_unpushed(self):
+        """Deliveries of the same box, validated before this one, whose invoice Coupang does not have."""
+        self.ensure_one()
+        picking = self.picking_id
+        return self._siblings().filtered(
+            lambda sibling: (
+                sibling.state in ("pending", "error")
+                and (sibling.picking_id.date_done, sibling.picking_id.id) < (picking.date_done, picking.id)
+            )
+        )
+
+    def _is_pushed_unchanged(self):
+        picking = self.picking_id
+        return (
+            self.pushed_tracking_ref
+            and self.pushed_tracking_ref == picking.carrier_tracking_ref.strip()
+            and self.pushed_delivery_company_code == picking.carrier_id.ec_delivery_company_id.code
+        )
+
+    def _prepare_push_plan(self, client):
+        """What this delivery tells Coupang, following Coupang's split shipping rules; None when Coupang
+        already has the invoice of each of its items (Coupang keeps one invoice per item).
+
+        Raises UserError for a problem only a person can solve.
+        """
+        self.ensure_one()
+        number = self.picking_id.carrier_tracking_ref.strip()
+        code = self.picking_id.carrier_id.ec_delivery_company_id.code
+        if self.pushed_tracking_ref:
+            items = sorted(self._reported_vendor_item_ids())
+            box_id = self._pushed_shipment_box_id(client, items)
+            return PushPlan(True, number, code, items, self._invoice_entries(items, number, code, box_id=box_id))
+        box_items = self._vendor_item_ids()
+        reported = set().union(*(sibling._reported_vendor_item_ids() for sibling in self._siblings()))
+        shipped = [item for item in box_items if item in self._shipped_vendor_item_ids() - reported]
+        if not shipped:
+            return None
+        later = [item for item in box_items if item not in reported and item not in shipped]
+        if not reported and not later:
+            return PushPlan(False, number, code, shipped, self._invoice_entries(shipped, number, code))
+        if not reported and not self._box_allows_split(client):
+            return PushPlan(
+                False,
+                number,
+                code,
+                box_items,
+                self._invoice_entries(box_items, number, code),
+                note=self.env._(
+                    "Coupang does not allow this order to ship in several parcels: the tracking number "
+                    "went for all its items."
+                ),
+            )
+        pre_split_shipped = bool(reported)
+        entries = self._invoice_entries(shipped, number, code, split=True, pre_split_shipped=pre_split_shipped)
+        if later:
+            entries += self._invoice_entries(
+                later,
+                "",
+                code,
+                split=True,
+                pre_split_shipped=pre_split_shipped,
+                estimated_shipping_date=self._estimated_shipping_date(later),
+            )
+        return PushPlan(False, number, code, shipped, entries)
+
+    def _pushed_shipment_box_id(self, client, vendor_item_ids):
+        """The shipment box that holds the items this delivery reported. When a box is split, Coupang
+        moves the items shipped first to a new box, which only a read of the whole order shows."""
+        order = self.sale_order_id
+        if set(vendor_item_ids) == set(self._vendor_item_ids()):
+            return order.coupang_shipment_box_id
+        boxes = client.get_order_sheets_by_order_id(order.coupang_order_id)
+        return next(
+            (box.shipment_box_id for box in boxes if box.invoice_number == self.pushed_tracking_ref),
+            order.coupang_shipment_box_id,
+        )
+
+    def _invoice_entries(
+        self,
+        vendor_item_ids,
+        number,
+        code,
+        split=False,
+        pre_split_shipped=False,
+        estimated_shipping_date="",
+        box_id=None,
+    ):
+        order = self.sale_order_id
+        return [
+            InvoiceEntry(
+                shipment_box_id=box_id or order.coupang_shipment_box_id,
+                order_id=order.coupang_order_id,
+                vendor_item_id=vendor_item_id,
+                delivery_company_code=code,
+                invoice_number=number,
+                split_shipping=split,
+                pre_split_shipped=pre_split_shipped,
+                estimated_shipping_date=estimated_shipping_date,
+            )
+            for vendor_item_id in vendor_item_ids
+        ]
+
+    def _estimated_shipping_date(self, vendor_item_ids):
+        """When the items that stay behind ship: their earliest other delivery, not before today (a later
+        delivery may have shipped already, while this one waited for Coupang)."""
+        moves = self.sale_order_id.order_line.filtered(
+            lambda line: line.coupang_vendor_item_id in vendor_item_ids
+        ).move_ids.filtered(
+            lambda move: (
+                move.state != "cancel"
+                and move.picking_id != self.picking_id
+                and move.location_dest_id.usage == "customer"
+            )
+        )
+        unplanned = set(vendor_item_ids) - set(moves.sale_line_id.mapped("coupang_vendor_item_id"))
+        if unplanned:
+            raise UserError(
+                self.env._(
+                    "The Coupang items %s are neither in this delivery nor in a delivery still to ship. "
+                    "Coupang needs each item either shipped or planned: create a delivery for them, or "
+                    "cancel them on Coupang, then push again.",
+                    ", ".join(sorted(unplanned)),
+                )
+            )
+        today = fields.Date.context_today(self)
+        return max(today, fields.Date.context_today(self, min(moves.mapped("date")))).isoformat()
+
+    def _box_allows_split(self, client):
+        return client.get_order_sheet(self.sale_order_id.coupang_shipment_box_id).able_split_shipping
+
+    # === SENDING === #
+
+    def _push(self):
+        """Sends the tracking numbers of these locked rows.
+
+        :return: the accounts Coupang could not be reached for; their deliveries wait for the next run
+        """
+        unreachable = self.env["ec.account"]
+        for account, pushes in self.grouped("account_id").items():
+            if not pushes._push_for_account(account):
+                unreachable |= account
+        return unreachable
+
+    def _push_for_account(self, account):
+        """:return: False when Coupang could not be reached; what was not sent stays due"""
+        todo = self._filter_ready()
+        if not todo:
+            return True
+        try:
+            client = account._coupang_client()
+        except UserError as error:
+            todo._postpone(str(error))
+            return False
+        with client:
+            return todo._push_in_rounds(client)
+
+    def _push_in_rounds(self, client):
+        """Coupang takes one invoice per box and call, and a later parcel of a box only after the first:
+        each round sends the earliest waiting delivery of each box.
+
+        :return: False when Coupang could not be reached
+        """
+        todo = self
+        while todo:
+            ready = todo.filtered(lambda push: not push._earlier_unpushed())
+            if not ready:
+                break
+            todo -= ready
+            if not ready._push_round(client):
+                return False
+        for push in todo:
+            push.message = self.env._(
+                "Waits until Coupang has the tracking number of %s.",
+                ", ".join(push._earlier_unpushed().picking_id.mapped("name")),
+            )
+        return True
+
+    def _filter_ready(self):
+        """The rows Coupang can take now; the others keep waiting and say what their delivery misses."""
+        ready = self.browse()
+        for push in self:
+            message = push.picking_id._ec_missing_details_message()
+            if message:
+                push.message = message
+            else:
+                ready |= push
+        return ready
+
+    def _push_round(self, client):
+        """:return: False when Coupang could not be reached"""
+        plans = {}
+        for index, push in enumerate(self):
+            if push._is_pushed_unchanged():
+                push._set_pushed_unchanged()
+                continue
+            try:
+                plan = push._prepare_push_plan(client)
+            except UserError as error:
+                push._set_failed(str(error), final=True)
+                continue
+            except CoupangError as error:
+                if not push._handle_call_error(error):
+                    (self.browse(other.id for other in plans) | self[index + 1 :])._postpone_for(error)
+                    return False
+                continue
+            if plan:
+                plans[push] = plan
+            else:
+                push._set_nothing_new()
+        for update in (False, True):
+            pushes = self.browse(push.id for push, plan in plans.items() if plan.update == update)
+            if pushes and not pushes._send(client, plans, update):
+                return False
+        return True
+
+    def _send(self, client, plans, update):
+        """One call to Coupang with the invoices of these rows (one box each); records each box's result.
+
+        :return: False when Coupang could not be reached
+        """
+        entries = [entry for push in self for entry in plans[push].entries]
+        send = client.update_invoices if update else client.upload_invoices
+        error = None
+        try:
+            results = send(entries)
+        except CoupangError as call_error:
+            error, results = call_error, call_error.partial_results
+        results = {result.shipment_box_id: result for result in results}
+        reached = True
+        for push in self:
+            plan = plans[push]
+            result = results.get(plan.shipment_box_id)
+            push._log_attempt(plan, result, error)
+            if result:
+                push._record_result(plan, result, client)
+            else:
+                reached = push._handle_call_error(error) and reached
+        return reached
+
+    def _log_attempt(self, plan, result, error):
+        self.env["ec.tracking.push.attempt"].create(
+            {
+                "push_id": self.id,
+                "kind": "update" if plan.update else "upload",
+                "tracking_ref": plan.invoice_number,
+                "result_code": result.result_code if result else error.code,
+                "message": result.message if result else str(error),
+                "succeeded": bool(result and result.succeed),
+            }
+        )
+
+    def _handle_call_error(self, error):
+        """A call for this row failed as a whole. Coupang rejecting it counts as a failed attempt;
+        any other error (unreachable, rate limit, credentials) leaves the row due, uncounted.
+
+        :return: False when Coupang could not be reached
+        """
+        if isinstance(error, RequestRejectedError):
+            self._set_failed(str(error), final=False)
+            return True
+        self._postpone_for(error)
+        return False
+
+    def _record_result(self, plan, result, client):
+        if result.succeed or (result.result_code == "INVALID_STATUS" and self._box_has_invoice(client, plan)):
+            self._set_pushed(plan)
+            return
+        self._set_failed(
+            self.env._(
+                "Coupang refused the invoice: %(message)s (%(code)s)",
+                message=result.message,
+                code=result.result_code,
+            ),
+            final=result.needs_person,
+        )
+
+    def _box_has_invoice(self, client, plan):
+        """Whether Coupang already has this invoice, e.g. when the answer to an earlier upload was lost."""
+        try:
+            sheet = client.get_order_sheet(plan.shipment_box_id)
+        except CoupangError:
+            return False
+        return sheet.invoice_number == plan.invoice_number
+
+    # === RESULTS === #
+
+    def _set_pushed(self, plan):
+        self.write(
+            {
+                "state": "done",
+                "message": False,
+                "attempts": 0,
+                "next_attempt_at": False,
+                "pushed_at": fields.Datetime.now(),
+                "pushed_tracking_ref": plan.invoice_number,
+                "pushed_delivery_company_code": plan.delivery_company_code,
+                "pushed_vendor_item_ids": ",".join(plan.vendor_item_ids),
+            }
+        )
+        body = self.env._(
+            "Coupang has the tracking number %(number)s (delivery company %(code)s).",
+            number=plan.invoice_number,
+            code=plan.delivery_company_code,
+        )
+        self.picking_id.message_post(body=f"{body} {plan.note}".strip())
+        self.picking_id.activity_feedback(
+            [PUSH_ACTIVITY_XMLID], feedback=self.env._("Coupang took the tracking number.")
+        )
+
+    def _set_pushed_unchanged(self):
+        self.write({"state": "done", "message": False, "next_attempt_at": False})
+
+    def _set_nothing_new(self):
+        self.write({"state": False, "message": False, "next_attempt_at": False})
+        self.picking_id.message_post(
+            body=self.env._(
+                "The tracking number %s is not sent to Coupang: Coupang keeps one tracking number per item "
+                "and already has one for each item of this delivery.",
+                self.picking_id.carrier_tracking_ref,
+            )
+        )
+
+    def _set_failed(self, message, final):
+        """Records a failed push: retried later with a growing delay, or handed to a person."""
+        self.ensure_one()
+        attempts = self.attempts + 1
+        if final or attempts >= MAX_PUSH_ATTEMPTS:
+            self.write({"state": "error", "message": message, "attempts": attempts, "next_attempt_at": False})
+            self._schedule_activity(message)
+            return
+        next_attempt = fields.Datetime.now() + min(FIRST_RETRY_DELAY * 2 ** (attempts - 1), MAX_RETRY_DELAY)
+        self.write({"state": "pending", "message": message, "attempts": attempts, "next_attempt_at": next_attempt})
+        self._trigger_push(next_attempt)
+
+    def _postpone(self, message):
+        """Coupang was not reached: the rows stay due, without counting it as their attempt."""
+        self.write({"message": message})
+
+    def _postpone_for(self, error):
+        self._postpone(self.env._("Not sent to Coupang yet; it is tried again later. %s", error))
+
+    def _schedule_activity(self, message):
+        picking = self.picking_id
+        activity_type = self.env.ref(PUSH_ACTIVITY_XMLID)
+        if picking.activity_ids.filtered(lambda activity: activity.activity_type_id == activity_type):
+            return
+        user = self.account_id.user_id or picking.user_id or self.env.user
+        picking.activity_schedule(PUSH_ACTIVITY_XMLID, note=message, user_id=user.id)
