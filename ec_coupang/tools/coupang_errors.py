@@ -71,6 +71,9 @@ def _texts():
         ),
         coupang.ResponseCutOffError: lambda env, error: env._("Coupang's response was cut off. Try again later."),
         coupang.RequestRejectedError: _rejected_text,
+        coupang.NotAvailableInMarketError: lambda env, error: env._(
+            "Coupang does not offer this call for the store's market."
+        ),
         coupang.CoupangError: lambda env, error: env._("Coupang could not handle the request. Try again later."),
     }
 
