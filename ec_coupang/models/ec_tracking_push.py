@@ -9,6 +9,7 @@ from odoo.modules import module
 from odoo.tools import SQL
 
 from ..coupang import CoupangError, InvoiceEntry, RequestRejectedError
+from ..tools.coupang_errors import coupang_error_message
 
 PUSH_STATES = [("pending", "To Push"), ("done", "Pushed"), ("error", "Failed")]
 PUSH_CRON_XMLID = "ec_coupang.ir_cron_ec_push_tracking"
@@ -391,7 +392,7 @@ class EcTrackingPush(models.Model):
         try:
             client = account._coupang_client()
         except UserError as error:
-            todo._postpone(str(error))
+            todo._postpone(coupang_error_message(self.env, error))
             return False
         with client:
             return todo._push_in_rounds(client)
@@ -438,7 +439,7 @@ class EcTrackingPush(models.Model):
             try:
                 plan = push._prepare_push_plan(client)
             except UserError as error:
-                push._set_failed(str(error), final=True)
+                push._set_failed(coupang_error_message(self.env, error), final=True)
                 continue
             except CoupangError as error:
                 if not push._handle_call_error(error):
@@ -486,7 +487,7 @@ class EcTrackingPush(models.Model):
                 "kind": "update" if plan.update else "upload",
                 "tracking_ref": plan.invoice_number,
                 "result_code": result.result_code if result else error.code,
-                "message": result.message if result else str(error),
+                "message": result.message if result else coupang_error_message(self.env, error),
                 "succeeded": bool(result and result.succeed),
             }
         )
@@ -498,7 +499,7 @@ class EcTrackingPush(models.Model):
         :return: False when Coupang could not be reached
         """
         if isinstance(error, RequestRejectedError):
-            self._set_failed(str(error), final=False)
+            self._set_failed(coupang_error_message(self.env, error), final=False)
             return True
         self._postpone_for(error)
         return False
@@ -579,7 +580,9 @@ class EcTrackingPush(models.Model):
         self.write({"message": message})
 
     def _postpone_for(self, error):
-        self._postpone(self.env._("Not sent to Coupang yet; it is tried again later. %s", error))
+        self._postpone(
+            self.env._("Not sent to Coupang yet; it is tried again later. %s", coupang_error_message(self.env, error))
+        )
 
     def _schedule_activity(self, message):
         picking = self.picking_id

@@ -214,6 +214,17 @@ class TestPushTracking(PushCase):
         self.assertEqual(len(self.sandbox.requests_to("upload_invoices")), 3)
 
     @mute_logger("odoo.addons.ec_coupang.coupang.client")
+    def test_why_a_push_waits_is_said_in_the_users_language(self):
+        self.env["res.lang"]._activate_lang("zh_TW")
+        self.env["ir.module.module"]._load_module_terms(["ec_coupang"], ["zh_TW"], overwrite=True)
+        _order, picking = self._shipped_order()
+        self.sandbox.inject("upload_invoices", "status", status=503)
+        self.env["ec.tracking.push"].with_context(lang="zh_TW")._push_due()
+        self.assertEqual(picking.ec_push_state, "pending")
+        self.assertIn("尚未送到 Coupang，稍後會再試。", picking.ec_push_message)
+        self.assertIn("Coupang 暫時無法使用（HTTP 503）", picking.ec_push_message)
+
+    @mute_logger("odoo.addons.ec_coupang.coupang.client")
     def test_each_call_is_kept_in_the_push_history(self):
         order = self.create_coupang_order([(TEA, 1)])
         self.sandbox.inject("upload_invoices", "status", status=503)
