@@ -26,6 +26,7 @@
         "views/delivery_carrier_views.xml",
         "views/stock_picking_views.xml",
         "views/sale_order_views.xml",
+        "views/account_move_views.xml",
         "views/menus.xml",
     ],
     "assets": {

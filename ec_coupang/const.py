@@ -6,6 +6,15 @@ COUPANG_MARKETS = [("TW", "Taiwan"), ("KR", "Korea")]
 MARKET_COUNTRIES = {"TW": "base.tw", "KR": "base.kr"}
 DEFAULT_COUPANG_BASE_URL = "https://api-gateway.coupang.com"
 
+# Coupang's taxReceiptInfo (extraProperties, notice 2025-12-05): the Taiwan e-invoice (e-GUI) request.
+RECEIPT_OPTIONS = [("PAPER", "Paper Invoice"), ("E-GUI", "E-Invoice (e-GUI)")]
+RECEIPT_TYPES = [
+    ("PERSONAL_COUPANG_MEMBER_CARRIER", "Coupang Member Carrier"),
+    ("PERSONAL_MOBILE_BARCODE_CARRIER", "Mobile Barcode Carrier"),
+    ("DONATION", "Donation"),
+    ("BUSINESS", "Business (Uniform Invoice Number)"),
+]
+
 # System parameters of the server's outbound IP address (see tools/outbound_ip.py).
 OUTBOUND_IP_PARAM = "ec_coupang.outbound_ip"
 DETECTED_IP_PARAM = "ec_coupang.detected_outbound_ip"
