@@ -292,8 +292,18 @@ class OrderFactory:
             self.order(vendor_id, "TW", status=self.rng.choice(statuses), delivery=TW_DELIVERY_KINDS[index % 3])
             for index in range(tw_count)
         ]
+        if orders:
+            self.make_cod_business_order(orders[0])
         orders += [self.order(vendor_id, "KR", status=self.rng.choice(statuses)) for _ in range(kr_count)]
         return orders
+
+    @staticmethod
+    def make_cod_business_order(order):
+        """A Taiwan order paid at the store on pickup, with a parcel message and a business
+        e-invoice: the demo shows every order field a Taiwan vendor meets."""
+        order.is_cod = True
+        order.parcel_print_message = TW_PARCEL_MESSAGES[2]
+        order.extra_properties = {**order.extra_properties, "taxReceiptInfo": dict(TW_TAX_RECEIPTS[3])}
 
 
 def anchor_time(now=None):

@@ -14,6 +14,7 @@
         "data/product_data.xml",
         "data/ec_delivery_company_data.xml",
         "data/ir_cron_data_push.xml",
+        "data/ir_cron_data_key.xml",
         "data/mail_activity_type_data_push.xml",
         "views/ec_account_views.xml",
         "views/ec_fetch_log_views.xml",
@@ -26,6 +27,7 @@
         "views/delivery_carrier_views.xml",
         "views/stock_picking_views.xml",
         "views/sale_order_views.xml",
+        "views/account_move_views.xml",
         "views/menus.xml",
     ],
     "assets": {

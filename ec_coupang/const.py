@@ -6,6 +6,20 @@ COUPANG_MARKETS = [("TW", "Taiwan"), ("KR", "Korea")]
 MARKET_COUNTRIES = {"TW": "base.tw", "KR": "base.kr"}
 DEFAULT_COUPANG_BASE_URL = "https://api-gateway.coupang.com"
 
+# Coupang's taxReceiptInfo (extraProperties, notice 2025-12-05): the Taiwan e-invoice (e-GUI) request.
+RECEIPT_OPTIONS = [("PAPER", "Paper Invoice"), ("E-GUI", "E-Invoice (e-GUI)")]
+RECEIPT_TYPES = [
+    ("PERSONAL_COUPANG_MEMBER_CARRIER", "Coupang Member Carrier"),
+    ("PERSONAL_MOBILE_BARCODE_CARRIER", "Mobile Barcode Carrier"),
+    ("DONATION", "Donation"),
+    ("BUSINESS", "Business (Uniform Invoice Number)"),
+]
+
+# Coupang's Open API keys are valid 180 days; Wing offers to reissue one 14 days before it expires
+# (coupang-api.md, "Key lifecycle": [DCC-EN] 20288952179993).
+KEY_VALIDITY = timedelta(days=180)
+KEY_RENEWAL_NOTICE = timedelta(days=14)
+
 # System parameters of the server's outbound IP address (see tools/outbound_ip.py).
 OUTBOUND_IP_PARAM = "ec_coupang.outbound_ip"
 DETECTED_IP_PARAM = "ec_coupang.detected_outbound_ip"
@@ -14,6 +28,15 @@ DEFAULT_IP_ECHO_URL = "https://api.ipify.org"
 
 # Order fetching
 DEFAULT_FETCH_FIRST_DAYS = 7
+# A fetch run's result, on its log and as the account's last fetch. A static list: Odoo translates
+# the labels of static selections only.
+FETCH_LOG_STATES = [
+    ("running", "Running"),
+    ("done", "Done"),
+    ("partial", "Done with Orders to Review"),
+    ("failed", "Stopped by an Error"),
+    ("skipped", "Skipped"),
+]
 FETCH_OVERLAP = timedelta(minutes=30)
 # The statuses of boxes still to ship: new (ACCEPT, acknowledged by the fetch), and already in
 # preparation (INSTRUCT: acknowledged by a fetch that stopped before importing it, or in Wing).

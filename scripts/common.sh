@@ -8,7 +8,7 @@ DB_ROLE=ec_coupang
 
 die() { printf 'error: %s\n' "$*" >&2; exit 2; }
 
-# find_odoo [--tests]: --tests also installs what the test command needs (test tools, chromium).
+# find_odoo [--tests]: --tests also installs what the test command needs (test tools, chromium, wkhtmltopdf).
 find_odoo() {
     if [ -n "${ODOO_PYTHON:-}" ]; then
         PYTHON=$ODOO_PYTHON

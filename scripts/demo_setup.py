@@ -88,6 +88,8 @@ def ensure_account():
         {"name": ACCOUNT_NAME, "merchant_id": merchant.id, "coupang_market": "TW"},
     )
     account.user_id = env.ref("base.user_admin")  # noqa: F821
+    # A second account made in the browser reaches the sandbox too, without developer mode.
+    env["ir.default"].set("ec.account", "coupang_base_url", SANDBOX_URL)  # noqa: F821
     account.write(
         {
             "coupang_base_url": SANDBOX_URL,

@@ -37,6 +37,7 @@ from .datatypes import (
     Receiver,
     ReturnCenter,
     ShippingPlace,
+    TaxReceipt,
     UnreadableOrderSheet,
     delivery_from_receiver,
 )

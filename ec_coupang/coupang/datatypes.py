@@ -128,6 +128,23 @@ class OrderItem:
 
 
 @dataclass(frozen=True)
+class TaxReceipt:
+    """The buyer's Taiwan e-invoice (e-GUI, 統一發票) request of an order
+    (``extraProperties.taxReceiptInfo``, Coupang notice 2025-12-05; study 4.4).
+
+    :ivar option: ``PAPER`` or ``E-GUI``
+    :ivar applied_type: ``PERSONAL_COUPANG_MEMBER_CARRIER``, ``PERSONAL_MOBILE_BARCODE_CARRIER``,
+        ``DONATION`` or ``BUSINESS``
+    :ivar applied_value: the mobile barcode, the donation code or the company's uniform serial
+        number (統一編號), as the type says; empty for the Coupang member carrier
+    """
+
+    option: str
+    applied_type: str
+    applied_value: str
+
+
+@dataclass(frozen=True)
 class OrderSheet:
     shipment_box_id: str
     order_id: str
@@ -147,6 +164,7 @@ class OrderSheet:
     shipment_type: str
     is_cod: bool
     parcel_print_message: str
+    tax_receipt: TaxReceipt | None = None
     extra_properties: dict = field(default_factory=dict, compare=False)
     raw: dict = field(default_factory=dict, compare=False, repr=False)
 

@@ -22,6 +22,7 @@ from .datatypes import (
     PlaceAddress,
     Receiver,
     ReturnCenter,
+    TaxReceipt,
     UnreadableOrderSheet,
 )
 from .errors import MalformedResponseError
@@ -197,8 +198,22 @@ def parse_order_sheet(raw, default_currency):
         shipment_type=_text(raw.get("shipmentType")),
         is_cod=bool(raw.get("isCod")),
         parcel_print_message=_text(raw.get("parcelPrintMessage")),
+        tax_receipt=parse_tax_receipt((raw.get("extraProperties") or {}).get("taxReceiptInfo")),
         extra_properties=dict(raw.get("extraProperties") or {}),
         raw=raw,
+    )
+
+
+def parse_tax_receipt(raw):
+    """A :class:`TaxReceipt`, or ``None`` in markets without tax receipts (Korea)."""
+    if not raw:
+        return None
+    if not isinstance(raw, dict):
+        raise TypeError("taxReceiptInfo is not an object")
+    return TaxReceipt(
+        option=_text(raw.get("receiptOption")),
+        applied_type=_text(raw.get("appliedType")),
+        applied_value=_text(raw.get("appliedValue")),
     )
 
 

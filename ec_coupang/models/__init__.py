@@ -1,5 +1,6 @@
 # Inherited by ec.account and ec.fetch.slot: defined before them.
 from . import ec_fetch_schedule_trigger
+from . import account_move
 from . import delivery_carrier
 from . import ec_account
 from . import ec_coupang_importer

@@ -2,12 +2,20 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from ..const import COUPANG_MARKETS, DEFAULT_COUPANG_BASE_URL, DEFAULT_FETCH_FIRST_DAYS, OUTBOUND_IP_PARAM
+from ..const import (
+    COUPANG_MARKETS,
+    DEFAULT_COUPANG_BASE_URL,
+    DEFAULT_FETCH_FIRST_DAYS,
+    FETCH_LOG_STATES,
+    KEY_RENEWAL_NOTICE,
+    KEY_VALIDITY,
+    OUTBOUND_IP_PARAM,
+)
 from ..coupang import CoupangClient, CoupangError, IpNotAllowedError
 from ..tools import secret_box
 from ..tools.coupang_errors import coupang_error_message
 from ..tools.fetch_times import format_minute
-from ..tools.outbound_ip import detect_outbound_ip, known_outbound_ip
+from ..tools.outbound_ip import detect_outbound_ip, known_outbound_ip, local_addresses
 
 CREDENTIAL_FIELDS = {
     "coupang_vendor_id",
@@ -16,6 +24,7 @@ CREDENTIAL_FIELDS = {
     "coupang_market",
     "coupang_base_url",
 }
+KEY_FIELDS = {"coupang_access_key", "coupang_secret_key"}
 MAX_FETCH_SLOTS = 3
 DELIVERY_SETTINGS = {
     "seven_eleven": ("ship_seven_eleven", "return_center_seven_eleven_id"),
@@ -75,7 +84,8 @@ class EcAccount(models.Model):
     coupang_vendor_id = fields.Char(
         string="Vendor ID",
         tracking=True,
-        help="The Coupang vendor code of the store, as shown in Wing (it starts with A or C).",
+        help="The Coupang vendor code of the store, as shown in Wing (it starts with A or C). Several "
+        "Coupang stores: one EC account each, with its own keys.",
     )
     coupang_access_key = fields.Char(string="Access Key", tracking=True, copy=False)
     coupang_secret_key = fields.Char(
@@ -87,6 +97,19 @@ class EcAccount(models.Model):
         help="Stored encrypted. It is never shown again: type a new one to replace it.",
     )
     coupang_secret_key_set = fields.Boolean(string="Secret Key Stored", compute="_compute_coupang_secret_key_set")
+    coupang_key_changed_at = fields.Datetime(
+        string="Key Last Changed",
+        readonly=True,
+        copy=False,
+        help="When the Access Key or the Secret Key was last entered here.",
+    )
+    coupang_key_expires_on = fields.Datetime(
+        string="Key Valid Until",
+        compute="_compute_coupang_key_expiry",
+        help="Coupang's Open API keys are valid 180 days. Wing offers to reissue the key 14 days before "
+        "it expires: enter the new keys here, then test the connection.",
+    )
+    coupang_key_renewal_due = fields.Boolean(compute="_compute_coupang_key_expiry")
     coupang_market = fields.Selection(
         selection=COUPANG_MARKETS,
         string="Market",
@@ -117,6 +140,7 @@ class EcAccount(models.Model):
         help="The address this server calls Coupang from. Coupang only answers the IP addresses "
         "registered with the Open API key in Wing.",
     )
+    outbound_ip_hint = fields.Char(string="Server IP Hint", compute="_compute_outbound_ip")
 
     # Settings
     ship_seven_eleven = fields.Boolean(string="7-ELEVEN Pickup", default=True)
@@ -125,22 +149,35 @@ class EcAccount(models.Model):
     return_center_seven_eleven_id = fields.Many2one(
         "ec.location",
         string="Return Center for 7-ELEVEN",
-        domain="[('account_id', '=', id), ('kind', '=', 'return_center')]",
+        help="7-ELEVEN and FamilyMart are separate logistics channels on Coupang: each needs its own "
+        "return center; only the chains in use need one. An empty list: check that the return centers "
+        "are set up in Wing, then click Load Locations from Coupang.",
+        domain="[('account_id', '=', id), ('kind', '=', 'return_center'), ('usable', '=', True)]",
         tracking=True,
     )
     return_center_familymart_id = fields.Many2one(
         "ec.location",
         string="Return Center for FamilyMart",
-        domain="[('account_id', '=', id), ('kind', '=', 'return_center')]",
+        help="7-ELEVEN and FamilyMart are separate logistics channels on Coupang: each needs its own "
+        "return center; only the chains in use need one.",
+        domain="[('account_id', '=', id), ('kind', '=', 'return_center'), ('usable', '=', True)]",
         tracking=True,
     )
     outbound_place_home_id = fields.Many2one(
         "ec.location",
         string="Outbound Place for Home Delivery",
-        domain="[('account_id', '=', id), ('kind', '=', 'outbound_place')]",
+        help="Where home deliveries leave from. An empty list: check that the outbound places are set "
+        "up in Wing, then click Load Locations from Coupang.",
+        domain="[('account_id', '=', id), ('kind', '=', 'outbound_place'), ('usable', '=', True)]",
         tracking=True,
     )
-    fetch_orders = fields.Boolean(tracking=True)
+    location_warning = fields.Text(compute="_compute_location_warning")
+    fetch_orders = fields.Boolean(
+        tracking=True,
+        help="Fetch the store's new orders at the times of the Fetch Schedule. No orders fetched? Check "
+        "that Fetch Orders is on, that the schedule has a time, and that the connection is Connected "
+        "with the IP whitelist still valid.",
+    )
     require_tracking = fields.Boolean(
         string="Require Tracking to Ship",
         default=True,
@@ -149,6 +186,7 @@ class EcAccount(models.Model):
         "Coupang delivery company and a tracking number.",
     )
     fetch_slot_ids = fields.One2many("ec.fetch.slot", "account_id", string="Fetch Schedule")
+    fetch_slots_full = fields.Boolean(compute="_compute_fetch_slots_full")
     location_ids = fields.One2many("ec.location", "account_id", string="Locations")
     location_count = fields.Integer(compute="_compute_location_count")
 
@@ -183,7 +221,7 @@ class EcAccount(models.Model):
     last_fetch_log_id = fields.Many2one("ec.fetch.log", string="Last Fetch", compute="_compute_last_fetch")
     last_fetch_date = fields.Datetime(string="Last Fetch On", compute="_compute_last_fetch")
     last_fetch_state = fields.Selection(
-        selection=lambda self: self.env["ec.fetch.log"]._fields["state"].selection,
+        selection=FETCH_LOG_STATES,
         string="Last Fetch Result",
         compute="_compute_last_fetch",
     )
@@ -207,13 +245,48 @@ class EcAccount(models.Model):
             if account.coupang_secret_key:
                 account._store_coupang_secret_key(account.coupang_secret_key)
 
+    @api.depends("coupang_key_changed_at")
+    def _compute_coupang_key_expiry(self):
+        notice_from = fields.Datetime.now() + KEY_RENEWAL_NOTICE
+        for account in self:
+            expires_on = account.coupang_key_changed_at and account.coupang_key_changed_at + KEY_VALIDITY
+            account.coupang_key_expires_on = expires_on
+            account.coupang_key_renewal_due = bool(expires_on and expires_on <= notice_from)
+
     def _compute_coupang_secret_key_set(self):
         stored = self._read_encrypted_secret_keys()
         for account in self:
             account.coupang_secret_key_set = bool(stored.get(account.id))
 
     def _compute_outbound_ip(self):
-        self.outbound_ip = known_outbound_ip(self.env["ir.config_parameter"].sudo())
+        ip = known_outbound_ip(self.env["ir.config_parameter"].sudo())
+        self.outbound_ip = ip
+        self.outbound_ip_hint = not ip and self._outbound_ip_hint()
+
+    def _outbound_ip_hint(self):
+        addresses = ", ".join(local_addresses())
+        return self.env._(
+            "Not detected: click Detect. This machine's own addresses are %(addresses)s; behind a router "
+            "Coupang sees the router's public address instead. Your hosting provider knows it: enter it "
+            "in the system parameter %(param)s.",
+            addresses=addresses or self.env._("unknown"),
+            param=OUTBOUND_IP_PARAM,
+        )
+
+    @api.depends(
+        "ship_seven_eleven",
+        "ship_familymart",
+        "ship_home_delivery",
+        "return_center_seven_eleven_id.active",
+        "return_center_seven_eleven_id.usable",
+        "return_center_familymart_id.active",
+        "return_center_familymart_id.usable",
+        "outbound_place_home_id.active",
+        "outbound_place_home_id.usable",
+    )
+    def _compute_location_warning(self):
+        for account in self:
+            account.location_warning = "\n".join(account._location_problems()) or False
 
     def _compute_location_count(self):
         counts = dict(
@@ -239,9 +312,14 @@ class EcAccount(models.Model):
             else:
                 account.fetch_status = self.env._(
                     "Fetching daily at %(times)s (%(tz)s).",
-                    times=", ".join(format_minute(round(slot.time * 60)) for slot in account.fetch_slot_ids),
+                    times=account._fetch_times_text(),
                     tz=account._fetch_tz(),
                 )
+
+    @api.depends("fetch_slot_ids")
+    def _compute_fetch_slots_full(self):
+        for account in self:
+            account.fetch_slots_full = len(account.fetch_slot_ids) >= MAX_FETCH_SLOTS
 
     def _compute_last_fetch(self):
         last_logs = self.env["ec.fetch.log"]._last_runs(self)
@@ -329,6 +407,7 @@ class EcAccount(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = [self._with_key_change_date(vals) for vals in vals_list]
         accounts = super().create(vals_list)
         accounts._forget_typed_secret_key()
         return accounts
@@ -337,10 +416,31 @@ class EcAccount(models.Model):
         if "platform" in vals and any(account.platform != vals["platform"] for account in self):
             raise UserError(self.env._("The platform of an EC account cannot be changed."))
         if CREDENTIAL_FIELDS & vals.keys():
-            vals = dict(vals, state="draft", connected_at=False, connection_message=False)
+            vals = dict(self._with_key_change_date(vals), state="draft", connected_at=False, connection_message=False)
+        times_before = {account: account._fetch_times_text() for account in self} if "fetch_slot_ids" in vals else {}
         result = super().write(vals)
         self._forget_typed_secret_key()
+        self._post_changed_fetch_times(times_before)
         return result
+
+    @api.model
+    def _with_key_change_date(self, vals):
+        if any(vals.get(name) for name in KEY_FIELDS):
+            return dict(vals, coupang_key_changed_at=fields.Datetime.now())
+        return vals
+
+    def _fetch_times_text(self):
+        self.ensure_one()
+        return ", ".join(format_minute(round(slot.time * 60)) for slot in self.fetch_slot_ids) or self.env._("none")
+
+    def _post_changed_fetch_times(self, times_before):
+        """The chatter keeps the fetch times' changes, as tracking does for the other settings."""
+        for account, before in times_before.items():
+            after = account._fetch_times_text()
+            if after != before:
+                account.message_post(
+                    body=self.env._("Fetch times changed: %(before)s → %(after)s", before=before, after=after)
+                )
 
     # === ACTION METHODS === #
 
@@ -423,6 +523,33 @@ class EcAccount(models.Model):
         return action
 
     # === BUSINESS METHODS: CREDENTIALS === #
+
+    @api.model
+    def _cron_remind_key_renewal(self):
+        """An activity for the responsible of each account whose key expires within the notice."""
+        due = self.search([("coupang_key_changed_at", "<=", fields.Datetime.now() + KEY_RENEWAL_NOTICE - KEY_VALIDITY)])
+        for account in due.filtered(lambda account: not account._key_renewal_activity()):
+            account.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=account.coupang_key_expires_on.date(),
+                summary=self._key_renewal_summary(),
+                note=self.env._(
+                    "The Coupang Open API key of %(account)s expires on %(date)s. In Wing (seller info > "
+                    "additional sales info > OPEN API key), reissue the key, enter the new Access Key and "
+                    "Secret Key here, then click Test Connection.",
+                    account=account.name,
+                    date=account.coupang_key_expires_on.date(),
+                ),
+                user_id=(account.user_id or self.env.user).id,
+            )
+
+    def _key_renewal_summary(self):
+        return self.env._("Renew the Coupang Open API key")
+
+    def _key_renewal_activity(self):
+        self.ensure_one()
+        summary = self._key_renewal_summary()
+        return self.activity_ids.filtered(lambda activity: activity.summary == summary)
 
     def _read_encrypted_secret_keys(self):
         if not self.ids:
@@ -524,9 +651,10 @@ class EcAccount(models.Model):
             self.env["ec.account"].invalidate_model(["outbound_ip"])
         return ip
 
-    def _set_connection_failed(self, message):
+    def _set_connection_failed(self, message, note=None):
+        """:param note: the chatter's text, when something else than Test Connection failed"""
         self.write({"state": "failed", "connection_message": message, "connected_at": False})
-        self.message_post(body=self.env._("Connection test failed: %s", message))
+        self.message_post(body=note or self.env._("Connection test failed: %s", message))
 
     def _set_connection_succeeded(self):
         self.write(
@@ -564,7 +692,35 @@ class EcAccount(models.Model):
             centers=len(return_centers),
             places=len(outbound_places),
         )
-        return " ".join([summary, *hints])
+        return " ".join([summary, *hints, *self._location_problems()])
+
+    def _location_problems(self):
+        """What is wrong with the locations chosen for the shipping methods in use: one no longer
+        on Coupang (archived by a reload), or one Coupang marks as unusable."""
+        self.ensure_one()
+        problems = []
+        for used_field, location_field in DELIVERY_SETTINGS.values():
+            location = self[location_field]
+            if not (self[used_field] and location):
+                continue
+            label = self._fields[location_field].get_description(self.env)["string"]
+            if not location.active:
+                problems.append(
+                    self.env._(
+                        "%(label)s: %(location)s is no longer listed by Coupang. Choose another one.",
+                        label=label,
+                        location=location.display_name,
+                    )
+                )
+            elif not location.usable:
+                problems.append(
+                    self.env._(
+                        "%(label)s: Coupang marks %(location)s as unusable. Choose another one.",
+                        label=label,
+                        location=location.display_name,
+                    )
+                )
+        return problems
 
     def _missing_location_labels(self):
         self.ensure_one()
@@ -614,6 +770,8 @@ class EcAccount(models.Model):
             return self.env._("the last connection test failed. Fix the connection and test it again.")
         if not self.fetch_slot_ids:
             return self.env._("the fetch schedule has no time.")
+        if len(self.fetch_slot_ids) > MAX_FETCH_SLOTS:
+            return self.env._("the fetch schedule has more than %s times: remove one.", MAX_FETCH_SLOTS)
         return False
 
     def _fetch_orders(self, schedule=None, auto_commit=False):
@@ -629,7 +787,9 @@ class EcAccount(models.Model):
                 "title": title,
                 "message": message,
                 "type": kind,
-                "sticky": kind == "danger",
+                # Never sticky: the form's banner keeps a failure, and a sticky one would stay
+                # beside the success banner of a later test.
+                "sticky": False,
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }

@@ -9,7 +9,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..const import DEFAULT_FETCH_FIRST_DAYS, FETCH_LOCK_KEY, FETCH_OVERLAP, FETCH_STATUSES, OPEN_COUPANG_STATUSES
-from ..coupang import MAX_PAGE_SIZE, CoupangError, UnreadableOrderSheet
+from ..coupang import MAX_PAGE_SIZE, CoupangError, IpNotAllowedError, UnreadableOrderSheet
 from ..tools.coupang_errors import coupang_error_message
 
 _logger = logging.getLogger(__name__)
@@ -142,18 +142,27 @@ class EcCoupangImporter(models.AbstractModel):
         except Exception as exc:  # noqa: BLE001 - the run ends with a log saying why
             if not isinstance(exc, CoupangError | UserError):
                 _logger.exception("Fetching the Coupang orders of EC account %s failed", account.id)
+            reason = self._fetch_error_reason(account, exc)
             if complete:
-                error = self.env._(
-                    "Checking open orders for cancellations stopped: %s", coupang_error_message(self.env, exc)
-                )
+                error = self.env._("Checking open orders for cancellations stopped: %s", reason)
             else:
                 error = self.env._(
-                    "Fetching stopped before every order was read; the next fetch reads them again. %s",
-                    coupang_error_message(self.env, exc),
+                    "Fetching stopped before every order was read; the next fetch reads them again. %s", reason
                 )
         log._finish(error)
         self._commit(auto_commit)
         return complete
+
+    @api.model
+    def _fetch_error_reason(self, account, error):
+        """Why the run stopped, for the user. Coupang refusing the server's IP address is the
+        connection's fault, not the run's: the account turns Failed with Test Connection's diagnosis."""
+        reason = account._diagnose_connection_error(error)
+        if isinstance(error, IpNotAllowedError):
+            account._set_connection_failed(
+                reason, self.env._("Coupang refused to list the orders, the connection is now Failed: %s", reason)
+            )
+        return reason
 
     @api.model
     def _import_window(self, account, client, log, window_from, window_to, auto_commit):

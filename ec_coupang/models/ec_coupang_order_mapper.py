@@ -78,7 +78,29 @@ class EcCoupangOrderMapper(models.AbstractModel):
             "ec_store_name": delivery.store_name or False,
             "ec_location_id": account._delivery_location(delivery.kind).id,
             "order_line": [Command.create(line) for line in self._prepare_order_lines(account, sheet, products)],
+            **self._prepare_buyer_requests(sheet),
         }
+
+    @api.model
+    def _prepare_buyer_requests(self, sheet):
+        """What the buyer asked for beyond the goods: cash on delivery, the parcel message, the
+        Taiwan e-invoice."""
+        receipt = sheet.tax_receipt
+        return {
+            "coupang_is_cod": sheet.is_cod,
+            "coupang_cod_amount": float(sheet.coupang_total) if sheet.is_cod else 0.0,
+            "coupang_parcel_message": sheet.parcel_print_message or False,
+            "coupang_receipt_option": self._known_choice("coupang_receipt_option", receipt and receipt.option),
+            "coupang_receipt_type": self._known_choice("coupang_receipt_type", receipt and receipt.applied_type),
+            "coupang_receipt_value": receipt.applied_value if receipt else False,
+        }
+
+    @api.model
+    def _known_choice(self, field_name, value):
+        """Coupang's value when the order's field knows it, else none: a value Coupang adds later
+        never stops an import (the order keeps the raw value of the carrier number)."""
+        selection = self.env["sale.order"]._fields[field_name].get_values(self.env)
+        return value if value in selection else False
 
     @api.model
     def _check_total(self, order, sheet):

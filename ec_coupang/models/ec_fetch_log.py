@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..const import FETCH_LOG_STATES
+
 COUNT_FIELDS = ("count_read", "count_created", "count_existing", "count_held", "count_failed", "count_canceled")
 
 
@@ -25,13 +27,7 @@ class EcFetchLog(models.Model):
     date_start = fields.Datetime(string="Started", required=True, readonly=True, default=fields.Datetime.now)
     date_end = fields.Datetime(string="Ended", readonly=True)
     state = fields.Selection(
-        selection=[
-            ("running", "Running"),
-            ("done", "Done"),
-            ("partial", "Done with Orders to Review"),
-            ("failed", "Stopped by an Error"),
-            ("skipped", "Skipped"),
-        ],
+        selection=FETCH_LOG_STATES,
         required=True,
         default="running",
         readonly=True,

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.osv import expression
 
+from ..const import RECEIPT_OPTIONS, RECEIPT_TYPES
+
 DELIVERY_KINDS = [
     ("seven_eleven", "7-ELEVEN Pickup"),
     ("familymart", "FamilyMart Pickup"),
@@ -56,6 +58,43 @@ class SaleOrder(models.Model):
         copy=False,
         help="The return center or outbound place the account uses for this order's delivery type.",
     )
+    coupang_is_cod = fields.Boolean(
+        string="Cash on Delivery",
+        readonly=True,
+        copy=False,
+        help="The buyer pays on delivery or at the pickup store: the carrier collects the amount.",
+    )
+    coupang_cod_amount = fields.Monetary(
+        string="Amount to Collect",
+        readonly=True,
+        copy=False,
+        help="What the buyer pays on delivery: Coupang's total of the shipment box.",
+    )
+    coupang_parcel_message = fields.Char(
+        string="Parcel Message", readonly=True, copy=False, help="The buyer's message to print on the parcel."
+    )
+    coupang_receipt_option = fields.Selection(
+        RECEIPT_OPTIONS,
+        string="Invoice Requested",
+        readonly=True,
+        copy=False,
+        help="The Taiwan uniform invoice (統一發票) the buyer asked for on Coupang.",
+    )
+    coupang_receipt_type = fields.Selection(
+        RECEIPT_TYPES,
+        string="Invoice Carrier",
+        readonly=True,
+        copy=False,
+        help="Where the e-invoice goes: the buyer's Coupang member carrier, a mobile barcode, a "
+        "donation, or a company (with its uniform invoice number).",
+    )
+    coupang_receipt_value = fields.Char(
+        string="Carrier Number",
+        readonly=True,
+        copy=False,
+        help="The mobile barcode, the donation code or the company's uniform invoice number (統一編號), "
+        "as the invoice carrier says.",
+    )
     ec_push_ids = fields.One2many("ec.tracking.push", "sale_order_id", string="Tracking Pushes", readonly=True)
     # Not stored: the tracking push never writes a sale order's row.
     ec_push_state = fields.Selection(
@@ -103,6 +142,18 @@ class SaleOrder(models.Model):
         if state != "waiting":
             domain.append(("ec_push_ids", "any", [("state", "=", state)]))
         return domain
+
+    def _prepare_invoice(self):
+        return {**super()._prepare_invoice(), **self._ec_e_invoice_values()}
+
+    def _ec_e_invoice_values(self):
+        """The buyer's e-invoice request, carried to the order's invoice."""
+        self.ensure_one()
+        return {
+            "coupang_receipt_option": self.coupang_receipt_option,
+            "coupang_receipt_type": self.coupang_receipt_type,
+            "coupang_receipt_value": self.coupang_receipt_value,
+        }
 
     def _ec_apply_coupang_sheet(self, sheet):
         """Follows the box's state on Coupang; returns True when this read found it canceled.

@@ -8,6 +8,13 @@ class StockPicking(models.Model):
     _inherit = "stock.picking"
 
     ec_account_id = fields.Many2one(related="sale_id.ec_account_id", string="EC Account")
+    ec_delivery_kind = fields.Selection(related="sale_id.ec_delivery_kind")
+    ec_store_code = fields.Char(related="sale_id.ec_store_code")
+    ec_store_name = fields.Char(related="sale_id.ec_store_name")
+    ec_is_cod = fields.Boolean(related="sale_id.coupang_is_cod")
+    ec_cod_currency_id = fields.Many2one(related="sale_id.currency_id", string="Currency to Collect")
+    ec_cod_amount = fields.Monetary(related="sale_id.coupang_cod_amount", currency_field="ec_cod_currency_id")
+    ec_parcel_message = fields.Char(related="sale_id.coupang_parcel_message")
     # At most one: a delivery has one push record (unique on ec.tracking.push). What the user sees of
     # it is read from there, never stored here, so that the push never writes a delivery's row.
     ec_push_ids = fields.One2many("ec.tracking.push", "picking_id", string="Tracking Pushes", readonly=True)

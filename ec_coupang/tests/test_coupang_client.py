@@ -31,6 +31,7 @@ from odoo.addons.ec_coupang.coupang import (
     RequestRejectedError,
     ServiceUnavailableError,
     SignatureExpiredError,
+    TaxReceipt,
     UnreadableOrderSheet,
     delivery_from_receiver,
     parse_order_sheets,
@@ -529,6 +530,27 @@ def test_v5_money_objects_and_exact_ids(sandbox, client):
     assert sheet.currency == "TWD" and sheet.shipping_price.currency == "TWD"
     assert sheet.raw["shipmentBoxId"] == order.shipment_box_id
     assert "taxReceiptInfo" in sheet.extra_properties
+
+
+def test_order_sheet_carries_cod_parcel_message_and_e_invoice_request(sandbox, client):
+    order = sandbox.add_order(items=[("CP-TEA-003", 1)], delivery="seven_eleven")
+    sandbox.factory.make_cod_business_order(order)
+    sheet = client.get_order_sheet(order.shipment_box_id)
+    assert sheet.is_cod and sheet.parcel_print_message == "到店請簡訊通知"
+    assert sheet.tax_receipt == TaxReceipt("E-GUI", "BUSINESS", "24536806")
+
+
+def test_korean_order_sheet_has_no_tax_receipt(sandbox):
+    order = sandbox.add_order("KR", items=[("CP-TEA-001", 1)])
+    with make_client(sandbox, market="KR") as client:
+        assert client.get_order_sheet(order.shipment_box_id).tax_receipt is None
+
+
+def test_a_row_with_an_unreadable_tax_receipt_is_kept_for_review():
+    row = {"shipmentBoxId": 1, "orderId": 2, "orderItems": [{"vendorItemId": 3, "shippingCount": 1}]}
+    row["extraProperties"] = {"taxReceiptInfo": "BUSINESS"}
+    (sheet,) = parse_order_sheets([row], "TWD")
+    assert isinstance(sheet, UnreadableOrderSheet) and sheet.raw is row
 
 
 def test_v4_plain_numbers_are_priced_in_the_market_currency(sandbox):

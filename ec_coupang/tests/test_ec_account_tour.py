@@ -36,3 +36,15 @@ class TestEcAccountTour(EcCoupangTestMixin, HttpCase):
 
         self.assertEqual(self.account.return_center_seven_eleven_id.code, new_code)
         self.assertFalse(old_center.active)
+
+    def test_scenario_3_load_locations_before_choosing_any(self):
+        self.account.name = "Taipei Tea House on Coupang"
+        self.assertFalse(self.account.return_center_seven_eleven_id)
+        new_code = self.sandbox.add_return_center(NEW_CENTER)
+
+        self.start_tour(
+            "/odoo/action-ec_coupang.ec_account_action", "ec_coupang_load_locations_unconfigured_tour", login="admin"
+        )
+
+        self.assertEqual(self.account.return_center_seven_eleven_id.code, new_code)
+        self.assertFalse(self.account.fetch_orders)

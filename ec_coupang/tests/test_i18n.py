@@ -33,3 +33,12 @@ class TestTraditionalChinese(TransactionCase):
         fields = self.env["ec.account"].with_context(lang="zh_TW").fields_get(["coupang_vendor_id", "state"])
         self.assertEqual(fields["coupang_vendor_id"]["string"], "供應商 ID")
         self.assertIn(("connected", "已連線"), fields["state"]["selection"])
+
+    def test_selections_of_computed_fields_speak_traditional_chinese(self):
+        self.env["res.lang"]._activate_lang("zh_TW")
+        self.env["ir.module.module"]._load_module_terms(["ec_coupang"], ["zh_TW"], overwrite=True)
+        fields = self.env["ec.account"].with_context(lang="zh_TW").fields_get(["last_fetch_state"])
+        self.assertIn(("done", "完成"), fields["last_fetch_state"]["selection"])
+        fields = self.env["stock.picking"].with_context(lang="zh_TW").fields_get(["ec_push_state"])
+        english = dict(self.env["stock.picking"].fields_get(["ec_push_state"])["ec_push_state"]["selection"])
+        self.assertNotEqual(dict(fields["ec_push_state"]["selection"])["done"], english["done"])

@@ -2,6 +2,7 @@
 
 import ipaddress
 import logging
+import socket
 
 import requests
 
@@ -34,6 +35,23 @@ def detect_outbound_ip(params):
         return False
     params.set_param(DETECTED_IP_PARAM, ip)
     return ip
+
+
+def local_addresses():
+    """This machine's own non-loopback IPv4 addresses: the one its default route leaves from and
+    those its host name resolves to. A hint only: behind NAT, Coupang sees another address."""
+    addresses = []
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))  # a UDP connect sends nothing; it picks the route
+            addresses.append(probe.getsockname()[0])
+    except OSError as error:
+        _logger.debug("No default route to read this machine's address from: %s", error)
+    try:
+        addresses += [info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)]
+    except OSError as error:
+        _logger.debug("This machine's host name does not resolve: %s", error)
+    return sorted({address for address in addresses if not ipaddress.ip_address(address).is_loopback})
 
 
 def _looks_like_ip(text):

@@ -94,3 +94,38 @@ registry.category("web_tour.tours").add("ec_coupang_reload_locations_tour", {
         ...save(),
     ],
 });
+
+registry.category("web_tour.tours").add("ec_coupang_load_locations_unconfigured_tour", {
+    steps: () => [
+        { content: "open the account", trigger: ".o_data_row td:contains(Taipei Tea House)", run: "click" },
+        openSettings(),
+        {
+            content: "no location is chosen yet, and none is required while fetching is off",
+            trigger: ".o_field_widget[name=return_center_seven_eleven_id]:not(.o_required_modifier)",
+        },
+        {
+            content: "load the locations from Coupang",
+            trigger: "button[name=action_load_locations]",
+            run: "click",
+        },
+        {
+            content: "Coupang's new center arrived (6 locations before, 7 now)",
+            trigger: "button[name=action_view_locations] .o_stat_value:contains(7)",
+        },
+        { content: "no invalid field was reported", trigger: "body:not(:has(.o_notification_bar.bg-danger))" },
+        openSettings(),
+        ...selectMany2one("return_center_seven_eleven_id", "7-11 桃園新退貨中心"),
+        {
+            content: "fetching on: the other locations are required now",
+            trigger: ".o_field_widget[name=fetch_orders] input",
+            run: "click",
+        },
+        { trigger: ".o_field_widget[name=return_center_familymart_id].o_required_modifier" },
+        {
+            content: "fetching off again",
+            trigger: ".o_field_widget[name=fetch_orders] input",
+            run: "click",
+        },
+        ...save(),
+    ],
+});
