@@ -148,6 +148,13 @@ class EcAccount(models.Model):
         help="A delivery of this store's orders cannot be validated without a carrier, the carrier's "
         "Coupang delivery company and a tracking number.",
     )
+    approve_returns_on_receipt = fields.Boolean(
+        string="Approve Returns on Receipt",
+        default=True,
+        tracking=True,
+        help="A Coupang return is approved (the buyer refunded) as soon as its return is validated in "
+        "Odoo; off, the Coupang request waits for its Approve Return button.",
+    )
     fetch_slot_ids = fields.One2many("ec.fetch.slot", "account_id", string="Fetch Schedule")
     location_ids = fields.One2many("ec.location", "account_id", string="Locations")
     location_count = fields.Integer(compute="_compute_location_count")
@@ -171,6 +178,12 @@ class EcAccount(models.Model):
         help="Every Coupang order created before this moment has been read. The next fetch reads from "
         "here, less a safety overlap for orders Coupang lists late. Move it back to read older orders "
         "again: those already imported are skipped.",
+    )
+    last_request_watermark = fields.Datetime(
+        string="Requests Checked Up To",
+        copy=False,
+        help="Every Coupang cancellation, stop-shipment request and return created before this moment has "
+        "been read. The next check reads from here, less a safety overlap.",
     )
     order_tax_id = fields.Many2one(
         "account.tax",
