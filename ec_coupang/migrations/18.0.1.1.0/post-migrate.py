@@ -10,6 +10,7 @@
 
 from odoo import SUPERUSER_ID, api
 from odoo.tools import SQL
+from odoo.tools.sql import column_exists
 
 PICKING_PUSH_COLUMNS = (
     "ec_push_state",
@@ -49,6 +50,8 @@ def fill_store_keys(cr, table, account_column, box_column):
 
 
 def move_push_state_to_queue(cr):
+    if not column_exists(cr, "stock_picking", "ec_push_state"):
+        return  # moved already
     cr.execute(
         """INSERT INTO ec_tracking_push (
                picking_id, sale_order_id, account_id, company_id, state, message, attempts, next_attempt_at,
