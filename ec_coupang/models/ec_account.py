@@ -634,6 +634,15 @@ class EcAccount(models.Model):
         (see ``ec.coupang.importer``)."""
         return self.env["ec.coupang.importer"]._fetch_orders(self, schedule=schedule, auto_commit=auto_commit)
 
+    def _ask_responsible(self, record, summary, note):
+        """A to-do for the account's responsible user on ``record``, unless one is open already."""
+        self.ensure_one()
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        if record.activity_ids.filtered(lambda activity: activity.activity_type_id == todo):
+            return
+        user = self.user_id or self.create_uid
+        record.activity_schedule("mail.mail_activity_data_todo", user_id=user.id, summary=summary, note=note)
+
     def _notification(self, title, message, kind):
         return {
             "type": "ir.actions.client",

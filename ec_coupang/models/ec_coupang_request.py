@@ -466,15 +466,7 @@ class EcCoupangRequest(models.Model):
 
     def _fail(self, reason):
         self.write({"state": "failed", "reason": reason, "attempts": self.attempts + 1})
-        todo = self.env.ref("mail.mail_activity_data_todo")
-        if not self.activity_ids.filtered(lambda activity: activity.activity_type_id == todo):
-            user = self.account_id.user_id or self.account_id.create_uid
-            self.activity_schedule(
-                "mail.mail_activity_data_todo",
-                user_id=user.id,
-                summary=self.env._("Coupang request not applied"),
-                note=reason,
-            )
+        self.account_id._ask_responsible(self, self.env._("Coupang request not applied"), reason)
 
 
 def describe_items(coupang_request):
