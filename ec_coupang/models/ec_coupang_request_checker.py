@@ -1,5 +1,5 @@
 import logging
-from datetime import timezone
+from datetime import timedelta, timezone
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -74,7 +74,9 @@ class EcCoupangRequestChecker(models.AbstractModel):
         """Keeps every request listed from ``since`` to ``until``; returns their records."""
         Request = self.env["ec.coupang.request"]
         listed = Request
-        start, end = (moment.replace(tzinfo=timezone.utc) for moment in (since, until))
+        # Up to the next whole minute: the minute lists end before their last minute, and a request
+        # made in the second the check starts would otherwise wait for the next check.
+        start, end = (moment.replace(tzinfo=timezone.utc) for moment in (since, until + timedelta(minutes=1)))
         for cancel_type, status in REQUEST_LISTS:
             for coupang_request in client.iter_return_requests(
                 start, end, cancel_type=cancel_type, status=status, by_minute=True

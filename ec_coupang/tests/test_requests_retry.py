@@ -81,6 +81,7 @@ class TestRequestRetry(RequestCase):
         order = self.create_coupang_order(TWO_ITEMS)
         receipt = self.sandbox.buyer_cancel(int(order.coupang_shipment_box_id))
         self.check()
+        self.assertEqual(len(self.request_of(receipt)), 1)
         self.account.last_request_watermark = False
         self.check()
         self.assertEqual(len(self.request_of(receipt)), 1)
