@@ -84,11 +84,15 @@ class Plan:
             wrong = {key: answers.get(key, 0) for key in set(expected) | set(answers) if answers[key] != expected[key]}
             if wrong:
                 problems.append(f"{len(wrong)} answers not carried out exactly once: {dict(list(wrong.items())[:5])}")
+            if run.sandbox.requests_to("stop_shipment") or run.sandbox.requests_to("complete_shipment"):
+                problems.append("a stop-shipment answer was sent through the API for the Taiwan store")
             problems += self._state_problems(requests)
         return problems
 
     def _expected_answers(self):
         expected = Counter()
+        for receipt_id in self.stopped:
+            expected[receipt_id, "stop_shipment"] = 1  # the seller's answer in Wing (answer_in_wing)
         for receipt_id in self.returns:
             expected[receipt_id, "receive_confirmation"] = expected[receipt_id, "approval"] = 1
         return expected
