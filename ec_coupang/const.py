@@ -41,8 +41,23 @@ FETCH_OVERLAP = timedelta(minutes=30)
 # The statuses of boxes still to ship: new (ACCEPT, acknowledged by the fetch), and already in
 # preparation (INSTRUCT: acknowledged by a fetch that stopped before importing it, or in Wing).
 FETCH_STATUSES = ("ACCEPT", "INSTRUCT")
-# Boxes Coupang still expects the seller to ship: the fetch reads them again to see cancellations.
-OPEN_COUPANG_STATUSES = ("ACCEPT", "INSTRUCT")
 # First key of the advisory lock a fetch holds on its account (pg_try_advisory_xact_lock(key, id)):
 # the bytes of "ECCF" (ec_coupang fetch), so no other lock of the database uses it by chance.
 FETCH_LOCK_KEY = 0x45434346
+
+# Cancellations and returns (ec.coupang.request): the lock of an account's requests check, the bytes
+# of "ECCR" (ec_coupang requests), and the lists it reads, (cancelType, status) (Coupang docs:
+# return-api/lookup-return-request-list-per-minute; stop-shipment requests are RETURN under RU).
+REQUEST_LOCK_KEY = 0x45434352
+REQUEST_LISTS = (("CANCEL", None), ("RETURN", "RU"), ("RETURN", "UC"))
+
+# What a Coupang request means for an order or a delivery, most pressing first.
+REQUEST_DISPLAY_STATES = [
+    ("failed", "Request Not Applied"),
+    ("stop_requested", "Stop Requested"),
+    ("return_to_receive", "Return to Receive"),
+    ("return_to_approve", "Return to Approve"),
+    ("shipped_after_stop", "Shipped Despite Stop Request"),
+    ("stopped", "Shipment Stopped"),
+    ("returned", "Returned"),
+]

@@ -185,6 +185,13 @@ class EcAccount(models.Model):
         help="A delivery of this store's orders cannot be validated without a carrier, the carrier's "
         "Coupang delivery company and a tracking number.",
     )
+    approve_returns_on_receipt = fields.Boolean(
+        string="Approve Returns on Receipt",
+        default=True,
+        tracking=True,
+        help="A Coupang return is approved (the buyer refunded) as soon as its return is validated in "
+        "Odoo; off, the Coupang request waits for its Approve Return button.",
+    )
     fetch_slot_ids = fields.One2many("ec.fetch.slot", "account_id", string="Fetch Schedule")
     fetch_slots_full = fields.Boolean(compute="_compute_fetch_slots_full")
     location_ids = fields.One2many("ec.location", "account_id", string="Locations")
@@ -209,6 +216,12 @@ class EcAccount(models.Model):
         help="Every Coupang order created before this moment has been read. The next fetch reads from "
         "here, less a safety overlap for orders Coupang lists late. Move it back to read older orders "
         "again: those already imported are skipped.",
+    )
+    last_request_watermark = fields.Datetime(
+        string="Requests Checked Up To",
+        copy=False,
+        help="Every Coupang cancellation, stop-shipment request and return created before this moment has "
+        "been read. The next check reads from here, less a safety overlap.",
     )
     order_tax_id = fields.Many2one(
         "account.tax",
@@ -778,6 +791,15 @@ class EcAccount(models.Model):
         """Reads the account's new Coupang orders into sale orders; returns the run's fetch log
         (see ``ec.coupang.importer``)."""
         return self.env["ec.coupang.importer"]._fetch_orders(self, schedule=schedule, auto_commit=auto_commit)
+
+    def _ask_responsible(self, record, summary, note):
+        """A to-do for the account's responsible user on ``record``, unless one is open already."""
+        self.ensure_one()
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        if record.activity_ids.filtered(lambda activity: activity.activity_type_id == todo):
+            return
+        user = self.user_id or self.create_uid
+        record.activity_schedule("mail.mail_activity_data_todo", user_id=user.id, summary=summary, note=note)
 
     def _notification(self, title, message, kind):
         return {

@@ -8,7 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..const import DEFAULT_FETCH_FIRST_DAYS, FETCH_LOCK_KEY, FETCH_OVERLAP, FETCH_STATUSES, OPEN_COUPANG_STATUSES
+from ..const import DEFAULT_FETCH_FIRST_DAYS, FETCH_LOCK_KEY, FETCH_OVERLAP, FETCH_STATUSES
 from ..coupang import MAX_PAGE_SIZE, CoupangError, IpNotAllowedError, UnreadableOrderSheet
 from ..tools.coupang_errors import coupang_error_message
 
@@ -102,35 +102,35 @@ class EcCoupangImporter(models.AbstractModel):
             yield self.with_env(env), account.with_env(env)
 
     @api.model
-    def _fetch_window_start(self, account, now):
-        if not account.last_fetch_watermark:
+    def _fetch_window_start(self, account, now, field="last_fetch_watermark"):
+        if not account[field]:
             return now - timedelta(days=account.fetch_first_days or DEFAULT_FETCH_FIRST_DAYS)
-        # Coupang lists an order some minutes after it is placed: read a little before the mark.
-        return account.last_fetch_watermark - FETCH_OVERLAP
+        # Coupang lists an order (or a request) some minutes after it is made: read a little before the mark.
+        return account[field] - FETCH_OVERLAP
 
     @api.model
-    def _save_watermark(self, account, moment, auto_commit):
-        """Moves the account's watermark; under the cron, in a transaction of its own, tried again
-        when a user's save of the account was committed in between (the repeatable read refuses
-        the write then)."""
+    def _save_watermark(self, account, moment, auto_commit, field="last_fetch_watermark"):
+        """Moves the account's watermark ``field``; under the cron, in a transaction of its own, tried
+        again when a user's save of the account was committed in between (the repeatable read
+        refuses the write then)."""
         if not auto_commit:
-            account.last_fetch_watermark = moment
+            account[field] = moment
             return
         for attempt in range(1, WATERMARK_TRIES + 1):
             try:
-                account.last_fetch_watermark = moment
+                account[field] = moment
                 self.env.cr.commit()  # pylint: disable=invalid-commit
                 return
             except psycopg2.errors.SerializationFailure:
                 self.env.cr.rollback()
                 if attempt == WATERMARK_TRIES:
                     # Nothing is lost: the next run reads the window again and skips what it imported.
-                    _logger.warning("The fetch watermark of EC account %s could not be saved", account.id)
+                    _logger.warning("The watermark %s of EC account %s could not be saved", field, account.id)
 
     @api.model
     def _fetch_window(self, account, log, window_from, window_to, auto_commit):
-        """Imports the orders of the window, then follows the open ones; returns True when every
-        order of the window was read and kept."""
+        """Imports the orders of the window, then checks Coupang's cancellations and returns;
+        returns True when every order of the window was read and kept."""
         complete = False
         error = False
         try:
@@ -138,13 +138,13 @@ class EcCoupangImporter(models.AbstractModel):
                 seen = self._import_window(account, client, log, window_from, window_to, auto_commit)
                 complete = True
                 self._retry_failed_orders(account, client, log, seen, auto_commit)
-                self._follow_open_orders(account, client, log, seen, auto_commit)
+                self.env["ec.coupang.request.checker"]._check_with_client(account, client, auto_commit)
         except Exception as exc:  # noqa: BLE001 - the run ends with a log saying why
             if not isinstance(exc, CoupangError | UserError):
                 _logger.exception("Fetching the Coupang orders of EC account %s failed", account.id)
             reason = self._fetch_error_reason(account, exc)
             if complete:
-                error = self.env._("Checking open orders for cancellations stopped: %s", reason)
+                error = self.env._("Checking Coupang's cancellations and returns stopped: %s", reason)
             else:
                 error = self.env._(
                     "Fetching stopped before every order was read; the next fetch reads them again. %s", reason
@@ -203,24 +203,6 @@ class EcCoupangImporter(models.AbstractModel):
         )
         if failed:
             self._import_sheets(account, failed._order_sheets(), log, client, auto_commit)
-
-    @api.model
-    def _follow_open_orders(self, account, client, log, seen, auto_commit):
-        """Reads again the boxes Coupang still has to ship that the window did not list, to catch
-        their cancellation."""
-        orders = self.env["sale.order"].search(
-            [
-                ("ec_store_key", "=", account._coupang_store_key()),
-                ("state", "=", "sale"),
-                ("coupang_status", "in", OPEN_COUPANG_STATUSES),
-                ("coupang_shipment_box_id", "not in", list(seen)),
-            ]
-        )
-        for order in orders:
-            sheet = client.get_order_sheet(order.coupang_shipment_box_id)
-            with self._order_savepoint(auto_commit):
-                if order._ec_apply_coupang_sheet(sheet):
-                    log._count("count_canceled")
 
     # === ONE PAGE OF ORDER SHEETS === #
 

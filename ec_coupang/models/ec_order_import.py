@@ -111,16 +111,7 @@ class EcOrderImport(models.Model):
 
     def _ask_for_review(self):
         self.ensure_one()
-        user = self.account_id.user_id or self.account_id.create_uid
-        todo = self.env.ref("mail.mail_activity_data_todo")
-        if self.activity_ids.filtered(lambda activity: activity.activity_type_id == todo):
-            return
-        self.activity_schedule(
-            "mail.mail_activity_data_todo",
-            user_id=user.id,
-            summary=self.env._("Coupang order not imported"),
-            note=self.reason,
-        )
+        self.account_id._ask_responsible(self, self.env._("Coupang order not imported"), self.reason)
 
     def _resolve(self, reason, order=None):
         """Marks a stored box as settled (imported, or nothing to import) and closes its activity."""

@@ -1,7 +1,7 @@
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from psycopg2.errors import SerializationFailure
+from psycopg2.errors import LockNotAvailable, SerializationFailure
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -47,9 +47,7 @@ class EcTrackingPush(models.Model):
     _order = "id desc"
     _rec_name = "picking_id"
 
-    picking_id = fields.Many2one(
-        "stock.picking", string="Delivery", required=True, readonly=True, ondelete="cascade"
-    )
+    picking_id = fields.Many2one("stock.picking", string="Delivery", required=True, readonly=True, ondelete="cascade")
     sale_order_id = fields.Many2one(related="picking_id.sale_id", string="Sale Order", store=True, index=True)
     account_id = fields.Many2one(related="sale_order_id.ec_account_id", string="EC Account", store=True)
     company_id = fields.Many2one(related="picking_id.company_id", string="Company", store=True, index=True)
@@ -143,7 +141,7 @@ class EcTrackingPush(models.Model):
     @api.model
     def _lock_due(self, seen, unreachable, limit, auto_commit):
         """:return: (the sale orders with due deliveries this batch looked at, the due rows of those of
-            them that no other transaction pushes, locked)"""
+        them that no other transaction pushes, locked)"""
         due = SQL(
             """push.state = 'pending'
                AND (push.next_attempt_at IS NULL OR push.next_attempt_at <= %s)
@@ -549,6 +547,20 @@ class EcTrackingPush(models.Model):
         self.picking_id.activity_feedback(
             [PUSH_ACTIVITY_XMLID], feedback=self.env._("Coupang took the tracking number.")
         )
+        self._mark_departed()
+
+    def _mark_departed(self):
+        """The box left: its Coupang status moves to DEPARTURE, as the upload does on Coupang. Skipped
+        while a user edits the order, as the push never waits for a user."""
+        order = self.sale_order_id
+        if order.coupang_status not in ("ACCEPT", "INSTRUCT"):
+            return
+        try:
+            with self.env.cr.savepoint():
+                self.env.cr.execute(SQL("SELECT id FROM sale_order WHERE id = %s FOR NO KEY UPDATE NOWAIT", order.id))
+                order.coupang_status = "DEPARTURE"
+        except (LockNotAvailable, SerializationFailure):
+            order.invalidate_recordset(["coupang_status"])
 
     def _set_pushed_unchanged(self):
         self.write({"state": "done", "message": False, "next_attempt_at": False})

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.osv import expression
 
-from ..const import RECEIPT_OPTIONS, RECEIPT_TYPES
+from ..const import RECEIPT_OPTIONS, RECEIPT_TYPES, REQUEST_DISPLAY_STATES
 
 DELIVERY_KINDS = [
     ("seven_eleven", "7-ELEVEN Pickup"),
@@ -16,6 +16,8 @@ COUPANG_STATUSES = [
     ("FINAL_DELIVERY", "Delivered"),
     ("NONE_TRACKING", "Delivered Without Tracking"),
     ("canceled", "Canceled"),
+    ("returning", "Return Requested"),
+    ("returned", "Returned"),
 ]
 ORDER_PUSH_STATES = [
     ("waiting", "Not Shipped"),
@@ -106,6 +108,21 @@ class SaleOrder(models.Model):
         help="Whether the tracking numbers of the order's deliveries reached Coupang.",
     )
 
+    ec_request_ids = fields.One2many("ec.coupang.request", "sale_order_id", string="Coupang Requests", readonly=True)
+    ec_request_state = fields.Selection(
+        REQUEST_DISPLAY_STATES,
+        string="Coupang Request",
+        compute="_compute_ec_request_state",
+        compute_sudo=True,
+        help="The state of the buyer's cancellation, stop-shipment request or return on Coupang.",
+    )
+    ec_shipped_despite_stop = fields.Boolean(
+        string="Shipped Despite Stop Request",
+        readonly=True,
+        copy=False,
+        help="The buyer asked Coupang to stop the shipment after the box had left.",
+    )
+
     _sql_constraints = [
         (
             "ec_shipment_box_unique",
@@ -154,6 +171,50 @@ class SaleOrder(models.Model):
             "coupang_receipt_type": self.coupang_receipt_type,
             "coupang_receipt_value": self.coupang_receipt_value,
         }
+
+    @api.depends("ec_request_ids.state", "ec_request_ids.kind", "ec_request_ids.answer")
+    def _compute_ec_request_state(self):
+        for order in self:
+            order.ec_request_state = order.ec_request_ids._display_state()
+
+    def _ec_deliveries(self):
+        """The deliveries to the customer of the order (returns excluded)."""
+        return self.picking_ids.filtered(
+            lambda picking: picking.picking_type_code == "outgoing" and not picking.return_id
+        )
+
+    def _ec_cancel_quantities(self, counts):
+        """Cancels ``counts`` ({vendor item id: quantity}) of the order: the whole order and its
+        delivery when nothing is left, else the lines' quantities, which the delivery follows."""
+        self.ensure_one()
+        lines = self.order_line.filtered("coupang_vendor_item_id")
+        left = {line: line.product_uom_qty - counts.get(line.coupang_vendor_item_id, 0) for line in lines}
+        if all(quantity <= 0 for quantity in left.values()):
+            self._action_cancel()
+            self.message_post(body=self.env._("The buyer canceled this order on Coupang; its delivery is canceled."))
+            return
+        for line, quantity in left.items():
+            if quantity < line.product_uom_qty:
+                line.product_uom_qty = max(quantity, line.qty_delivered)
+        self.message_post(body=self.env._("The buyer canceled part of this order on Coupang; the delivery follows."))
+
+    def _ec_flag_shipped_despite_stop(self, receipt_id):
+        self.ensure_one()
+        if self.ec_shipped_despite_stop:
+            return
+        self.ec_shipped_despite_stop = True
+        note = self.env._(
+            "The buyer asked Coupang to stop the shipment (request %s) after the box had left; Coupang "
+            "is told it was shipped, and the buyer may return it.",
+            receipt_id,
+        )
+        self.message_post(body=note)
+        self._ec_schedule_activity(self.env._("Coupang order shipped despite a stop request"), note)
+
+    def _ec_follow_return(self, completed):
+        status = "returned" if completed else "returning"
+        if self.coupang_status != status:
+            self.coupang_status = status
 
     def _ec_apply_coupang_sheet(self, sheet):
         """Follows the box's state on Coupang; returns True when this read found it canceled.

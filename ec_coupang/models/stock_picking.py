@@ -1,5 +1,7 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
+
+from ..const import REQUEST_DISPLAY_STATES
 
 TRACKING_FIELDS = {"carrier_tracking_ref", "carrier_id"}
 
@@ -27,15 +29,35 @@ class StockPicking(models.Model):
     ec_push_attempts = fields.Integer(related="ec_push_ids.attempts", string="Failed Push Attempts")
     ec_push_next_attempt_at = fields.Datetime(related="ec_push_ids.next_attempt_at", string="Next Push Attempt")
     ec_pushed_at = fields.Datetime(related="ec_push_ids.pushed_at", string="Pushed to Coupang On")
-    ec_pushed_tracking_ref = fields.Char(
-        related="ec_push_ids.pushed_tracking_ref", string="Tracking Number on Coupang"
-    )
+    ec_pushed_tracking_ref = fields.Char(related="ec_push_ids.pushed_tracking_ref", string="Tracking Number on Coupang")
     ec_pushed_delivery_company_code = fields.Char(
         related="ec_push_ids.pushed_delivery_company_code", string="Delivery Company on Coupang"
     )
-    ec_pushed_vendor_item_ids = fields.Char(
-        related="ec_push_ids.pushed_vendor_item_ids", string="Coupang Items Pushed"
+    ec_pushed_vendor_item_ids = fields.Char(related="ec_push_ids.pushed_vendor_item_ids", string="Coupang Items Pushed")
+
+    ec_request_ids = fields.Many2many(
+        "ec.coupang.request",
+        "ec_coupang_request_stock_picking_rel",
+        "stock_picking_id",
+        "ec_coupang_request_id",
+        string="Coupang Requests",
+        readonly=True,
     )
+    ec_return_request_ids = fields.One2many(
+        "ec.coupang.request", "return_picking_id", string="Coupang Returns", readonly=True
+    )
+    ec_request_state = fields.Selection(
+        REQUEST_DISPLAY_STATES,
+        string="Coupang Request",
+        compute="_compute_ec_request_state",
+        compute_sudo=True,
+        help="The state of the buyer's cancellation, stop-shipment request or return on Coupang.",
+    )
+
+    @api.depends("ec_request_ids.state", "ec_return_request_ids.state")
+    def _compute_ec_request_state(self):
+        for picking in self:
+            picking.ec_request_state = (picking.ec_request_ids | picking.ec_return_request_ids)._display_state()
 
     # === CRUD AND WORKFLOW HOOKS === #
 
@@ -49,9 +71,25 @@ class StockPicking(models.Model):
         return result
 
     def _action_done(self):
+        self._ec_check_no_stop_request()
         result = super()._action_done()
         self._ec_filter_to_push()._ec_mark_to_push()
+        self.sudo().ec_return_request_ids._receive_returned_goods()
         return result
+
+    def _ec_check_no_stop_request(self):
+        for picking in self:
+            requests = picking.sudo().ec_request_ids.filtered("blocks_delivery")
+            if requests:
+                raise UserError(
+                    self.env._(
+                        "%(picking)s cannot be validated: the buyer asked Coupang to stop this shipment "
+                        "(request %(receipt)s). Do not ship it; the requests check cancels what the buyer "
+                        "canceled (or click Apply Coupang Request).",
+                        picking=picking.name,
+                        receipt=", ".join(requests.mapped("receipt_id")),
+                    )
+                )
 
     def _check_carrier_details_compliance(self):
         result = super()._check_carrier_details_compliance()
@@ -79,6 +117,13 @@ class StockPicking(models.Model):
             raise UserError(self.env._("Only validated deliveries of Coupang orders go to Coupang."))
         pickings.check_access("write")
         self.env["ec.tracking.push"].sudo()._push_now(pickings.sudo().ec_push_ids)
+        return True
+
+    def action_ec_apply_requests(self):
+        """Applies the pending stop-shipment requests of the delivery now."""
+        self.ensure_one()
+        self.check_access("write")
+        self.sudo().ec_request_ids.filtered("blocks_delivery").action_retry()
         return True
 
     def action_ec_open_tracking_push(self):

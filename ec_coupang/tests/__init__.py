@@ -11,3 +11,7 @@ from . import test_import_properties
 from . import test_push_tracking
 from . import test_push_split
 from . import test_push_concurrency
+from . import test_requests_stop
+from . import test_requests_returns
+from . import test_requests_retry
+from . import test_requests_tour

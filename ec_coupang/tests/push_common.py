@@ -50,19 +50,22 @@ class PushCase(EcCoupangCase):
         )
 
     def create_coupang_order(self, items, env=None, account=None, products=None, **sheet_values):
-        """A confirmed sale order of a Coupang box, and the box's order sheet in the sandbox (INSTRUCT).
+        """A confirmed sale order of a Coupang box, and the box's order sheet in the sandbox (INSTRUCT),
+        in the account's market.
 
         :param items: ``[(sku, quantity)]``
         """
         env = env or self.env
         products = products or self.products
-        sheet = self.sandbox.add_order("TW", status="INSTRUCT", items=items)
+        account = account or self.account
+        sheet = self.sandbox.add_order(account.coupang_market, status="INSTRUCT", items=items)
         for name, value in sheet_values.items():
             setattr(sheet, name, value)
         order = env["sale.order"].create(
             {
                 "partner_id": env["res.partner"].create({"name": sheet.receiver["name"]}).id,
-                "ec_account_id": (account or self.account).id,
+                "ec_account_id": account.id,
+                "ec_store_key": account._coupang_store_key(),
                 "coupang_order_id": str(sheet.order_id),
                 "coupang_shipment_box_id": str(sheet.shipment_box_id),
                 "order_line": [

@@ -47,16 +47,16 @@ class TestFetchCancellation(EcFetchCase):
         self.fetch()
         self.assertEqual(len(self.so.activity_ids), 1, "told once")
 
-    def test_cancellation_outside_the_window_is_found_by_reading_open_boxes(self):
-        # The next window starts after the order's day: only reading the open box again finds it.
+    def test_cancellation_outside_the_window_is_found_by_the_requests_check(self):
+        # The next window starts after the order's day: the buyer's stop-shipment request tells it,
+        # without reading the open box again.
         self.account.last_fetch_watermark += timedelta(days=3)
-        self.sandbox.cancel_order(self.order.shipment_box_id)
+        self.sandbox.buyer_cancel(self.order.shipment_box_id)
         self.sandbox.clear_requests()
         log = self.fetch()
         self.assertEqual(log.count_read, 0)
         self.assertEqual(self.so.state, "cancel")
-        read = [request.path.rsplit("/", 1)[1] for request in self.sandbox.requests_to("order_sheet")]
-        self.assertEqual(read, [str(self.order.shipment_box_id)])
+        self.assertFalse(self.sandbox.requests_to("order_sheet"))
 
     def test_partial_cancellation_asks_to_lower_the_quantities(self):
         self.sandbox.cancel_order(self.order.shipment_box_id, [self.order.lines[1].vendor_item_id])
@@ -68,13 +68,11 @@ class TestFetchCancellation(EcFetchCase):
         self.fetch()
         self.assertEqual(len(self.so.activity_ids), 1)
 
-    def test_shipped_on_coupang_stops_reading_the_box(self):
-        self.sandbox.order(self.order.shipment_box_id).status = "DEPARTURE"
+    def test_open_boxes_are_not_read_again(self):
         self.account.last_fetch_watermark += timedelta(days=3)
-        self.fetch()
-        self.assertEqual(self.so.coupang_status, "DEPARTURE")
         self.sandbox.clear_requests()
         self.fetch()
+        self.assertEqual(self.so.coupang_status, "INSTRUCT")
         self.assertFalse(self.sandbox.requests_to("order_sheet"))
 
     def test_canceled_before_import_creates_nothing(self):

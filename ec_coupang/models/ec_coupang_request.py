@@ -1,0 +1,475 @@
+import json
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..const import REQUEST_DISPLAY_STATES
+from ..coupang import (
+    MARKET_CURRENCIES,
+    CoupangError,
+    NotAvailableInMarketError,
+    RequestRejectedError,
+    UnreadableReturnRequest,
+    read_return_request,
+)
+from ..coupang.returns import COUPANG_CHECK_REQUESTED, RETURN_COMPLETED
+from ..tools.coupang_errors import coupang_error_message
+from ..tools.dates import to_naive_utc
+
+REQUEST_KINDS = [("stop", "Stop Shipment"), ("return", "Return"), ("cancel", "Cancellation")]
+REQUEST_STATES = [
+    ("to_apply", "To Apply"),
+    ("waiting", "Waiting"),
+    ("answered", "Answered"),
+    ("done", "Done"),
+    ("failed", "Failed"),
+    ("person", "Needs a Person"),
+]
+ANSWERS = [
+    ("stop_shipment", "Shipment Stopped"),
+    ("complete_shipment", "Already Shipped"),
+    ("receive_confirmation", "Return Received"),
+    ("approval", "Return Approved"),
+]
+REQUEST_CRON_XMLID = "ec_coupang.ir_cron_ec_check_requests"
+
+
+class EcCoupangRequest(models.Model):
+    """A Coupang stop-shipment request, cancellation or return (one Coupang receipt), and what the
+    addon did about it: what changed in Odoo, the answer sent to Coupang (once), or why it could not
+    be applied (kept with Coupang's data, with Retry)."""
+
+    _name = "ec.coupang.request"
+    _description = "Coupang Request"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "requested_at desc, id desc"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    account_id = fields.Many2one("ec.account", required=True, ondelete="cascade", index=True, readonly=True)
+    company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
+    ec_store_key = fields.Char(string="Coupang Store", required=True, readonly=True, index=True)
+    receipt_id = fields.Char(string="Coupang Receipt ID", required=True, readonly=True)
+    coupang_order_id = fields.Char(string="Coupang Order ID", readonly=True)
+    shipment_box_id = fields.Char(string="Coupang Shipment Box ID", readonly=True)
+    kind = fields.Selection(REQUEST_KINDS, required=True, readonly=True)
+    coupang_status = fields.Char(readonly=True, help="The request's receiptStatus on Coupang when last read.")
+    requested_at = fields.Datetime(string="Requested On", readonly=True)
+    state = fields.Selection(
+        REQUEST_STATES, required=True, default="to_apply", readonly=True, index=True, tracking=True
+    )
+    reason = fields.Text(readonly=True, help="What the addon did, or why it could not, and what to do.")
+    payload = fields.Text(string="Coupang Data", readonly=True, help="The request as Coupang sent it (JSON).")
+    attempts = fields.Integer(readonly=True, help="Failed tries to apply the request.")
+    sale_order_id = fields.Many2one("sale.order", readonly=True, ondelete="set null", index="btree_not_null")
+    picking_ids = fields.Many2many("stock.picking", string="Deliveries", readonly=True)
+    return_picking_id = fields.Many2one(
+        "stock.picking", string="Return", readonly=True, ondelete="set null", index="btree_not_null"
+    )
+    delivery_stopped = fields.Boolean(readonly=True, help="The quantities of the request were canceled in Odoo.")
+    answer = fields.Selection(ANSWERS, string="Last Answer", readonly=True, help="The last answer Coupang took.")
+    answered_at = fields.Datetime(string="Answered On", readonly=True)
+    answer_in_doubt = fields.Selection(
+        ANSWERS,
+        readonly=True,
+        help="An answer whose outcome is unknown (timeout, cut-off reply): the request is read again "
+        "before it is sent again.",
+    )
+    blocks_delivery = fields.Boolean(compute="_compute_blocks_delivery")
+
+    _sql_constraints = [
+        ("receipt_unique", "UNIQUE(ec_store_key, receipt_id)", "A Coupang request is kept once per Coupang store."),
+    ]
+
+    @api.depends("kind", "receipt_id")
+    def _compute_name(self):
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        for request in self:
+            request.name = f"{kinds.get(request.kind, '')} {request.receipt_id}"
+
+    @api.depends("kind", "state", "delivery_stopped")
+    def _compute_blocks_delivery(self):
+        for request in self:
+            request.blocks_delivery = (
+                request.kind == "stop"
+                and not request.delivery_stopped
+                and request.state in ("to_apply", "waiting", "failed")
+            )
+
+    # === ACTION METHODS === #
+
+    def action_retry(self):
+        """Applies the requests again from their stored Coupang data."""
+        self.check_access("write")
+        for request in self.filtered(lambda request: request.state != "done"):
+            request.sudo()._apply_locked()
+        if len(self) != 1:
+            return True
+        kind = {"failed": "danger", "person": "warning"}.get(self.state, "success")
+        return self.account_id._notification(self.name, self.reason or self.env._("Applied."), kind)
+
+    def action_approve_return(self):
+        """Approves a received return on Coupang, which refunds the buyer."""
+        self.check_access("write")
+        for request in self.sudo():
+            if not request._awaits_approval():
+                raise UserError(self.env._("Coupang approves a return once its receipt was confirmed."))
+            request._lock()
+            with request.account_id._coupang_client() as client:
+                request._approve(client, request._coupang_request())
+        return True
+
+    def action_view_sale_order(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sale.order",
+            "res_id": self.sale_order_id.id,
+            "view_mode": "form",
+        }
+
+    def _display_state(self):
+        """What the requests mean for their order or delivery: the most pressing of them."""
+        states = {request._own_display_state() for request in self}
+        return next((state for state, _label in REQUEST_DISPLAY_STATES if state in states), False)
+
+    def _own_display_state(self):
+        if self.state == "failed":
+            return "failed"
+        if self.kind == "return":
+            if self.state == "done":
+                return "returned"
+            return "return_to_approve" if self.answer == "receive_confirmation" else "return_to_receive"
+        if self.blocks_delivery:
+            return "stop_requested"
+        return "stopped" if self.delivery_stopped else "shipped_after_stop"
+
+    # === BUSINESS METHODS: STORE === #
+
+    @api.model
+    def _upsert(self, account, coupang_request):
+        """The record of a listed request, created or updated with Coupang's latest data."""
+        values = self._values_of(coupang_request)
+        record = self.search(
+            [("ec_store_key", "=", account._coupang_store_key()), ("receipt_id", "=", coupang_request.receipt_id)],
+            limit=1,
+        )
+        if record:
+            if record.payload != values["payload"]:
+                record.write(dict(values, kind=record._kind_of(coupang_request)))
+            return record
+        record = self.create(
+            dict(
+                values,
+                account_id=account.id,
+                ec_store_key=account._coupang_store_key(),
+                receipt_id=coupang_request.receipt_id,
+                kind=self._kind_of(coupang_request),
+            )
+        )
+        if isinstance(coupang_request, UnreadableReturnRequest):
+            record._fail(coupang_request.reason)
+        return record
+
+    @staticmethod
+    def _values_of(coupang_request):
+        values = {
+            "payload": json.dumps(coupang_request.raw, ensure_ascii=False, indent=1, default=str, sort_keys=True),
+            "coupang_order_id": coupang_request.order_id,
+            "coupang_status": coupang_request.receipt_status,
+        }
+        if not isinstance(coupang_request, UnreadableReturnRequest):
+            values["shipment_box_id"] = coupang_request.shipment_box_ids[0]
+            values["requested_at"] = coupang_request.created_at and to_naive_utc(coupang_request.created_at)
+        return values
+
+    def _kind_of(self, coupang_request):
+        """A cancellation; a stop-shipment request, until Coupang turns it into a return (the box had
+        left); or a return."""
+        if coupang_request.cancel_type == "CANCEL":
+            return "cancel"
+        if isinstance(coupang_request, UnreadableReturnRequest):
+            return self.kind or "return"
+        if coupang_request.awaits_shipment_answer or self.delivery_stopped or self.answer == "stop_shipment":
+            return "stop"
+        return "return"
+
+    def _coupang_request(self):
+        """The request as last read from Coupang (an unreadable one stays unreadable)."""
+        self.ensure_one()
+        market = self.account_id.coupang_market
+        return read_return_request(json.loads(self.payload), market, MARKET_CURRENCIES[market])
+
+    def _lock(self):
+        """Locks the request's row for this transaction, or refuses when a check applies it now."""
+        self.env.cr.execute(
+            SQL("SELECT id FROM ec_coupang_request WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED", self.id)
+        )
+        if not self.env.cr.fetchone():
+            raise UserError(self.env._("This Coupang request is being applied right now. Reload in a moment."))
+
+    # === BUSINESS METHODS: APPLY === #
+
+    def _apply_locked(self):
+        self.ensure_one()
+        self._lock()
+        with self.account_id._coupang_client() as client:
+            self._apply_safely(client)
+
+    def _apply_safely(self, client, fresh=False):
+        """Applies the request in a savepoint; when it cannot be, keeps it as failed with the reason.
+
+        :param fresh: the stored data was just listed by Coupang (no need to read it again)
+        """
+        try:
+            with self.env.cr.savepoint():
+                self._apply(client, fresh)
+        except UserError as error:
+            self._fail(str(error))
+        except CoupangError as error:
+            self._fail(coupang_error_message(self.env, error))
+
+    def _apply(self, client, fresh):
+        coupang_request = self._coupang_request()
+        if isinstance(coupang_request, UnreadableReturnRequest):
+            raise UserError(coupang_request.reason)
+        if self.answer_in_doubt or (not fresh and self.state in ("waiting", "answered") and self.kind == "stop"):
+            coupang_request = self._read_again(client)
+        order = self._find_sale_order(coupang_request)
+        if not order:
+            if self.kind == "cancel":
+                self._finish(self.env._("Canceled on Coupang before it was imported; nothing to do."))
+                return
+            raise UserError(self.env._("The Coupang order of this request is not in Odoo (yet): fetch it, then retry."))
+        self._link(order)
+        if self.kind == "cancel":
+            self._stop_delivery(order, coupang_request)
+            self._finish(self.env._("The buyer canceled before the box was prepared; the quantities are canceled."))
+        elif self.kind == "stop":
+            self._apply_stop(order, coupang_request, client)
+        else:
+            self._apply_return(order, coupang_request, client)
+
+    def _read_again(self, client):
+        """Coupang's current state of the request, before an answer whose outcome is unknown is sent again."""
+        coupang_request = client.get_return_request(self.receipt_id)
+        self.write(self._values_of(coupang_request))
+        if self.answer_in_doubt and not self._still_due(self.answer_in_doubt, coupang_request):
+            self._record_answer(self.answer_in_doubt)
+        self.answer_in_doubt = False
+        self.kind = self._kind_of(coupang_request)
+        return coupang_request
+
+    def _find_sale_order(self, coupang_request):
+        return self.env["sale.order"].search(
+            [
+                ("ec_store_key", "=", self.ec_store_key),
+                ("coupang_shipment_box_id", "in", coupang_request.shipment_box_ids),
+            ],
+            limit=1,
+        )
+
+    def _link(self, order):
+        self.write({"sale_order_id": order.id, "picking_ids": [fields.Command.set(order._ec_deliveries().ids)]})
+
+    def _shipped(self, order):
+        return any(picking.state == "done" for picking in order._ec_deliveries())
+
+    # --- stop-shipment requests ---
+
+    def _apply_stop(self, order, coupang_request, client):
+        if self.delivery_stopped or self.answer == "stop_shipment":
+            self._stop_after_answer(order, coupang_request)
+        elif self._shipped(order):
+            self._answer_shipped(order, coupang_request, client)
+        elif self._send(client, "stop_shipment", coupang_request.cancel_count_sum) is not None:
+            self._stop_after_answer(order, coupang_request)
+
+    def _stop_after_answer(self, order, coupang_request):
+        """Cancels in Odoo what Coupang stopped; a failure here keeps the answer Coupang took."""
+        try:
+            with self.env.cr.savepoint():
+                self._stop_delivery(order, coupang_request)
+        except UserError as error:
+            self._fail(str(error))
+            return
+        self._follow_stop(coupang_request)
+
+    def _follow_stop(self, coupang_request):
+        if self.answer == "stop_shipment" or coupang_request.receipt_status == RETURN_COMPLETED:
+            self._finish(self.env._("The shipment was stopped and Coupang confirmed it."))
+        else:
+            self._set_state(
+                "waiting",
+                self.env._(
+                    "The shipment is stopped in Odoo. Coupang takes the answer to this store's stop-shipment "
+                    "requests in Wing only: answer it there (Shipment Stopped); Coupang's status then confirms it."
+                ),
+            )
+
+    def _stop_delivery(self, order, coupang_request):
+        """Cancels on the sale order what the request covers (its delivery follows), once."""
+        if self.delivery_stopped or order.state == "cancel":
+            self.delivery_stopped = True
+            return
+        order._ec_cancel_quantities({item.vendor_item_id: item.cancel_count for item in coupang_request.items})
+        self.delivery_stopped = True
+        if order.coupang_status != "canceled" and order.state == "cancel":
+            order.coupang_status = "canceled"
+        order._ec_schedule_activity(
+            self.env._("Coupang stop-shipment request applied"),
+            self.env._(
+                "The buyer canceled on Coupang (request %(receipt)s): %(items)s canceled on this order "
+                "and its delivery.",
+                receipt=self.receipt_id,
+                items=describe_items(coupang_request),
+            ),
+        )
+
+    def _answer_shipped(self, order, coupang_request, client):
+        """The box left before the request was seen: Coupang gets its carrier and tracking number."""
+        picking = order._ec_deliveries().filtered(lambda picking: picking.state == "done")[:1]
+        order._ec_flag_shipped_despite_stop(self.receipt_id)
+        code = picking.carrier_id.ec_delivery_company_id.code
+        if not (code and picking.carrier_tracking_ref):
+            self._set_state(
+                "person",
+                self.env._(
+                    "The box was shipped, but its delivery has no carrier with a Coupang code or no tracking "
+                    "number: answer the request in Wing (Already Shipped)."
+                ),
+            )
+            return
+        if self._send(client, "complete_shipment", code, picking.carrier_tracking_ref) is not None:
+            self._set_state(
+                "answered",
+                self.env._("Coupang was told the box was already shipped; the request becomes a return."),
+            )
+
+    # --- returns ---
+
+    def _apply_return(self, order, coupang_request, client):
+        status = coupang_request.receipt_status
+        order._ec_follow_return(completed=status == RETURN_COMPLETED)
+        if status == RETURN_COMPLETED:
+            self._finish(self.env._("The return is completed on Coupang."))
+        elif status == COUPANG_CHECK_REQUESTED:
+            self._set_state("person", self.env._("Coupang checks this return; follow it in Wing."))
+        elif coupang_request.can_approve or self.answer == "receive_confirmation":
+            self._approve_if_automatic(client, coupang_request)
+        elif coupang_request.can_confirm_receipt:
+            self._receive_return(order, coupang_request, client)
+
+    def _receive_return(self, order, coupang_request, client):
+        if not self.return_picking_id:
+            self.return_picking_id = self._create_return_picking(order, coupang_request)
+        if self.return_picking_id.state != "done":
+            self._set_state("waiting", self.env._("Validate the return when the goods arrive: Coupang is told then."))
+        elif self._send(client, "receive_confirmation") is not None:
+            self._approve_if_automatic(client, coupang_request)
+
+    def _approve_if_automatic(self, client, coupang_request):
+        if self.account_id.approve_returns_on_receipt:
+            self._approve(client, coupang_request)
+        else:
+            self._set_state("answered", self.env._("The return was received: approve it to refund the buyer."))
+
+    def _awaits_approval(self):
+        coupang_request = self._coupang_request()
+        if isinstance(coupang_request, UnreadableReturnRequest) or self.state == "done":
+            return False
+        return self.answer == "receive_confirmation" or coupang_request.can_approve
+
+    def _approve(self, client, coupang_request):
+        if self._send(client, "approval", coupang_request.cancel_count_sum) is not None:
+            self.sale_order_id._ec_follow_return(completed=True)
+            self._finish(self.env._("The return was received and approved; Coupang refunds the buyer."))
+
+    def _create_return_picking(self, order, coupang_request):
+        """The return of the shipped delivery, the request's quantity of each item, into the warehouse."""
+        delivery = order._ec_deliveries().filtered(lambda picking: picking.state == "done")[:1]
+        if not delivery:
+            raise UserError(self.env._("The order of this return has no validated delivery to return."))
+        quantities = {item.vendor_item_id: item.cancel_count for item in coupang_request.items}
+        wizard = self.env["stock.return.picking"].with_context(active_id=delivery.id, active_model="stock.picking")
+        wizard = wizard.create({"picking_id": delivery.id})
+        for line in wizard.product_return_moves:
+            line.quantity = quantities.get(line.move_id.sale_line_id.coupang_vendor_item_id, 0)
+        if not any(wizard.product_return_moves.mapped("quantity")):
+            raise UserError(self.env._("None of the returned items is on the order's delivery."))
+        picking = wizard._create_return()
+        picking.message_post(body=self.env._("Return of the Coupang request %s.", self.receipt_id))
+        return picking
+
+    def _receive_returned_goods(self):
+        """The return was validated: the next check confirms the receipt to Coupang."""
+        self.filtered(lambda request: request.state in ("waiting", "failed")).write({"state": "to_apply"})
+        self.env.ref(REQUEST_CRON_XMLID)._trigger()
+
+    # --- answers ---
+
+    @staticmethod
+    def _still_due(answer, coupang_request):
+        if answer in ("stop_shipment", "complete_shipment"):
+            return coupang_request.awaits_shipment_answer
+        if answer == "receive_confirmation":
+            return coupang_request.can_confirm_receipt
+        return coupang_request.can_approve
+
+    def _send(self, client, answer, *args):
+        """Sends one answer to Coupang; returns Coupang's answer, or None when it is not (yet) known
+        to be carried out (the request says why)."""
+        calls = {
+            "stop_shipment": client.stop_shipment,
+            "complete_shipment": client.complete_shipment,
+            "receive_confirmation": client.confirm_return_receipt,
+            "approval": client.approve_return,
+        }
+        try:
+            result = calls[answer](self.receipt_id, *args)
+        except NotAvailableInMarketError:
+            return self._answer_in_wing(answer)
+        except RequestRejectedError as error:
+            # Never raised further: a rollback would forget an answer Coupang took before this one.
+            self._fail(coupang_error_message(self.env, error))
+            return None
+        except CoupangError as error:
+            self.write(
+                {"answer_in_doubt": answer, "state": "waiting", "reason": coupang_error_message(self.env, error)}
+            )
+            return None
+        self._record_answer(answer)
+        return result
+
+    def _answer_in_wing(self, answer):
+        if answer == "stop_shipment":
+            return True  # Coupang's status confirms it later: see _follow_stop
+        self._set_state(
+            "person",
+            self.env._("The box was shipped. Coupang takes this answer from Wing only: answer Already Shipped there."),
+        )
+        return None
+
+    def _record_answer(self, answer):
+        self.write({"answer": answer, "answered_at": fields.Datetime.now(), "answer_in_doubt": False})
+        labels = dict(self._fields["answer"]._description_selection(self.env))
+        self.message_post(body=self.env._("Coupang took the answer: %s.", labels[answer]))
+
+    # --- states ---
+
+    def _set_state(self, state, reason):
+        self.write({"state": state, "reason": reason})
+
+    def _finish(self, reason):
+        self._set_state("done", reason)
+        self.activity_ids.action_feedback(feedback=reason)
+
+    def _fail(self, reason):
+        self.write({"state": "failed", "reason": reason, "attempts": self.attempts + 1})
+        self.account_id._ask_responsible(self, self.env._("Coupang request not applied"), reason)
+
+
+def describe_items(coupang_request):
+    return ", ".join(
+        f"{item.vendor_item_name or item.vendor_item_id} × {item.cancel_count}" for item in coupang_request.items
+    )

@@ -1,0 +1,74 @@
+from odoo.tests import tagged
+
+from .push_common import TEA, TEAPOT
+from .requests_common import TWO_ITEMS, RequestCase
+
+RETURNS_TO_RECEIVE = [
+    ("ec_request_ids", "any", [("kind", "=", "return"), ("state", "in", ("to_apply", "waiting", "failed"))])
+]
+
+
+@tagged("post_install", "-at_install")
+class TestReturns(RequestCase):
+    def shipped_order(self, items=TWO_ITEMS):
+        order = self.create_coupang_order(items)
+        self.ship(order.picking_ids, "TJ1001")
+        self.sheet(order).status = "DELIVERING"
+        return order
+
+    def receive(self, request):
+        picking = request.return_picking_id
+        for move in picking.move_ids:
+            move.quantity = move.product_uom_qty
+        picking.button_validate()
+        self.assertEqual(picking.state, "done")
+
+    def test_return_is_received_into_the_warehouse_and_approved(self):
+        order = self.shipped_order()
+        receipt = self.sandbox.buyer_return(int(order.coupang_shipment_box_id))
+        self.check()
+        request = self.request_of(receipt)
+        self.assertRecordValues(request, [{"kind": "return", "state": "waiting", "sale_order_id": order.id}])
+        self.assertEqual(order.coupang_status, "returning")
+        self.assertEqual(order.ec_request_state, "return_to_receive")
+        self.assertEqual(self.env["sale.order"].search(RETURNS_TO_RECEIVE), order)
+        returned = request.return_picking_id
+        self.assertEqual(returned.return_id, order.picking_ids.filtered(lambda picking: not picking.return_id))
+        self.assertEqual(returned.location_dest_id, returned.picking_type_id.default_location_dest_id)
+        self.assertEqual(
+            {move.product_id.default_code: move.product_uom_qty for move in returned.move_ids}, {TEA: 2, TEAPOT: 1}
+        )
+        self.assertEqual(returned.ec_request_state, "return_to_receive")
+        self.assertEqual(self.answers(receipt), {}, "nothing is confirmed before the goods arrive")
+        self.receive(request)
+        self.check()
+        self.assertEqual(self.answers(receipt), {"receive_confirmation": 1, "approval": 1})
+        self.assertEqual(request.state, "done")
+        self.assertEqual(order.coupang_status, "returned")
+        self.assertEqual(self.sandbox.receipt(receipt.receipt_id).status, "RETURNS_COMPLETED")
+        self.check()
+        self.assertEqual(self.answers(receipt), {"receive_confirmation": 1, "approval": 1})
+
+    def test_partial_return_returns_the_requested_quantity(self):
+        order = self.shipped_order()
+        receipt = self.sandbox.buyer_return(int(order.coupang_shipment_box_id), {self.vendor_item(TEA): 1})
+        self.check()
+        returned = self.request_of(receipt).return_picking_id
+        self.assertEqual(
+            [(move.product_id.default_code, move.product_uom_qty) for move in returned.move_ids], [(TEA, 1)]
+        )
+
+    def test_return_approved_by_the_button_when_not_automatic(self):
+        self.account.approve_returns_on_receipt = False
+        order = self.shipped_order()
+        receipt = self.sandbox.buyer_return(int(order.coupang_shipment_box_id))
+        self.check()
+        request = self.request_of(receipt)
+        self.receive(request)
+        self.check()
+        self.assertRecordValues(request, [{"state": "answered", "answer": "receive_confirmation"}])
+        self.assertEqual(order.ec_request_state, "return_to_approve")
+        self.assertEqual(self.answers(receipt), {"receive_confirmation": 1})
+        request.action_approve_return()
+        self.assertEqual(request.state, "done")
+        self.assertEqual(self.answers(receipt), {"receive_confirmation": 1, "approval": 1})
