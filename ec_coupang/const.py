@@ -14,6 +14,7 @@ DEFAULT_IP_ECHO_URL = "https://api.ipify.org"
 
 # Order fetching
 DEFAULT_FETCH_FIRST_DAYS = 7
+DEFAULT_RATE_LIMIT = 10.0  # calls per second per vendor (Coupang docs: technical-faq, 429)
 FETCH_OVERLAP = timedelta(minutes=30)
 # The statuses of boxes still to ship: new (ACCEPT, acknowledged by the fetch), and already in
 # preparation (INSTRUCT: acknowledged by a fetch that stopped before importing it, or in Wing).

@@ -4,6 +4,7 @@ from . import delivery_carrier
 from . import ec_account
 from . import ec_coupang_importer
 from . import ec_coupang_order_mapper
+from . import ec_coupang_rate_slot
 from . import ec_delivery_company
 from . import ec_fetch_log
 from . import ec_fetch_schedule
