@@ -18,7 +18,6 @@ DEFAULT_RATE_LIMIT = 10.0  # calls per second per vendor (Coupang docs: technica
 FETCH_OVERLAP = timedelta(minutes=30)
 # The statuses of boxes still to ship: new (ACCEPT, acknowledged by the fetch), and already in
 # preparation (INSTRUCT: acknowledged by a fetch that stopped before importing it, or in Wing).
-FETCH_STATUSES = ("ACCEPT", "INSTRUCT")
 # Boxes Coupang still expects the seller to ship: the fetch reads them again to see cancellations.
 OPEN_COUPANG_STATUSES = ("ACCEPT", "INSTRUCT")
 # First key of the advisory lock a fetch holds on its account (pg_try_advisory_xact_lock(key, id)):
