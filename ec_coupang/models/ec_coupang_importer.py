@@ -1,5 +1,6 @@
 import functools
 import logging
+import time
 from contextlib import contextmanager
 from datetime import timedelta, timezone
 
@@ -17,6 +18,10 @@ _logger = logging.getLogger(__name__)
 
 # Tries of the watermark's write when a user's save of the account crosses it.
 WATERMARK_TRIES = 3
+# Tries of one order's import when another transaction updated the same rows meanwhile, and the
+# pause before the next (seconds, times the try's number).
+SERIALIZATION_TRIES = 5
+SERIALIZATION_PAUSE = 0.2
 
 
 class EcCoupangImporter(models.AbstractModel):
@@ -295,21 +300,32 @@ class EcCoupangImporter(models.AbstractModel):
     def _import_together(self, account, ready, log, auto_commit):
         """Creates and confirms the orders of ``[(sheet, products)]`` together, in one savepoint
         (committed together under the cron); returns False, with nothing of them kept, when any of
-        them fails."""
-        Review = self.env["ec.order.import"]
+        them fails, or when under the cron another transaction updated the same rows meanwhile (two
+        stores reserving the same stock): the shorter transactions of the orders one by one then
+        meet it less, and try again."""
         try:
             with self._order_savepoint(auto_commit):
-                orders = self.env["ec.coupang.order.mapper"]._create_sale_orders(account, ready)
-                reviews = Review._find_boxes(account, [sheet.shipment_box_id for sheet, _products in ready])
-                for order in orders:
-                    log._count("count_created")
-                    reviews.get(order.coupang_shipment_box_id, Review)._resolve(self.env._("Imported."), order)
+                self._create_page(account, ready, log)
+        except psycopg2.errors.SerializationFailure:
+            if not auto_commit:
+                raise  # the run stops and its watermark stays
+            self.env.cr.rollback()  # everything before the page was committed
+            return False
         except psycopg2.OperationalError:
-            raise  # serialization failure or lock: the run stops and its watermark stays
+            raise  # a lock: the run stops and its watermark stays
         except Exception as error:  # noqa: BLE001 - the page is imported order by order instead
             _logger.info("Coupang orders of EC account %s imported one by one: %s", account.id, error)
             return False
         return True
+
+    @api.model
+    def _create_page(self, account, ready, log):
+        Review = self.env["ec.order.import"]
+        orders = self.env["ec.coupang.order.mapper"]._create_sale_orders(account, ready)
+        reviews = Review._find_boxes(account, [sheet.shipment_box_id for sheet, _products in ready])
+        for order in orders:
+            log._count("count_created")
+            reviews.get(order.coupang_shipment_box_id, Review)._resolve(self.env._("Imported."), order)
 
     @api.model
     def _ready_sheets(self, account, sheets, log, auto_commit):
@@ -351,8 +367,7 @@ class EcCoupangImporter(models.AbstractModel):
         """Runs ``step`` for one box in a savepoint and returns its result; when it fails, the box
         is kept as failed, with Coupang's data and the reason, and the others go on."""
         try:
-            with self._order_savepoint(auto_commit):
-                return step()
+            return self._serialized(step, auto_commit)
         except psycopg2.errors.UniqueViolation as error:
             if error.diag.constraint_name != "sale_order_ec_shipment_box_unique":
                 raise
@@ -372,6 +387,22 @@ class EcCoupangImporter(models.AbstractModel):
             )
             with self._order_savepoint(auto_commit):
                 self.env["ec.order.import"]._keep(account, sheet, "failed", reason, log)
+        return False
+
+    @api.model
+    def _serialized(self, step, auto_commit):
+        """Runs ``step`` in a savepoint. Under the cron, when another transaction updated the same
+        rows meanwhile (two stores reserving the same stock), it is tried again in a new
+        transaction: everything before it was committed."""
+        for attempt in range(1, SERIALIZATION_TRIES + 1):
+            try:
+                with self._order_savepoint(auto_commit):
+                    return step()
+            except psycopg2.errors.SerializationFailure:
+                if not auto_commit or attempt == SERIALIZATION_TRIES:
+                    raise
+                self.env.cr.rollback()
+                time.sleep(SERIALIZATION_PAUSE * attempt)
         return False
 
     @contextmanager
