@@ -13,7 +13,7 @@ import struct
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -42,6 +42,7 @@ class RecordedRequest:
     client_ip: str
     endpoint: str | None
     status: int | None = None  # what the sandbox answered; None when it closed the connection
+    received_at: float = field(default_factory=time.monotonic)
 
     @property
     def params(self):
