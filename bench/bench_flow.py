@@ -143,10 +143,7 @@ def measure_import(registry, args):
 
 def measure_open(registry, args):
     """The account's next fetch (as its cron runs it) while Coupang still has the N orders to ship."""
-    sandbox, orders = new_sandbox(args)
-    for order in orders:
-        order.status = "INSTRUCT"  # as the import left them
-    requests = harness.count_requests(sandbox)
+    sandbox, requests = imported_sandbox(args)
     with sandbox:
         with harness.measured(args.postmaster_pid) as result, harness.environment(registry) as env:
             account = env["ec.account"].browse(args.account)
@@ -158,11 +155,16 @@ def measure_open(registry, args):
     return {"open": result}
 
 
-def measure_push(registry, args):
+def imported_sandbox(args):
+    """(a sandbox holding the N orders in preparation, as the import left them, its request counts)."""
     sandbox, orders = new_sandbox(args)
     for order in orders:
-        order.status = "INSTRUCT"  # as the import left them
-    requests = harness.count_requests(sandbox)
+        order.status = "INSTRUCT"
+    return sandbox, harness.count_requests(sandbox)
+
+
+def measure_push(registry, args):
+    sandbox, requests = imported_sandbox(args)
     with sandbox:
         with harness.measured(args.postmaster_pid) as validate, harness.environment(registry) as env:
             pickings = harness.ship_orders(harness.account_orders(env["ec.account"].browse(args.account)))
