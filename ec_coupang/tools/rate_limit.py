@@ -9,11 +9,16 @@ one clock all the servers of the database share.
 
 import time
 
+import psycopg2
+
 # A call leaves a little after its slot (a sleep wakes late, by a different amount each time):
 # the slots are spaced a little wider than 1/rate, so that no second of Coupang holds one call more.
 SPACING_MARGIN = 1.05
 # The pause of the vendor's calls when Coupang warns (X-CAG-Warnings) or answers 429.
 SLOW_DOWN_SECONDS = 1.0
+# Tries of a slot's update when another process updated the vendor's row while this one waited for
+# it (Odoo's cursors are repeatable read: the update must start again in a new transaction).
+UPDATE_TRIES = 10
 
 _TAKE_SLOT = """
     INSERT INTO ec_coupang_rate_slot AS slot (vendor_key, next_free)
@@ -43,10 +48,20 @@ class VendorRateLimit:
 
     def take_slot(self):
         """Takes the vendor's next slot; returns the seconds until it (0 when it is now)."""
-        with self._registry.cursor() as cr:
-            cr.execute(_TAKE_SLOT, {"key": self.vendor_key, "spacing": self.spacing})
-            wait = cr.fetchone()[0]
+        wait = self._update(_TAKE_SLOT, {"key": self.vendor_key, "spacing": self.spacing})
         return max(0.0, wait)
+
+    def _update(self, query, params):
+        """Runs ``query`` in a transaction of its own, committed at once; its first value, if any."""
+        for attempt in range(1, UPDATE_TRIES + 1):
+            try:
+                with self._registry.cursor() as cr:
+                    cr.execute(query, params)
+                    return cr.fetchone()[0] if cr.description else None
+            except psycopg2.errors.SerializationFailure:
+                if attempt == UPDATE_TRIES:
+                    raise
+        return None
 
     def throttle(self):
         wait = self.take_slot()
@@ -54,5 +69,4 @@ class VendorRateLimit:
             self._sleep(wait)
 
     def slow_down(self):
-        with self._registry.cursor() as cr:
-            cr.execute(_PAUSE, {"key": self.vendor_key, "pause": SLOW_DOWN_SECONDS})
+        self._update(_PAUSE, {"key": self.vendor_key, "pause": SLOW_DOWN_SECONDS})
