@@ -4,7 +4,6 @@ from datetime import timedelta, timezone
 from decimal import Decimal
 from unittest.mock import patch
 
-from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -291,7 +290,7 @@ class TestFetchByPage(EcFetchCase):
         def failing_on_one(mapper, account, sheet, *args):
             tries[sheet.shipment_box_id] += 1
             if sheet.shipment_box_id == bad:
-                raise UserError("This order cannot be imported.")
+                raise ValueError("This order cannot be imported.")
             return prepare(mapper, account, sheet, *args)
 
         with patch.object(Mapper, "_prepare_sale_order_values", failing_on_one), mute_logger("odoo.addons.ec_coupang"):
@@ -299,7 +298,7 @@ class TestFetchByPage(EcFetchCase):
         self.assertEqual((log.count_created, log.count_failed, log.state), (3, 1, "partial"))
         self.assertEqual(set(self.imported_box_ids()), self.box_ids(orders) - {bad})
         kept = self.env["ec.order.import"].search([("shipment_box_id", "=", bad)])
-        self.assertEqual((kept.state, kept.reason), ("failed", "This order cannot be imported."))
+        self.assertEqual((kept.state, kept.reason), ("failed", "ValueError: This order cannot be imported."))
         self.assertEqual(tries[bad], 2, "tried with its page, then on its own")
         self.assertEqual(len(tries), 4)
         self.assertEqual(self.env["sale.order"].search_count([("coupang_shipment_box_id", "=", bad)]), 0)
