@@ -7,6 +7,8 @@ same buyers, products, prices):
 - import: a sandbox in the process holds the orders; the fetch schedule's cron method reads them
   through the real client over HTTP into confirmed sale orders, committing order by order as
   under the scheduler;
+- open orders: right after the import, the next fetch of the account, with the N orders still open on
+  Coupang and no new order (for the first size only);
 - push: every delivery of those orders is validated with a tracking number, then the push
   scheduled action runs (a sandbox on the same port, with the orders in preparation as the import
   left them);
@@ -31,10 +33,12 @@ from coupang_sandbox import CoupangSandbox
 
 PAGE_SIZE = 50  # Coupang's largest page of order sheets (lookup-order-list-per-day)
 BATCH_SIZE = 50  # Coupang's largest acknowledgement and invoice batches
-FETCHED_STATUSES = 2  # one list per status the fetch reads: ACCEPT, then INSTRUCT
+CALLS_PER_PAGE = 3  # per 50 new boxes: an ACCEPT page, an acknowledgement, an INSTRUCT page
+RATE_LIMIT = 10  # calls per second per vendor above which the sandbox answers 429, as Coupang documents
+REQUEST_LISTS = ("return_requests",)  # the lists of stop-shipment requests, cancellations and returns
 DISCOUNT_FIELDS = ("instant_coupon_discount", "downloadable_coupon_discount", "coupang_discount")
 STORE_CHAINS = {"seven_eleven": "7-ELEVEN", "familymart": "FamilyMart"}
-PHASES = ("prepare", "import", "push", "baseline")
+PHASES = ("prepare", "import", "open", "push", "baseline")
 
 
 def main():
@@ -72,6 +76,10 @@ def run_all(args):
         port = free_port()
         print(f"N={size}: import (fetch over HTTP) ...", flush=True)
         imported = run_phase(common, "import", "--size", str(size), "--port", str(port))
+        if size == sizes[0]:
+            print(f"N={size}: the next fetch, {size} open orders and no new one ...", flush=True)
+            account = ("--account", str(imported["account"]))
+            imported.update(run_phase(common, "open", "--size", str(size), "--port", str(port), *account))
         print(f"N={size}: push (validate the deliveries, push the tracking numbers) ...", flush=True)
         pushed = run_phase(
             common, "push", "--size", str(size), "--port", str(port), "--account", str(imported["account"])
@@ -107,7 +115,9 @@ def measure_prepare(registry, _args):
 
 
 def new_sandbox(args):
-    sandbox = CoupangSandbox(seed=args.size, tw_orders=0, kr_orders=0, now=args.anchor, port=args.port or 0)
+    sandbox = CoupangSandbox(
+        seed=args.size, tw_orders=0, kr_orders=0, now=args.anchor, port=args.port or 0, rate_limit=RATE_LIMIT
+    )
     orders = sandbox.generate_orders(args.size, "TW")
     return sandbox, orders
 
@@ -123,6 +133,7 @@ def measure_import(registry, args):
         with harness.measured(args.postmaster_pid) as result, harness.environment(registry) as env:
             env["ec.fetch.schedule"]._cron_fetch_orders(schedule_id)
         result["requests"] = dict(requests)
+        result["rate_limited"] = sandbox.rate_limited_count
         with harness.environment(registry) as env:
             account = env["ec.account"].browse(account_id)
             check_import(account, harness.account_orders(account), orders)
@@ -130,11 +141,30 @@ def measure_import(registry, args):
     return {"import": result, "account": account_id, "lines": sum(len(order.lines) for order in orders)}
 
 
-def measure_push(registry, args):
+def measure_open(registry, args):
+    """The account's next fetch (as its cron runs it) while Coupang still has the N orders to ship."""
+    sandbox, requests = imported_sandbox(args)
+    with sandbox:
+        with harness.measured(args.postmaster_pid) as result, harness.environment(registry) as env:
+            account = env["ec.account"].browse(args.account)
+            log = env["ec.coupang.importer"]._fetch_orders(account, auto_commit=True)
+            if log.state != "done" or log.count_created:
+                raise RuntimeError(f"the fetch of open orders: {log.state}, {log.summary}")
+        result["requests"] = dict(requests)
+        result["rate_limited"] = sandbox.rate_limited_count
+    return {"open": result}
+
+
+def imported_sandbox(args):
+    """(a sandbox holding the N orders in preparation, as the import left them, its request counts)."""
     sandbox, orders = new_sandbox(args)
     for order in orders:
-        order.status = "INSTRUCT"  # as the import left them
-    requests = harness.count_requests(sandbox)
+        order.status = "INSTRUCT"
+    return sandbox, harness.count_requests(sandbox)
+
+
+def measure_push(registry, args):
+    sandbox, requests = imported_sandbox(args)
     with sandbox:
         with harness.measured(args.postmaster_pid) as validate, harness.environment(registry) as env:
             pickings = harness.ship_orders(harness.account_orders(env["ec.account"].browse(args.account)))
@@ -142,6 +172,7 @@ def measure_push(registry, args):
         with harness.measured(args.postmaster_pid) as push, harness.environment(registry) as env:
             harness.run_push_cron(env)
         push["requests"] = dict(requests)
+        push["rate_limited"] = sandbox.rate_limited_count
         with harness.environment(registry) as env:
             check_push(env["stock.picking"].browse(picking_ids), sandbox)
     return {"validate": validate, "push": push}
@@ -286,11 +317,14 @@ def service_line(product_id, name, amount):
 # === the report === #
 
 
-def minimum_import_requests(size):
-    """Lists: one per status read, pages of 50 (the INSTRUCT list holds the N boxes just acknowledged);
-    acknowledgements: batches of 50; re-reads: one per new box, as Coupang asks after acknowledging."""
-    pages = math.ceil(max(size, 1) / PAGE_SIZE)
-    return FETCHED_STATUSES * pages + math.ceil(size / BATCH_SIZE) + size
+def minimum_import_requests(size, requests):
+    """Per 50 new boxes, an ACCEPT page, an acknowledgement and an INSTRUCT page (its sheets are the
+    fresh ones Coupang asks to read after acknowledging), plus the pages of the request lists read."""
+    return CALLS_PER_PAGE * math.ceil(max(size, 1) / PAGE_SIZE) + request_list_pages(requests)
+
+
+def request_list_pages(requests):
+    return sum(requests.get(name, 0) for name in REQUEST_LISTS)
 
 
 def print_report(sizes, results):
@@ -329,14 +363,19 @@ def print_report(sizes, results):
     for size in sizes:
         requests = results[size]["import"]["requests"]
         lists, acks, reads = (requests.get(name, 0) for name in ("order_sheets", "acknowledge", "order_sheet"))
-        total, minimum = sum(requests.values()), minimum_import_requests(size)
-        rows.append((size, lists, acks, reads, total - lists - acks - reads, total, minimum, total / minimum))
+        total, minimum = sum(requests.values()), minimum_import_requests(size, requests)
+        other = total - lists - acks - reads
+        rows.append(
+            (size, lists, acks, reads, other, total, minimum, total / minimum, total / size,
+             results[size]["import"]["rate_limited"])
+        )  # fmt: skip
     print_table(
-        "HTTP requests of the import; minimum = 2*ceil(N/50) list pages (ACCEPT, then INSTRUCT, pages of 50)\n"
-        "  + ceil(N/50) acknowledgements (batches of 50) + N re-reads (each new box, after its acknowledgement)",
-        ("N", "lists", "acks", "reads", "other", "total", "minimum", "ratio"),
+        f"HTTP requests of the import; minimum = 3*ceil(N/50): per 50 new boxes an ACCEPT page, an acknowledgement\n"
+        f"  and an INSTRUCT page, + the request lists' pages; 429: the sandbox's answers above {RATE_LIMIT} calls/s",
+        ("N", "lists", "acks", "reads", "other", "total", "minimum", "ratio", "per order", "429"),
         rows,
     )
+    print_open_fetch(sizes, results)
     rows = []
     for size in sizes:
         validate, push = results[size]["validate"], results[size]["push"]
@@ -380,6 +419,20 @@ def print_report(sizes, results):
                 for phase in ("import", "baseline", "validate", "push")
             ],  # fmt: skip
         )
+
+
+def print_open_fetch(sizes, results):
+    size = sizes[0]
+    fetch = results[size]["open"]
+    requests = fetch["requests"]
+    reads, lists, total = requests.get("order_sheet", 0), requests.get("order_sheets", 0), sum(requests.values())
+    row = (size, fetch["seconds"], fetch["cpu_seconds"], fetch["peak_kib"] / 1024, lists, reads,
+           total - lists - reads, total, fetch["rate_limited"])  # fmt: skip
+    print_table(
+        f"The next fetch with {size} open orders on Coupang and no new order",
+        ("open orders", "wall", "cpu", "peak", "lists", "box reads", "other", "total", "429"),
+        [row],
+    )
 
 
 def print_table(title, headers, rows):

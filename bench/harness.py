@@ -65,6 +65,7 @@ def prepare_database(env):
     env.company.partner_id.tz = TAIPEI
     env.company.stock_move_sms_validation = False
     env.ref("base.TWD").active = True  # the import never activates a currency
+    env.ref("base.KRW").active = True
     warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
     Product = env["product.product"]
     for item in SKU_CATALOGUE:
@@ -88,14 +89,17 @@ def carrier(env):
     return Carrier.create({"name": CARRIER_NAME, "product_id": service.id, "ec_delivery_company_id": company.id})
 
 
-def create_account(env, sandbox, name, fetch_time=3.0, first_days=8):
-    """A connected EC account on the sandbox, locations chosen, fetching daily at ``fetch_time``.
+def create_account(env, sandbox, name, fetch_time=3.0, first_days=8, market="TW"):
+    """A connected EC account of the sandbox's store in ``market``, locations chosen, fetching daily
+    at ``fetch_time``.
 
     :return: the account and the ``ec.fetch.schedule`` whose cron fetches it
     """
     vendor = sandbox.demo_vendor
     # One active account per Coupang store: an earlier measurement's account of the vendor retires.
-    env["ec.account"].search([("coupang_vendor_id", "=", vendor.vendor_id)]).active = False
+    env["ec.account"].search(
+        [("coupang_vendor_id", "=", vendor.vendor_id), ("coupang_market", "=", market)]
+    ).active = False
     account = env["ec.account"].create(
         {
             "name": name,
@@ -104,7 +108,7 @@ def create_account(env, sandbox, name, fetch_time=3.0, first_days=8):
             "coupang_access_key": vendor.access_key,
             "coupang_secret_key": vendor.secret_key,
             "coupang_base_url": sandbox.base_url,
-            "coupang_market": "TW",
+            "coupang_market": market,
             "fetch_first_days": first_days,
         }
     )

@@ -13,7 +13,7 @@ import struct
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -42,6 +42,7 @@ class RecordedRequest:
     client_ip: str
     endpoint: str | None
     status: int | None = None  # what the sandbox answered; None when it closed the connection
+    received_at: float = field(default_factory=time.monotonic)
 
     @property
     def params(self):
@@ -97,7 +98,10 @@ class CoupangSandbox:
     :param seed: seeds the demo orders; the same seed and ``now`` give the same orders
     :param now: anchor of the demo orders' times (default: now)
     :param signature_window: seconds a signed-date may differ from the sandbox's clock
-    :param rate_limit: calls per second per vendor before 429 (default: no limit)
+    :param rate_limit: calls per second per vendor before 429 (default: no limit); the 429s it
+        answered are counted in ``rate_limited_count``
+    :param warn_at: calls per second per vendor from which answers carry ``X-CAG-Warnings``, as
+        Coupang's near its throttling threshold (default: never)
     """
 
     def __init__(
@@ -111,11 +115,14 @@ class CoupangSandbox:
         kr_orders=6,
         signature_window=300,
         rate_limit=None,
+        warn_at=None,
     ):
         self.host = host
         self.port = port
         self.signature_window = timedelta(seconds=signature_window)
         self.rate_limit = rate_limit
+        self.warn_at = warn_at
+        self.rate_limited_count = 0
         self.clock_skew = timedelta()
         self.store = SandboxStore(self.now)
         self.faults = faults.FaultBook()
@@ -196,8 +203,17 @@ class CoupangSandbox:
             )  # fmt: skip
         except GatewayRefusal as refusal:
             return Reply.json(refusal.status, gateway_error_body(refusal.message))
-        if self._over_rate_limit(vendor.vendor_id):
+        calls = self._calls_in_last_second(vendor.vendor_id)
+        if self.rate_limit and calls > self.rate_limit:
+            with self._requests_lock:
+                self.rate_limited_count += 1
             return Reply.json(429, gateway_error_body(HTTPStatus(429).phrase), **{"Retry-After": "1"})
+        reply = self._business_answer(record, method_allowed, match, fault, vendor)
+        if self.warn_at and calls >= self.warn_at:
+            reply.headers["X-CAG-Warnings"] = f"throttling: {calls} calls in the last second"
+        return reply
+
+    def _business_answer(self, record, method_allowed, match, fault, vendor):
         if record.endpoint is None:
             return Reply.json(404, gateway_error_body("No API matches the request path."))
         if not method_allowed:
@@ -230,16 +246,17 @@ class CoupangSandbox:
         message = fault.message or HTTPStatus(fault.status).phrase
         return Reply.json(fault.status, gateway_error_body(message), **headers)
 
-    def _over_rate_limit(self, vendor_id):
-        if not self.rate_limit:
-            return False
+    def _calls_in_last_second(self, vendor_id):
+        """The vendor's calls in the last second, this one included (0 without a limit or a warning)."""
+        if not (self.rate_limit or self.warn_at):
+            return 0
         moment = time.monotonic()
         with self._requests_lock:
             calls = self._recent_calls.setdefault(vendor_id, deque())
             while calls and moment - calls[0] > 1.0:
                 calls.popleft()
             calls.append(moment)
-            return len(calls) > self.rate_limit
+            return len(calls)
 
     def _record(self, method, raw_path, raw_query, headers, body, client_ip, name):
         try:

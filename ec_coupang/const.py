@@ -37,10 +37,8 @@ FETCH_LOG_STATES = [
     ("failed", "Stopped by an Error"),
     ("skipped", "Skipped"),
 ]
+DEFAULT_RATE_LIMIT = 10.0  # calls per second per vendor (Coupang docs: technical-faq, 429)
 FETCH_OVERLAP = timedelta(minutes=30)
-# The statuses of boxes still to ship: new (ACCEPT, acknowledged by the fetch), and already in
-# preparation (INSTRUCT: acknowledged by a fetch that stopped before importing it, or in Wing).
-FETCH_STATUSES = ("ACCEPT", "INSTRUCT")
 # First key of the advisory lock a fetch holds on its account (pg_try_advisory_xact_lock(key, id)):
 # the bytes of "ECCF" (ec_coupang fetch), so no other lock of the database uses it by chance.
 FETCH_LOCK_KEY = 0x45434346

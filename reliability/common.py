@@ -31,7 +31,7 @@ class Run:
 
 
 @contextmanager
-def started(description, account_name):
+def started(description, account_name, **sandbox_options):
     """Reads the command line, opens the database, starts a sandbox holding ``--orders`` new Taiwan
     orders and creates an EC account fetching them."""
     parser = argparse.ArgumentParser(description=description)
@@ -42,7 +42,7 @@ def started(description, account_name):
     parser.add_argument("--logfile", help="Odoo's log (default: standard error, critical errors only)")
     args = parser.parse_args()
     registry = harness.open_registry(args.conf, args.db, log_level="critical", logfile=args.logfile)
-    sandbox = CoupangSandbox(seed=args.seed, tw_orders=0, kr_orders=0)
+    sandbox = CoupangSandbox(seed=args.seed, tw_orders=0, kr_orders=0, **sandbox_options)
     orders = sandbox.generate_orders(args.orders, "TW")
     successes = harness.count_box_successes(sandbox)
     with sandbox:

@@ -31,7 +31,7 @@ def main():
                 run.orders += run.sandbox.generate_orders(
                     max(1, run.args.orders // 2), "TW", ordered_at=run.sandbox.now()
                 )
-            statuses = run_together(run)
+            statuses = run_together(run, [run.schedule_id] * WORKERS)
             if any(statuses):
                 problems.append(f"round {round_number}: worker exit statuses {statuses}")
             with harness.environment(run.registry) as env:
@@ -45,14 +45,14 @@ def main():
     return common.verdict("concurrency run", problems, proved)
 
 
-def run_together(run):
-    """Runs the workers' fetches at the same moment; returns their exit statuses."""
+def run_together(run, schedule_ids):
+    """Runs one worker per fetch schedule, their fetches at the same moment; returns their exit statuses."""
     with tempfile.TemporaryDirectory() as folder:
         go = os.path.join(folder, "go")
-        ready = [os.path.join(folder, f"ready{index}") for index in range(WORKERS)]
+        ready = [os.path.join(folder, f"ready{index}") for index in range(len(schedule_ids))]
         processes = [
-            subprocess.Popen(run.worker_command("--ready", ready_file, "--go", go, "fetch", str(run.schedule_id)))
-            for ready_file in ready
+            subprocess.Popen(run.worker_command("--ready", ready_file, "--go", go, "fetch", str(schedule_id)))
+            for ready_file, schedule_id in zip(ready, schedule_ids, strict=True)
         ]
         deadline = time.monotonic() + WORKER_TIMEOUT
         while not all(os.path.exists(ready_file) for ready_file in ready):

@@ -6,8 +6,7 @@ import logging
 from datetime import datetime, timedelta
 
 import requests
-from requests.adapters import HTTPAdapter
-from urllib3.exceptions import MaxRetryError
+from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, ProtocolError, ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from .datatypes import MARKET_CURRENCIES, ORDER_STATUSES
@@ -51,6 +50,9 @@ MAX_BATCH_SIZE = 50  # Coupang docs: delivery-api/product-preparation-processing
 MAX_DAYS_PER_WINDOW = 31  # Coupang docs: delivery-api/lookup-order-list-per-day "최대 31일"
 MAX_RETRY_AFTER = 30.0  # seconds; a longer Retry-After is handed to the caller instead of slept
 RETRY_STATUSES = (429, 502, 503, 504)
+# Sent when a vendor's calls reach about 90 % of its throttling threshold (Coupang docs:
+# technical-faq, 429 "쓰로틀링 임계치(약 90%)에 도달한 경우 (X-CAG-Warnings로 쓰로틀링 관련 값이 전달됩니다.)").
+THROTTLING_WARNING_HEADER = "X-CAG-Warnings"
 MARKET_OFFSETS = {"KR": "+09:00", "TW": "+08:00"}  # v5 date parameters; TW: [TW-PY]
 
 _ORDER_PATH = "/v2/providers/openapi/apis/api/{version}/vendors/{vendor_id}/ordersheets"
@@ -75,18 +77,13 @@ _STOP_SHIPMENT_MARKETS = ("KR",)
 MINUTE_FORMAT = "%Y-%m-%dT%H:%M"  # searchType=timeFrame (Coupang docs: lookup-return-request-list-per-minute)
 
 
-class _Retry(Retry):
-    """urllib3's Retry that gives up at once when Coupang asks to wait longer than MAX_RETRY_AFTER.
-
-    The caller then gets :class:`RateLimitedError` with ``retry_after`` instead of a worker
-    sleeping for minutes.
-    """
-
-    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
-        retry_after = self.get_retry_after(response) if response is not None else None
-        if retry_after is not None and retry_after > MAX_RETRY_AFTER:
-            raise MaxRetryError(_pool, url, error)
-        return super().increment(method, url, response, error, _pool, _stacktrace)
+def _transport_cause(error):
+    """The urllib3 error under a requests error: what tells a refused connection (nothing sent)
+    from a broken answer."""
+    cause = error.args[0] if error.args else None
+    if isinstance(cause, MaxRetryError):
+        cause = cause.reason
+    return cause if isinstance(cause, ConnectTimeoutError | ReadTimeoutError | ProtocolError) else None
 
 
 def _day_windows(date_from, date_to):
@@ -170,6 +167,10 @@ class CoupangClient:
     :param timeout: ``(connect, read)`` seconds
     :param retries: how many times a GET is tried again on 429/502/503/504 or a broken connection
     :param backoff_factor: urllib3's exponential backoff between those tries
+    :param throttle: called before every attempt, retries included (e.g. a rate limit shared by
+        the vendor's processes); it returns once the call may go
+    :param slow_down: called when Coupang answers 429 or warns with ``X-CAG-Warnings`` that the
+        vendor nears its throttling threshold
     :param api_version: ``"v5"`` (money objects, ISO times; required for Taiwan) or ``"v4"``
         for the order sheet reads
     """
@@ -186,6 +187,8 @@ class CoupangClient:
         retries=3,
         backoff_factor=1.0,
         api_version="v5",
+        throttle=None,
+        slow_down=None,
     ):
         market = (market or "KR").upper()
         if market not in MARKET_CURRENCIES:
@@ -200,7 +203,17 @@ class CoupangClient:
         self.currency = MARKET_CURRENCIES[market]
         self.timeout = timeout
         self.api_version = api_version
-        self._session = self._build_session(retries, backoff_factor)
+        self._retry = Retry(
+            total=retries,
+            allowed_methods=frozenset({"GET"}),
+            status_forcelist=RETRY_STATUSES,
+            backoff_factor=backoff_factor,
+            respect_retry_after_header=True,
+            raise_on_status=False,
+        )
+        self._throttle = throttle or (lambda: None)
+        self._slow_down = slow_down or (lambda: None)
+        self._session = requests.Session()
 
     def __repr__(self):
         return f"CoupangClient(vendor_id={self.vendor_id!r}, market={self.market!r}, base_url={self.base_url!r})"
@@ -215,26 +228,6 @@ class CoupangClient:
         self._session.close()
 
     # --- transport ---
-
-    @staticmethod
-    def _build_session(retries, backoff_factor):
-        # GET only: a write is never re-sent blindly (its first try may have gone through).
-        # Connection failures before anything was sent are retried for every method. A retry
-        # re-sends the same signed Authorization header; Coupang accepts it within the
-        # signed-date window (about 5 minutes, study 2.1).
-        retry = _Retry(
-            total=retries,
-            allowed_methods=frozenset({"GET"}),
-            status_forcelist=RETRY_STATUSES,
-            backoff_factor=backoff_factor,
-            respect_retry_after_header=True,
-            raise_on_status=False,
-        )
-        session = requests.Session()
-        adapter = HTTPAdapter(max_retries=retry)
-        session.mount("https://", adapter)
-        session.mount("http://", adapter)
-        return session
 
     def _headers(self, method, path, query, list_call):
         headers = {
@@ -254,11 +247,8 @@ class CoupangClient:
         # so requests does not encode it again.
         url = f"{self.base_url}{path}?{query}" if query else f"{self.base_url}{path}"
         data = json.dumps(body, ensure_ascii=False).encode("utf-8") if body is not None else None
-        headers = self._headers(method, path, query, list_call)
         try:
-            response = self._session.request(
-                method, url, data=data, headers=headers, timeout=self.timeout, allow_redirects=False
-            )
+            response = self._send(method, path, query, url, data, list_call)
         except requests.Timeout as error:
             _logger.warning("Coupang %s %s timed out", method, path)
             raise NoAnswerError() from error
@@ -267,6 +257,57 @@ class CoupangClient:
             raise self._connection_error(error) from error
         _logger.debug("Coupang %s %s -> HTTP %s", method, path, response.status_code)
         return self._read(response)
+
+    def _send(self, method, path, query, url, data, list_call):
+        """The answer to the call, tried again as urllib3's Retry says: a GET on 429/502/503/504
+        or a broken answer, any method when the connection was refused (nothing was sent).
+
+        Each attempt waits for the throttle and is signed anew: Coupang asks for a fresh HMAC on
+        every request (Coupang docs: guides/hmac-example). A Retry-After longer than
+        MAX_RETRY_AFTER is not slept: the caller gets the 429 with it.
+        """
+        retry = self._retry
+        while True:
+            self._throttle()
+            headers = self._headers(method, path, query, list_call)
+            try:
+                response = self._session.request(
+                    method, url, data=data, headers=headers, timeout=self.timeout, allow_redirects=False
+                )
+            except requests.RequestException as error:
+                retry = self._next_try(retry, method, url, error=error)
+                retry.sleep()
+                continue
+            self._heed_throttling(response)
+            has_retry_after = "Retry-After" in response.headers
+            if not retry.is_retry(method, response.status_code, has_retry_after):
+                return response
+            retry_after = retry.get_retry_after(response.raw)
+            if retry_after is not None and retry_after > MAX_RETRY_AFTER:
+                return response
+            try:
+                retry = retry.increment(method, url, response=response.raw)
+            except MaxRetryError:
+                return response
+            retry.sleep(response.raw)
+
+    @staticmethod
+    def _next_try(retry, method, url, error):
+        """The Retry after a failed attempt, or the requests error when it is not tried again."""
+        cause = _transport_cause(error)
+        if cause is None:
+            raise error
+        try:
+            return retry.increment(method, url, error=cause)
+        except (MaxRetryError, type(cause)):
+            raise error from None
+
+    def _heed_throttling(self, response):
+        if response.status_code == 429 or THROTTLING_WARNING_HEADER in response.headers:
+            _logger.info(
+                "Coupang throttles vendor %s: %s", self.vendor_id, response.headers.get(THROTTLING_WARNING_HEADER)
+            )
+            self._slow_down()
 
     def _connection_error(self, error):
         if isinstance(error, requests.exceptions.ChunkedEncodingError | requests.exceptions.ContentDecodingError):

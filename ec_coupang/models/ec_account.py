@@ -6,6 +6,7 @@ from ..const import (
     COUPANG_MARKETS,
     DEFAULT_COUPANG_BASE_URL,
     DEFAULT_FETCH_FIRST_DAYS,
+    DEFAULT_RATE_LIMIT,
     FETCH_LOG_STATES,
     KEY_RENEWAL_NOTICE,
     KEY_VALIDITY,
@@ -17,6 +18,7 @@ from ..tools.coupang_errors import coupang_error_message
 from ..tools.dates import day_start_utc
 from ..tools.fetch_times import format_minute
 from ..tools.outbound_ip import detect_outbound_ip, known_outbound_ip, local_addresses
+from ..tools.rate_limit import VendorRateLimit
 
 CREDENTIAL_FIELDS = {
     "coupang_vendor_id",
@@ -132,6 +134,13 @@ class EcAccount(models.Model):
         required=True,
         default=DEFAULT_COUPANG_BASE_URL,
         help="Coupang's Open API gateway. Change it only to reach a test server.",
+    )
+    coupang_rate_limit = fields.Float(
+        string="Calls per Second",
+        default=DEFAULT_RATE_LIMIT,
+        help="The most calls per second sent to Coupang for this Vendor ID, by every Odoo server of the "
+        "database together. Coupang refuses calls above about 10 per second; when several accounts share "
+        "the Vendor ID, the lowest of them applies.",
     )
     state = fields.Selection(
         selection=[("draft", "Not Tested"), ("connected", "Connected"), ("failed", "Failed")],
@@ -710,13 +719,30 @@ class EcAccount(models.Model):
         self.ensure_one()
         if not (self.coupang_vendor_id and self.coupang_access_key):
             raise UserError(self.env._("Enter the Vendor ID and the Access Key first."))
+        rate_limit = self._coupang_rate_limiter()
         return CoupangClient(
             vendor_id=self.coupang_vendor_id.strip(),
             access_key=self.coupang_access_key.strip(),
             secret_key=self._get_coupang_secret_key().strip(),
             base_url=self.coupang_base_url,
             market=self.coupang_market,
+            throttle=rate_limit.throttle,
+            slow_down=rate_limit.slow_down,
         )
+
+    def _coupang_rate_limiter(self):
+        """The rate limit of the account's Vendor ID (every market), shared by every Odoo process:
+        the lowest limit of the vendor's active accounts, in every company."""
+        self.ensure_one()
+        vendor_id = self.coupang_vendor_id.strip()
+        accounts = self.sudo().search([("coupang_vendor_id", "=", vendor_id), ("id", "!=", self.id)])
+        rates = [rate for rate in (self | accounts).mapped("coupang_rate_limit") if rate > 0]
+        return VendorRateLimit(self.env.registry, vendor_id, min(rates, default=DEFAULT_RATE_LIMIT))
+
+    @api.constrains("coupang_rate_limit")
+    def _check_coupang_rate_limit(self):
+        if any(account.coupang_rate_limit <= 0 for account in self):
+            raise ValidationError(self.env._("The calls per second to Coupang must be more than zero."))
 
     def _coupang_store_key(self):
         """The Coupang store of the account, e.g. ``TW:A00012345``: a box is imported once per store."""

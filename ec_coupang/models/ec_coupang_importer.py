@@ -1,4 +1,6 @@
+import functools
 import logging
+import time
 from contextlib import contextmanager
 from datetime import timedelta, timezone
 
@@ -8,14 +10,19 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..const import DEFAULT_FETCH_FIRST_DAYS, FETCH_LOCK_KEY, FETCH_OVERLAP, FETCH_STATUSES
+from ..const import DEFAULT_FETCH_FIRST_DAYS, FETCH_LOCK_KEY, FETCH_OVERLAP
 from ..coupang import MAX_PAGE_SIZE, CoupangError, IpNotAllowedError, UnreadableOrderSheet
 from ..tools.coupang_errors import coupang_error_message
+from .ec_coupang_order_mapper import product_key
 
 _logger = logging.getLogger(__name__)
 
 # Tries of the watermark's write when a user's save of the account crosses it.
 WATERMARK_TRIES = 3
+# Tries of one order's import when another transaction updated the same rows meanwhile, and the
+# pause before the next (seconds, times the try's number).
+SERIALIZATION_TRIES = 5
+SERIALIZATION_PAUSE = 0.2
 
 
 class EcCoupangImporter(models.AbstractModel):
@@ -166,25 +173,73 @@ class EcCoupangImporter(models.AbstractModel):
 
     @api.model
     def _import_window(self, account, client, log, window_from, window_to, auto_commit):
-        """Imports the "to ship" orders created in the window; returns the shipment boxes read."""
+        """Imports the "to ship" orders created in the window; returns the shipment boxes read.
+
+        Every ACCEPT page is read first, keeping only the ids of the boxes to import; they are
+        acknowledged together (ACCEPT -> INSTRUCT), then the INSTRUCT list is read: its sheets are
+        the fresh ones Coupang asks to read after acknowledging (the buyer may have changed the
+        address until then), and the orders are imported from them. Acknowledging between the
+        ACCEPT pages could make Coupang's nextToken skip rows.
+        """
         date_from, date_to = (moment.replace(tzinfo=timezone.utc) for moment in (window_from, window_to))
-        page_size = self._fetch_page_size()
         seen = set()
-        for status in FETCH_STATUSES:
-            page = []
-            for sheet in client.iter_order_sheets(date_from, date_to, status, max_per_page=page_size):
-                # A box acknowledged a moment ago is listed again as INSTRUCT.
-                if sheet.shipment_box_id in seen:
-                    continue
-                seen.add(sheet.shipment_box_id)
+        new = self._triage_new_boxes(account, client, log, date_from, date_to, seen, auto_commit)
+        refusals = self._acknowledge(client, new) if new else {}
+        for page in self._unseen_pages(client, date_from, date_to, "INSTRUCT", seen, log, skip=set(new)):
+            self._import_sheets(account, page, log, client, auto_commit)
+        unlisted = [box_id for box_id in new if box_id not in seen]
+        if unlisted:
+            self._import_unlisted(account, client, log, unlisted, refusals, auto_commit)
+        return seen | set(new)
+
+    @api.model
+    def _unseen_pages(self, client, date_from, date_to, status, seen, log, skip=frozenset()):
+        """Pages of the boxes in ``status`` not read yet by this run (``seen`` grows as they are read;
+        a box of ``skip`` was read and counted already)."""
+        page_size = self._fetch_page_size()
+        page = []
+        for sheet in client.iter_order_sheets(date_from, date_to, status, max_per_page=page_size):
+            if sheet.shipment_box_id in seen:
+                continue
+            seen.add(sheet.shipment_box_id)
+            if sheet.shipment_box_id not in skip:
                 log._count("count_read")
-                page.append(sheet)
-                if len(page) == page_size:
-                    self._import_sheets(account, page, log, client, auto_commit)
-                    page = []
-            if page:
-                self._import_sheets(account, page, log, client, auto_commit)
-        return seen
+            page.append(sheet)
+            if len(page) == page_size:
+                yield page
+                page = []
+        if page:
+            yield page
+
+    @api.model
+    def _triage_new_boxes(self, account, client, log, date_from, date_to, seen, auto_commit):
+        """Reads every ACCEPT page and settles the boxes that need no import; returns the ids of
+        those to acknowledge and import (held ones stay ACCEPT until the user's change)."""
+        new = []
+        for page in self._unseen_pages(client, date_from, date_to, "ACCEPT", seen, log):
+            new += [sheet.shipment_box_id for sheet, _products in self._ready_sheets(account, page, log, auto_commit)]
+        seen.difference_update(new)  # listed again as INSTRUCT, and imported from there
+        return new
+
+    @api.model
+    def _import_unlisted(self, account, client, log, box_ids, refusals, auto_commit):
+        """The acknowledged boxes the INSTRUCT list did not hold, most often those Coupang refused
+        to take into preparation: read once each (the ACCEPT pass kept their ids only), imported
+        when in preparation after all, else kept for review with the reason. A read that fails
+        stops the run before the watermark moves: the next fetch lists the box again."""
+        for box_id in box_ids:
+            sheet = client.get_order_sheet(box_id)
+            if sheet.status == "INSTRUCT":
+                self._import_sheets(account, [sheet], log, client, auto_commit)
+                continue
+
+            self._run_step(account, sheet, log, functools.partial(self._refuse, refusals.get(box_id)), auto_commit)
+
+    @api.model
+    def _refuse(self, refusal):
+        if refusal:
+            raise UserError(self.env._("Coupang did not take the order into preparation: %s", refusal))
+        raise UserError(self.env._("Coupang has not taken the order into preparation yet; retry later."))
 
     @api.model
     def _fetch_page_size(self):
@@ -210,22 +265,21 @@ class EcCoupangImporter(models.AbstractModel):
     def _import_sheets(self, account, sheets, log, client, auto_commit=False):
         """Imports a page of order sheets of ``account``, each box exactly once.
 
-        New boxes (ACCEPT) are acknowledged together, then read again, since the buyer may have
-        changed the address until then. Each box is imported in its own savepoint (and committed
-        on its own under the cron): one bad order never stops the others.
+        Boxes in preparation (INSTRUCT) are imported together, in one savepoint; when any of them
+        fails, the page is imported order by order. New boxes (ACCEPT, as kept for review) are
+        acknowledged together, then read again, since the buyer may have changed the address until
+        then. Order by order, each box is imported in its own savepoint (and committed on its own
+        under the cron): one bad order never stops the others.
 
         :param log: the ``ec.fetch.log`` counting the outcomes (may be empty)
         :param client: the account's open Coupang client
         """
-        ready = []
-        for sheet in sheets:
-            products = self._run_step(
-                account, sheet, log, lambda sheet=sheet: self._triage(account, sheet, log), auto_commit
-            )
-            if products:
-                ready.append((sheet, products))
+        ready = self._ready_sheets(account, sheets, log, auto_commit)
         new = [sheet.shipment_box_id for sheet, _products in ready if sheet.status == "ACCEPT"]
         refusals = self._acknowledge(client, new) if new else {}
+        together = [(sheet, products) for sheet, products in ready if sheet.status == "INSTRUCT"]
+        if len(together) > 1 and self._import_together(account, together, log, auto_commit):
+            ready = [(sheet, products) for sheet, products in ready if sheet.status != "INSTRUCT"]
         for sheet, products in ready:
             refusal = refusals.get(sheet.shipment_box_id)
 
@@ -235,12 +289,77 @@ class EcCoupangImporter(models.AbstractModel):
             self._run_step(account, sheet, log, step, auto_commit)
 
     @api.model
+    def _import_together(self, account, ready, log, auto_commit):
+        """Creates and confirms the orders of ``[(sheet, products)]`` together, in one savepoint
+        (committed together under the cron); returns False, with nothing of them kept, when any of
+        them fails, or when under the cron another transaction updated the same rows meanwhile (two
+        stores reserving the same stock): the shorter transactions of the orders one by one then
+        meet it less, and try again."""
+        try:
+            with self._order_savepoint(auto_commit):
+                self._create_page(account, ready, log)
+        except psycopg2.errors.SerializationFailure:
+            if not auto_commit:
+                raise  # the run stops and its watermark stays
+            self.env.cr.rollback()  # everything before the page was committed
+            return False
+        except psycopg2.OperationalError:
+            raise  # a lock: the run stops and its watermark stays
+        except Exception as error:  # noqa: BLE001 - the page is imported order by order instead
+            _logger.info("Coupang orders of EC account %s imported one by one: %s", account.id, error)
+            return False
+        return True
+
+    @api.model
+    def _create_page(self, account, ready, log):
+        Review = self.env["ec.order.import"]
+        orders = self.env["ec.coupang.order.mapper"]._create_sale_orders(account, ready)
+        reviews = Review._find_boxes(account, [sheet.shipment_box_id for sheet, _products in ready])
+        for order in orders:
+            log._count("count_created")
+            reviews.get(order.coupang_shipment_box_id, Review)._resolve(self.env._("Imported."), order)
+
+    @api.model
+    def _ready_sheets(self, account, sheets, log, auto_commit):
+        """[(sheet, products)] of the boxes of the page to import; the others are settled. The
+        page's sale orders and products are looked up together."""
+        orders, known = self._page_lookups(account, sheets)
+        ready = []
+        for sheet in sheets:
+
+            def triage(sheet=sheet):
+                box_id = sheet.shipment_box_id
+                found = orders if orders is not None else self._find_sale_orders(account, [box_id])
+                return self._triage(account, sheet, log, found.get(box_id, self.env["sale.order"]), known)
+
+            products = self._run_step(account, sheet, log, triage, auto_commit)
+            if products:
+                ready.append((sheet, products))
+        return ready
+
+    @api.model
+    def _page_lookups(self, account, sheets):
+        """({box id: sale order}, {vendor item id: product(s)}) of the page, each looked up in one
+        query; (None, {}) when a bad row breaks them: each box then looks its own up, in its own
+        savepoint."""
+        readable = [sheet for sheet in sheets if not isinstance(sheet, UnreadableOrderSheet)]
+        items = [item for sheet in readable for item in sheet.items_to_ship]
+        try:
+            with self.env.cr.savepoint():
+                found = self._find_sale_orders(account, [sheet.shipment_box_id for sheet in sheets])
+                known = self.env["ec.coupang.order.mapper"]._find_page_products(account, items) if items else {}
+        except psycopg2.OperationalError:
+            raise
+        except Exception:  # noqa: BLE001 - the bad row fails on its own in its step
+            return None, {}
+        return found, known
+
+    @api.model
     def _run_step(self, account, sheet, log, step, auto_commit):
         """Runs ``step`` for one box in a savepoint and returns its result; when it fails, the box
         is kept as failed, with Coupang's data and the reason, and the others go on."""
         try:
-            with self._order_savepoint(auto_commit):
-                return step()
+            return self._serialized(step, auto_commit)
         except psycopg2.errors.UniqueViolation as error:
             if error.diag.constraint_name != "sale_order_ec_shipment_box_unique":
                 raise
@@ -262,6 +381,22 @@ class EcCoupangImporter(models.AbstractModel):
                 self.env["ec.order.import"]._keep(account, sheet, "failed", reason, log)
         return False
 
+    @api.model
+    def _serialized(self, step, auto_commit):
+        """Runs ``step`` in a savepoint. Under the cron, when another transaction updated the same
+        rows meanwhile (two stores reserving the same stock), it is tried again in a new
+        transaction: everything before it was committed."""
+        for attempt in range(1, SERIALIZATION_TRIES + 1):
+            try:
+                with self._order_savepoint(auto_commit):
+                    return step()
+            except psycopg2.errors.SerializationFailure:
+                if not auto_commit or attempt == SERIALIZATION_TRIES:
+                    raise
+                self.env.cr.rollback()
+                time.sleep(SERIALIZATION_PAUSE * attempt)
+        return False
+
     @contextmanager
     def _order_savepoint(self, auto_commit):
         with self.env.cr.savepoint():
@@ -275,11 +410,14 @@ class EcCoupangImporter(models.AbstractModel):
             self.env.cr.commit()  # pylint: disable=invalid-commit
 
     @api.model
-    def _triage(self, account, sheet, log):
+    def _triage(self, account, sheet, log, order, known):
         """Settles the boxes that need no import; returns the products of the items of those to
-        import now ({vendor item id: product}), else an empty dict."""
+        import now ({vendor item id: product}), else an empty dict.
+
+        :param order: the box's sale order, if any
+        :param known: the products looked up for the page (see ``_find_page_products``)
+        """
         Review = self.env["ec.order.import"]
-        order = self._find_sale_order(account, sheet.shipment_box_id)
         unreadable = isinstance(sheet, UnreadableOrderSheet)
         if order:
             log._count("count_existing")
@@ -291,7 +429,7 @@ class EcCoupangImporter(models.AbstractModel):
         if sheet.is_fully_canceled:
             Review._find(account, sheet.shipment_box_id)._resolve_canceled()
             return {}
-        products = self._match_products(account, sheet)
+        products = self._match_products(account, sheet, known)
         reason = self._hold_reason(account, sheet, products)
         if reason:
             Review._keep(account, sheet, "held", reason, log)
@@ -320,7 +458,7 @@ class EcCoupangImporter(models.AbstractModel):
             if sheet.is_fully_canceled:
                 Review._find(account, sheet.shipment_box_id)._resolve_canceled()
                 return
-            products = self._match_products(account, sheet, known=products)
+            products = self._match_products(account, sheet)
             problems = self._product_problems(sheet, products)
             if problems:
                 raise UserError("\n".join(problems))
@@ -340,12 +478,12 @@ class EcCoupangImporter(models.AbstractModel):
             ) from error
 
     @api.model
-    def _find_sale_order(self, account, shipment_box_id):
-        """The box's sale order, imported by any account of the same Coupang store."""
-        return self.env["sale.order"].search(
-            [("ec_store_key", "=", account._coupang_store_key()), ("coupang_shipment_box_id", "=", shipment_box_id)],
-            limit=1,
+    def _find_sale_orders(self, account, shipment_box_ids):
+        """{shipment box id: sale order} of the boxes imported by any account of the same Coupang store."""
+        orders = self.env["sale.order"].search(
+            [("ec_store_key", "=", account._coupang_store_key()), ("coupang_shipment_box_id", "in", shipment_box_ids)]
         )
+        return {order.coupang_shipment_box_id: order for order in orders}
 
     # === CHECKS === #
 
@@ -367,13 +505,13 @@ class EcCoupangImporter(models.AbstractModel):
 
     @api.model
     def _match_products(self, account, sheet, known=None):
-        """{vendor item id: the product(s) found} for the items to ship, each looked up once."""
+        """{vendor item id: the product(s) found} for the items to ship; only the items not
+        ``known`` (products looked up for the page) are looked up."""
         known = known or {}
-        Mapper = self.env["ec.coupang.order.mapper"]
-        return {
-            item.vendor_item_id: known.get(item.vendor_item_id) or Mapper._find_products(account, item)
-            for item in sheet.items_to_ship
-        }
+        missing = [item for item in sheet.items_to_ship if product_key(item) not in known]
+        if missing:
+            known = {**known, **self.env["ec.coupang.order.mapper"]._find_page_products(account, missing)}
+        return {item.vendor_item_id: known[product_key(item)] for item in sheet.items_to_ship}
 
     @api.model
     def _product_problems(self, sheet, products):

@@ -1,5 +1,8 @@
+from collections import defaultdict
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv.expression import AND, OR
 from odoo.tools import float_compare
 
 from ..const import MARKET_COUNTRIES
@@ -24,30 +27,56 @@ class EcCoupangOrderMapper(models.AbstractModel):
 
         :param products: {vendor item id: product} for the sheet's items to ship
         """
-        customer, shipping = self._find_or_create_partners(account, sheet)
-        values = self._prepare_sale_order_values(account, sheet, customer, shipping, products)
-        order = self.env["sale.order"].with_context(mail_create_nosubscribe=True).create(values)
-        self._check_total(order, sheet)
-        order.action_confirm()
-        # Confirming dates the order now; it keeps the date the buyer ordered on Coupang.
-        order.date_order = values["date_order"]
-        return order
+        return self._create_sale_orders(account, [(sheet, products)])
+
+    @api.model
+    def _create_sale_orders(self, account, ready):
+        """The confirmed sale orders of a page of boxes, in the order of ``ready``
+        (``[(sheet, products)]``): the partners looked up together, the orders created with one
+        ``create`` and confirmed together. Each order's values come from the per-order hooks."""
+        partners = self._find_or_create_page_partners(account, [sheet for sheet, _products in ready])
+        values = [
+            self._prepare_sale_order_values(account, sheet, customer, shipping, products)
+            for (sheet, products), (customer, shipping) in zip(ready, partners, strict=True)
+        ]
+        orders = self.env["sale.order"].with_context(mail_create_nosubscribe=True).create(values)
+        for order, (sheet, _products) in zip(orders, ready, strict=True):
+            self._check_total(order, sheet)
+        orders.action_confirm()
+        # Confirming dates the orders now; each keeps the date the buyer ordered on Coupang.
+        for order, order_values in zip(orders, values, strict=True):
+            order.date_order = order_values["date_order"]
+        return orders
 
     @api.model
     def _find_products(self, account, item):
-        """The product(s) of a Coupang item: its mapping on the account, else its seller SKU as
-        internal reference within the account's company. More than one is for the user to settle."""
-        mapping = self.env["ec.product.mapping"].search(
-            [("account_id", "=", account.id), ("vendor_item_id", "=", item.vendor_item_id)], limit=1
+        """The product(s) of a Coupang item (see :meth:`_find_page_products`)."""
+        return self._find_page_products(account, [item])[product_key(item)]
+
+    @api.model
+    def _find_page_products(self, account, items):
+        """{(vendor item id, seller SKU): the product(s)} of the items of a page: the item's mapping
+        on the account, else its seller SKU as internal reference within the account's company.
+        More than one is for the user to settle. One query for the mappings, one for the SKUs.
+        Keyed by both, so that a sheet with a wrong SKU never changes the products of another."""
+        item_ids = list({item.vendor_item_id for item in items})
+        mappings = self.env["ec.product.mapping"].search(
+            [("account_id", "=", account.id), ("vendor_item_id", "in", item_ids), ("product_id", "!=", False)]
         )
-        if mapping.product_id:
-            return mapping.product_id
+        mapped = {mapping.vendor_item_id: mapping.product_id for mapping in mappings}
         Product = self.env["product.product"]
-        if not item.external_vendor_sku_code:
-            return Product
-        return Product.search(
-            [("default_code", "=", item.external_vendor_sku_code), *Product._check_company_domain(account.company_id)]
-        )
+        skus = {item.external_vendor_sku_code for item in items if item.vendor_item_id not in mapped}
+        skus.discard(None)
+        skus.discard("")
+        by_sku = defaultdict(lambda: Product)
+        if skus:
+            domain = [("default_code", "in", list(skus)), *Product._check_company_domain(account.company_id)]
+            for product in Product.search(domain):
+                by_sku[product.default_code] |= product
+        return {
+            product_key(item): mapped.get(item.vendor_item_id) or by_sku[item.external_vendor_sku_code]
+            for item in items
+        }
 
     # === THE ORDER === #
 
@@ -222,14 +251,42 @@ class EcCoupangOrderMapper(models.AbstractModel):
 
     @api.model
     def _find_or_create_partners(self, account, sheet):
-        """(customer, delivery address). Existing contacts are reused only when identical and
-        never changed, so older orders keep their addresses. Coupang masks names and gives relay
-        phone numbers, so most buyers get a new contact."""
+        """(customer, delivery address) of one box (see :meth:`_find_or_create_page_partners`)."""
+        return self._find_or_create_page_partners(account, [sheet])[0]
+
+    @api.model
+    def _find_or_create_page_partners(self, account, sheets):
+        """[(customer, delivery address)] of each sheet. Existing contacts are reused only when
+        identical and never changed, so older orders keep their addresses. Coupang masks names and
+        gives relay phone numbers, so most buyers get a new contact. One search and at most one
+        ``create`` for the customers of the page, the same for the delivery addresses."""
         Partner = self.env["res.partner"].with_context(tracking_disable=True, mail_create_nolog=True)
-        customer_values = self._prepare_customer_values(account, sheet)
-        customer = self._find_or_create_partner(Partner, customer_values, [("parent_id", "=", False)])
-        shipping_values = self._prepare_shipping_partner_values(account, sheet, customer)
-        return customer, self._find_or_create_partner(Partner, shipping_values)
+        customer_values = [self._prepare_customer_values(account, sheet) for sheet in sheets]
+        customers = self._find_or_create_partner_list(Partner, customer_values, [("parent_id", "=", False)])
+        shipping_values = [
+            self._prepare_shipping_partner_values(account, sheet, customer)
+            for sheet, customer in zip(sheets, customers, strict=True)
+        ]
+        return list(zip(customers, self._find_or_create_partner_list(Partner, shipping_values), strict=True))
+
+    @api.model
+    def _find_or_create_partner_list(self, Partner, values_list, extra_domain=()):
+        """One partner for each values: an existing one with exactly those values, else a new one
+        (identical values of the page share it)."""
+        found = {}
+        domain = OR([[(name, "=", value) for name, value in values.items()] for values in values_list])
+        for partner in Partner.search(AND([domain, list(extra_domain)])):
+            found.setdefault(partner_key(partner, values_list[0]), partner)
+        missing = {}
+        for values in values_list:
+            key = values_key(values)
+            if key not in found:
+                missing.setdefault(key, values)
+        if missing:
+            # Copies: create() adds keys to the values it is given.
+            created = Partner.create([dict(values) for values in missing.values()])
+            found.update(zip(missing, created, strict=True))
+        return [found[values_key(values)] for values in values_list]
 
     @api.model
     def _prepare_customer_values(self, account, sheet):
@@ -257,11 +314,6 @@ class EcCoupangOrderMapper(models.AbstractModel):
         return self.env.ref(MARKET_COUNTRIES[account.coupang_market])
 
     @api.model
-    def _find_or_create_partner(self, Partner, values, extra_domain=()):
-        domain = [(name, "=", value) for name, value in values.items()]
-        return Partner.search([*domain, *extra_domain], limit=1) or Partner.create(values)
-
-    @api.model
     def _prepare_delivery_address(self, sheet):
         """Street lines of the delivery address; for store pickup, the chain, store and store ID."""
         receiver = sheet.receiver
@@ -272,3 +324,18 @@ class EcCoupangOrderMapper(models.AbstractModel):
             if delivery.store_id:
                 street = f"{street} #{delivery.store_id}"
         return {"street": street or False, "street2": receiver.addr2 or False, "zip": receiver.post_code or False}
+
+
+def values_key(values):
+    """The partner values as a key: equal keys, equal contacts."""
+    return tuple(sorted((name, repr(value)) for name, value in values.items()))
+
+
+def partner_key(partner, values):
+    """The key of an existing partner over the fields of ``values``, as it would write them."""
+    return values_key({name: partner._fields[name].convert_to_write(partner[name], partner) for name in values})
+
+
+def product_key(item):
+    """The key of an item's products in :meth:`EcCoupangOrderMapper._find_page_products`."""
+    return item.vendor_item_id, item.external_vendor_sku_code

@@ -131,8 +131,14 @@ class EcOrderImport(models.Model):
         ]
 
     @api.model
+    def _find_boxes(self, account, shipment_box_ids):
+        """{shipment box id: record} of the boxes kept for review by any account of the same store."""
+        records = self.search(
+            [("ec_store_key", "=", account._coupang_store_key()), ("shipment_box_id", "in", shipment_box_ids)]
+        )
+        return {record.shipment_box_id: record for record in records}
+
+    @api.model
     def _find(self, account, shipment_box_id):
         """The box kept for review by any account of the same Coupang store."""
-        return self.search(
-            [("ec_store_key", "=", account._coupang_store_key()), ("shipment_box_id", "=", shipment_box_id)], limit=1
-        )
+        return self._find_boxes(account, [shipment_box_id]).get(shipment_box_id, self.browse())

@@ -243,6 +243,46 @@ def test_a_long_retry_after_is_handed_back_instead_of_slept(sandbox):
     assert len(sandbox.requests) == 1 and time.monotonic() - started < 5
 
 
+def test_every_attempt_is_signed_anew(sandbox):
+    # Retry-After of one second: the retry's signed-date is a later second, so its HMAC differs.
+    sandbox.inject("return_centers", "status", status=429, retry_after=1, times=1)
+    started = time.monotonic()
+    make_client(sandbox, retries=2).check_connection()
+    assert time.monotonic() - started >= 1, "Retry-After is honoured"
+    attempts = sandbox.requests_to("return_centers")
+    assert [request.status for request in attempts] == [429, 200]
+    signatures = [AUTHORIZATION.match(request.headers["authorization"]).groups()[1:] for request in attempts]
+    assert signatures[0][0] < signatures[1][0], "each attempt carries the time it was sent"
+    assert signatures[0][1] != signatures[1][1]
+    secret = sandbox.demo_vendor.secret_key
+    for request, (signed_date, signature) in zip(attempts, signatures, strict=True):
+        message = f"{signed_date}GET{request.path}{request.query}"
+        assert signature == hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
+
+
+def test_the_throttle_is_called_before_every_attempt(sandbox):
+    sandbox.inject("return_centers", "status", status=503, times=2)
+    calls = []
+    make_client(sandbox, retries=2, throttle=lambda: calls.append(len(sandbox.requests))).check_connection()
+    assert calls == [0, 1, 2], "once before each of the three attempts, before it is sent"
+
+
+def test_a_throttling_warning_or_a_429_slows_the_vendor_down(sandbox):
+    slowed = []
+    client = make_client(sandbox, retries=0, slow_down=lambda: slowed.append("slow"))
+    client.check_connection()
+    assert not slowed
+    sandbox.warn_at = 1  # Coupang warns from the first call of the second
+    client.check_connection()
+    assert slowed == ["slow"]
+    assert "x-cag-warnings" not in sandbox.requests[-1].headers, "a header of the answer, not of the request"
+    sandbox.warn_at = None
+    sandbox.inject("return_centers", "status", status=429, retry_after=0, times=1)
+    with pytest.raises(RateLimitedError):
+        client.check_connection()
+    assert slowed == ["slow", "slow"]
+
+
 def test_503_is_retried_and_recovers(sandbox):
     fault = sandbox.inject("return_centers", "status", status=503, times=2)
     make_client(sandbox, retries=2).check_connection()

@@ -399,7 +399,16 @@ def test_random_faults_are_reproducible_by_seed():
 def test_rate_limit_option_answers_429():
     with CoupangSandbox(seed=1, now=NOW, rate_limit=2) as sandbox:
         statuses = [call(sandbox, "GET", CENTERS_PATH).status_code for _ in range(4)]
+        assert sandbox.rate_limited_count == statuses.count(429)
     assert statuses[:2] == [200, 200] and 429 in statuses[2:]
+
+
+def test_warn_at_option_sends_the_throttling_warning_header():
+    with CoupangSandbox(seed=1, now=NOW, warn_at=2) as sandbox:
+        answers = [call(sandbox, "GET", CENTERS_PATH) for _ in range(2)]
+    assert [answer.status_code for answer in answers] == [200, 200]
+    assert "X-CAG-Warnings" not in answers[0].headers
+    assert "2 calls" in answers[1].headers["X-CAG-Warnings"]
 
 
 # --- command line ---

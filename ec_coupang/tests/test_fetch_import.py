@@ -1,9 +1,12 @@
+import math
 from collections import Counter
 from datetime import timedelta, timezone
 from decimal import Decimal
 from unittest.mock import patch
 
+from odoo.addons.ec_coupang.const import REQUEST_LISTS
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .fetch_common import OUTBOUND_PLACE_HOME, RETURN_CENTER_FAMILYMART, RETURN_CENTER_SEVEN_ELEVEN, EcFetchCase
 
@@ -32,7 +35,7 @@ class TestFetchImport(EcFetchCase):
             sorted(line.external_vendor_sku_code for line in to_ship[0].lines),
         )
 
-    def test_accept_boxes_are_acknowledged_in_batches_and_read_again(self):
+    def test_accept_boxes_are_acknowledged_in_batches_and_read_again_from_the_instruct_list(self):
         new = self.sandbox_orders(statuses=("ACCEPT",))
         in_preparation = self.sandbox_orders(statuses=("INSTRUCT",))
         self.fetch()
@@ -46,8 +49,21 @@ class TestFetchImport(EcFetchCase):
         self.assertTrue(
             all(len(request.json["shipmentBoxIds"]) <= 50 for request in self.sandbox.requests_to("acknowledge"))
         )
-        read_again = {request.path.rsplit("/", 1)[1] for request in self.sandbox.requests_to("order_sheet")}
-        self.assertLessEqual(self.box_ids(new), read_again)
+        # Read again after the acknowledgement: each order comes from a sheet Coupang gave as INSTRUCT,
+        # which only a list read after the acknowledgement holds.
+        self.assertEqual({self.sale_order(order).coupang_status for order in new}, {"INSTRUCT"})
+        statuses = [request.params.get("status") for request in self.sandbox.requests_to("order_sheets")]
+        last_acknowledgement = max(
+            index for index, request in enumerate(self.sandbox.requests) if request.endpoint == "acknowledge"
+        )
+        self.assertTrue(
+            any(
+                request.endpoint == "order_sheets" and request.params["status"] == "INSTRUCT"
+                for request in self.sandbox.requests[last_acknowledgement:]
+            )
+        )
+        self.assertEqual(statuses, sorted(statuses), "every ACCEPT page before the INSTRUCT list")
+        self.assertFalse(self.sandbox.requests_to("order_sheet"), "no box is read on its own")
         self.assertTrue(all(self.sandbox.order(order.shipment_box_id).status == "INSTRUCT" for order in new))
 
     def test_address_changed_before_acknowledgement_is_used(self):
@@ -230,3 +246,62 @@ class TestFetchImport(EcFetchCase):
             self.assertEqual(sale_order.amount_total, float(expected))
             remote_lines = sale_order.order_line.filtered(lambda line: line.name == "Coupang remote area fee")
             self.assertEqual(remote_lines.price_total, float(order.remote_price or 0))
+
+
+@tagged("post_install", "-at_install")
+class TestFetchByPage(EcFetchCase):
+    def setUp(self):
+        super().setUp()
+        self.clear_sandbox_orders()
+
+    def test_new_orders_cost_three_requests_per_fifty(self):
+        orders = self.sandbox.generate_orders(60, "TW", ordered_at=self.sandbox.now() - timedelta(hours=1))
+        self.sandbox.clear_requests()
+        log = self.fetch()
+        self.assertEqual((log.state, log.count_read, log.count_created), ("done", 60, 60), log.summary)
+        self.assertEqual(set(self.imported_box_ids()), self.box_ids(orders))
+        endpoints = Counter(request.endpoint for request in self.sandbox.requests)
+        # The requests check that ends the fetch reads one (empty) page of each list it follows.
+        self.assertEqual(endpoints.pop("return_requests"), len(REQUEST_LISTS))
+        # ACCEPT pages, acknowledgements in batches of 50, INSTRUCT pages: 3 x ceil(60 / 50).
+        self.assertEqual(endpoints, Counter({"order_sheets": 4, "acknowledge": 2}))
+        self.assertEqual(endpoints.total(), 3 * math.ceil(60 / 50))
+
+    def test_a_page_is_created_and_confirmed_together(self):
+        orders = [self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)]) for _ in range(4)]
+        Mapper = type(self.env["ec.coupang.order.mapper"])
+        create_sale_orders = Mapper._create_sale_orders
+        pages = []
+
+        def counted(mapper, account, ready):
+            pages.append(len(ready))
+            return create_sale_orders(mapper, account, ready)
+
+        with patch.object(Mapper, "_create_sale_orders", counted):
+            log = self.fetch()
+        self.assertEqual(pages, [4])
+        self.assertEqual(log.count_created, 4)
+        self.assertEqual(set(self.imported_box_ids()), self.box_ids(orders))
+
+    def test_one_bad_order_sends_its_page_order_by_order(self):
+        orders = [self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)]) for _ in range(4)]
+        bad = str(orders[2].shipment_box_id)
+        Mapper = type(self.env["ec.coupang.order.mapper"])
+        prepare = Mapper._prepare_sale_order_values
+        tries = Counter()
+
+        def failing_on_one(mapper, account, sheet, *args):
+            tries[sheet.shipment_box_id] += 1
+            if sheet.shipment_box_id == bad:
+                raise ValueError("This order cannot be imported.")
+            return prepare(mapper, account, sheet, *args)
+
+        with patch.object(Mapper, "_prepare_sale_order_values", failing_on_one), mute_logger("odoo.addons.ec_coupang"):
+            log = self.fetch()
+        self.assertEqual((log.count_created, log.count_failed, log.state), (3, 1, "partial"))
+        self.assertEqual(set(self.imported_box_ids()), self.box_ids(orders) - {bad})
+        kept = self.env["ec.order.import"].search([("shipment_box_id", "=", bad)])
+        self.assertEqual((kept.state, kept.reason), ("failed", "ValueError: This order cannot be imported."))
+        self.assertEqual(tries[bad], 2, "tried with its page, then on its own")
+        self.assertEqual(len(tries), 4)
+        self.assertEqual(self.env["sale.order"].search_count([("coupang_shipment_box_id", "=", bad)]), 0)

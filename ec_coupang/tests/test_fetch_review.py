@@ -99,8 +99,15 @@ class TestFetchReview(EcFetchCase):
         self.assertEqual(kept.sale_order_id.ec_location_id.code, "1000558001")
 
     def test_coupang_error_on_the_second_read_is_kept_as_failed(self):
-        order = self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)])
+        # A box kept with its ACCEPT data is read again after its acknowledgement when it is retried
+        # (the fetch reads new boxes again through the INSTRUCT list, never one by one).
+        two_days_ago = self.sandbox.now() - timedelta(days=2)
+        order = self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)], ordered_at=two_days_ago)
+        self.sandbox.inject("acknowledge", "box_failure", box_ids={order.shipment_box_id}, message="box locked")
+        self.fetch()
+        self.assertEqual(self.kept(order).coupang_status, "ACCEPT")
         other = self.sandbox.add_order(delivery="home", items=[("CP-TEA-002", 1)])
+        self.sandbox.clear_faults()
         self.sandbox.inject(rf"/ordersheets/{order.shipment_box_id}$", "status", status=400, times=None)
         log = self.fetch()
         kept = self.kept(order)
