@@ -1,5 +1,6 @@
 import functools
 import logging
+import random
 import time
 from contextlib import contextmanager
 from datetime import timedelta, timezone
@@ -20,8 +21,9 @@ _logger = logging.getLogger(__name__)
 # Tries of the watermark's write when a user's save of the account crosses it.
 WATERMARK_TRIES = 3
 # Tries of one order's import when another transaction updated the same rows meanwhile, and the
-# pause before the next (seconds, times the try's number).
-SERIALIZATION_TRIES = 5
+# pause before the next (seconds, times the try's number, drawn between half and one and a half of
+# it: two processes importing the same products must not keep meeting in step).
+SERIALIZATION_TRIES = 8
 SERIALIZATION_PAUSE = 0.2
 
 
@@ -394,7 +396,7 @@ class EcCoupangImporter(models.AbstractModel):
                 if not auto_commit or attempt == SERIALIZATION_TRIES:
                     raise
                 self.env.cr.rollback()
-                time.sleep(SERIALIZATION_PAUSE * attempt)
+                time.sleep(SERIALIZATION_PAUSE * attempt * random.uniform(0.5, 1.5))
         return False
 
     @contextmanager
