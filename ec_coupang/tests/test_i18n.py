@@ -8,25 +8,32 @@ from odoo.tools.translate import TranslationModuleReader
 I18N = os.path.join(os.path.dirname(os.path.dirname(__file__)), "i18n")
 
 
-def _addon_terms(env):
-    reader = TranslationModuleReader(env.cr, ["ec_coupang"])
-    return {source for module, _type, _name, _res_id, source, _value, _comments in reader if module == "ec_coupang"}
+def _addon_terms(env, addon="ec_coupang"):
+    reader = TranslationModuleReader(env.cr, [addon])
+    return {source for module, _type, _name, _res_id, source, _value, _comments in reader if module == addon}
 
 
-@tagged("post_install", "-at_install")
-class TestTraditionalChinese(TransactionCase):
+class TranslatedAddonMixin:
+    """Every term of ``addon`` has its Traditional Chinese translation, and its .pot lists it."""
+
+    addon = "ec_coupang"
+    i18n = I18N
+
     def test_every_term_of_the_addon_is_translated(self):
-        terms = _addon_terms(self.env)
-        catalogue = polib.pofile(os.path.join(I18N, "zh_TW.po"))
+        terms = _addon_terms(self.env, self.addon)
+        catalogue = polib.pofile(os.path.join(self.i18n, "zh_TW.po"))
         translated = {entry.msgid for entry in catalogue.translated_entries()}
         self.assertFalse(sorted(terms - translated), "terms without a zh_TW translation")
         self.assertFalse([entry.msgid for entry in catalogue.fuzzy_entries()], "fuzzy zh_TW entries")
 
     def test_the_pot_lists_every_term(self):
-        terms = _addon_terms(self.env)
-        template = {entry.msgid for entry in polib.pofile(os.path.join(I18N, "ec_coupang.pot"))}
+        terms = _addon_terms(self.env, self.addon)
+        template = {entry.msgid for entry in polib.pofile(os.path.join(self.i18n, f"{self.addon}.pot"))}
         self.assertFalse(sorted(terms - template), "run scripts/update-translations")
 
+
+@tagged("post_install", "-at_install")
+class TestTraditionalChinese(TranslatedAddonMixin, TransactionCase):
     def test_the_form_speaks_traditional_chinese(self):
         self.env["res.lang"]._activate_lang("zh_TW")
         self.env["ir.module.module"]._load_module_terms(["ec_coupang"], ["zh_TW"], overwrite=True)
