@@ -2,7 +2,7 @@ import hashlib
 
 from odoo import fields, models
 
-from ..const import FETCH_CHANNEL, JOB_CONTEXT, PUSH_CHANNEL
+from ..const import DEFER_RESERVATION, FETCH_CHANNEL, JOB_CONTEXT, PUSH_CHANNEL, RESERVE_CHANNEL
 
 
 class EcAccount(models.Model):
@@ -52,6 +52,23 @@ class EcAccount(models.Model):
             self.env._("Coupang: import %(count)s orders of %(account)s", count=len(sheets), account=self.name),
         )._ec_job_import_page([sheet.raw for sheet in sheets])
 
+    def _delay_reservation(self, pickings):
+        """One job reserving the stock of these deliveries (those still waiting for it)."""
+        self.ensure_one()
+        waiting = pickings.filtered(lambda picking: picking.state in ("confirmed", "waiting"))
+        if not waiting:
+            return
+        picking_ids = sorted(waiting.ids)
+        self._delay_job(
+            RESERVE_CHANNEL,
+            f"ec.account.reserve-{self.id}-{','.join(map(str, picking_ids))}",
+            self.env._(
+                "Coupang: reserve the stock of %(count)s deliveries of %(account)s",
+                count=len(picking_ids),
+                account=self.name,
+            ),
+        )._ec_job_reserve(picking_ids)
+
     def _delay_requests_check(self):
         self.ensure_one()
         self._delay_job(
@@ -90,6 +107,13 @@ class EcAccount(models.Model):
         run once before, or another fetch) is left as it is."""
         self.ensure_one()
         return self.env["ec.coupang.importer"]._import_rows(self, rows)
+
+    def _ec_job_reserve(self, picking_ids):
+        """Reserves the stock of the deliveries a page job confirmed; one such job runs at a time."""
+        self.ensure_one()
+        pickings = self.env["stock.picking"].with_context(**{DEFER_RESERVATION: False}).browse(picking_ids).exists()
+        pickings.filtered(lambda picking: picking.state in ("confirmed", "waiting")).action_assign()
+        return self.env._("%s deliveries reserved.", len(pickings))
 
     def _ec_job_check_requests(self):
         self.ensure_one()

@@ -1,7 +1,7 @@
 from odoo import api, models
 from odoo.addons.ec_coupang.coupang import MARKET_CURRENCIES, read_order_sheet
 
-from ..const import JOB_CONTEXT
+from ..const import DEFER_RESERVATION, JOB_CONTEXT
 from ..tools.job_errors import job_error
 
 
@@ -29,15 +29,17 @@ class EcCoupangImporter(models.AbstractModel):
     def _import_rows(self, account, rows):
         """Imports the order sheets ``rows`` (as Coupang sent them) of ``account``, each box once:
         the page's boxes imported already are only followed. Returns what became of them."""
-        importer, account = self._sudo_for(account)
+        importer, account = self._sudo_for(account.with_context(**{DEFER_RESERVATION: True}))
         sheets = [read_order_sheet(row, MARKET_CURRENCIES[account.coupang_market]) for row in rows]
         with account._coupang_client() as client:
             importer._import_sheets(account, sheets, importer.env["ec.fetch.log"], client)
         box_ids = [sheet.shipment_box_id for sheet in sheets]
+        orders = importer._find_sale_orders(account, box_ids)
+        account._delay_reservation(importer.env["sale.order"].union(*orders.values()).picking_ids)
         reviews = importer.env["ec.order.import"]._find_boxes(account, box_ids).values()
         return importer.env._(
             "%(orders)s of %(boxes)s orders in Odoo, %(kept)s kept for review.",
-            orders=len(importer._find_sale_orders(account, box_ids)),
+            orders=len(orders),
             boxes=len(box_ids),
             kept=sum(review.state in ("held", "failed") for review in reviews),
         )

@@ -100,6 +100,24 @@ class TestFetchJobs(EcFetchCase):
         self.assertEqual(set(imported.values()), {1}, "each order once")
         self.assertEqual(self.env["ec.order.import"].search_count([("account_id", "=", self.account.id)]), 0)
 
+    def test_a_page_job_leaves_the_stock_to_one_reservation_job(self):
+        warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1)
+        self.env["stock.quant"]._update_available_quantity(self.products["CP-SNK-001"], warehouse.lot_stock_id, 100)
+        with trap_jobs() as trap:
+            self.fetch_job()
+            rows = self.page_jobs(trap)[0].args[0]
+            self.account._ec_job_import_page(rows)
+            pickings = self.env["sale.order"].search([("ec_account_id", "=", self.account.id)]).picking_ids
+            self.assertEqual(len(pickings), 5)
+            self.assertEqual(set(pickings.mapped("state")), {"confirmed"}, "not reserved by the page job")
+            reservations = trap._filtered_enqueued_jobs(self.account._ec_job_reserve)
+            self.assertEqual(len(reservations), 1)
+            self.assertEqual(reservations[0].args, (sorted(pickings.ids),))
+            self.assertEqual(reservations[0].channel, "root.coupang.reserve")
+            reservations[0].perform()
+        pickings.invalidate_recordset(["state"])
+        self.assertEqual(set(pickings.mapped("state")), {"assigned"})
+
     def test_a_page_waiting_is_not_queued_twice(self):
         sheets = list(self.sandbox_client_sheets())
         self.account._delay_page_import(sheets[:PAGE_SIZE])
@@ -149,6 +167,7 @@ class TestFetchJobs(EcFetchCase):
             ("_ec_job_fetch_orders", "root.coupang.fetch"),
             ("_ec_job_import_page", "root.coupang.fetch"),
             ("_ec_job_check_requests", "root.coupang.fetch"),
+            ("_ec_job_reserve", "root.coupang.reserve"),
             ("_ec_job_push_tracking", "root.coupang.push"),
         ):
             function = Function.search([("name", "=", f"<ec.account>.{method}")])
