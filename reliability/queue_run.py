@@ -35,12 +35,12 @@ KILL_AFTER = 1.0
 def main():
     install_queue_addon()
     with common.started(__doc__, "Queue run", add_arguments) as run, balancer() as proxy:
-        with servers(run, proxy) as server_pids:
-            problems, proved = import_and_push(run, server_pids)
+        with servers(run.args, proxy):
+            problems, proved = import_and_push(run)
     return common.verdict("queue run", problems, proved)
 
 
-def import_and_push(run, server_pids):
+def import_and_push(run):
     with harness.environment(run.registry) as env:
         env["ec.fetch.schedule"]._cron_fetch_orders(run.schedule_id)  # queues the fetch job
     start = time.monotonic()
@@ -163,23 +163,23 @@ def pipe(source, target):
 
 
 @contextmanager
-def servers(run, proxy):
-    """Starts the servers (prefork, ``--workers`` HTTP workers each, no cron thread); the first runs the
-    job runner and sends the jobs to the proxy. Yields their master pids; stops them at the end."""
-    ports = [free_port() for _server in range(run.args.servers)]
+def servers(args, proxy):
+    """Starts ``args.servers`` servers on ``args.db`` (prefork, ``args.workers`` HTTP workers each, no
+    cron thread); the first runs the job runner and sends the jobs to the proxy. Stops them at the end."""
+    ports = [free_port() for _server in range(args.servers)]
     proxy.backends = ports
-    capacity = run.args.servers * run.args.workers
-    channels = f"root:{capacity},root.coupang.fetch:{run.args.fetch_capacity},root.coupang.push:1"
+    capacity = args.servers * args.workers
+    channels = f"root:{capacity},root.coupang.fetch:{args.fetch_capacity},root.coupang.reserve:1,root.coupang.push:1"
     processes = []
     try:
         for index, port in enumerate(ports):
             env = dict(os.environ, ODOO_QUEUE_JOB_CHANNELS=channels if index == 0 else "root:0")
             env.update(ODOO_QUEUE_JOB_HOST="127.0.0.1", ODOO_QUEUE_JOB_PORT=str(proxy.port))
             command = [
-                *odoo_command(run.args.conf, run.args.db),
-                f"--db-filter=^{run.args.db}$",
+                *odoo_command(args.conf, args.db),
+                f"--db-filter=^{args.db}$",
                 "--load=base,web,queue_job",
-                f"--workers={run.args.workers}",
+                f"--workers={args.workers}",
                 "--max-cron-threads=0",
                 "--http-interface=127.0.0.1",
                 f"--http-port={port}",
@@ -188,12 +188,12 @@ def servers(run, proxy):
                 "--limit-time-cpu=600",
                 "--log-level=warn",
                 "--log-handler=odoo.addons.queue_job:INFO",
-                *([f"--logfile={run.args.logfile}"] if run.args.logfile else []),
+                *([f"--logfile={args.logfile}"] if args.logfile else []),
             ]
             processes.append(subprocess.Popen(command, env=env))
         for port in ports:
             wait_for_port(port)
-        yield [process.pid for process in processes]
+        yield
     finally:
         for process in processes:
             process.send_signal(signal.SIGTERM)
@@ -247,7 +247,8 @@ def kill_first_page_job(run):
 
 
 def wait_for_jobs(run):
-    """Waits until no job is pending, queued or running; returns the problems (failed jobs, time out)."""
+    """Waits until no job is pending, queued or running; returns the problems (failed jobs, time out).
+    ``run``: anything with the database's ``registry``."""
     deadline = time.monotonic() + JOB_TIMEOUT
     while time.monotonic() < deadline:
         states = dict(query(run, "SELECT state, count(*) FROM queue_job GROUP BY state"))
