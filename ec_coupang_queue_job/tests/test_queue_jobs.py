@@ -2,8 +2,6 @@ import traceback
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
-from urllib3.util.retry import Retry
-
 from odoo import Command
 from odoo.addons.ec_coupang.tests.fetch_common import EcFetchCase
 from odoo.addons.ec_coupang.tests.push_common import TEA, PushCase
@@ -37,10 +35,7 @@ def run_job(env, job_uuid):
 class TestFetchJobs(EcFetchCase):
     def setUp(self):
         super().setUp()
-        self.clear_sandbox_orders()
-        self.orders = [self.sandbox.add_order(delivery="home", items=[("CP-SNK-001", 1)]) for _ in range(12)]
-        self.patch(type(self.env["ec.coupang.importer"]), "_fetch_page_size", lambda importer: PAGE_SIZE)
-        self.patch(Retry, "get_backoff_time", lambda retry: 0)
+        self.orders = self.small_pages_of_new_orders(12, PAGE_SIZE)
 
     def fetch_job(self):
         return self.account._ec_job_fetch_orders()
