@@ -78,6 +78,9 @@ def measured(bench, fetch):
     """Seconds ``fetch()`` takes to import new orders; checks each became one sale order, then ships
     them on Coupang so that the next measurement's lists hold only its own orders."""
     orders = bench.sandbox.generate_orders(bench.args.orders, "TW")
+    with harness.environment(bench.registry) as env:
+        # The sandbox's orders spread over the last days: each fetch reads them all, as the first does.
+        env["ec.account"].browse(bench.account_id).last_fetch_watermark = False
     start = time.monotonic()
     fetch()
     seconds = time.monotonic() - start
