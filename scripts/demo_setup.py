@@ -4,7 +4,7 @@ Idempotent: a company in Taiwan (Taipei address, Asia/Taipei, TWD) whose admin w
 time, the products of the sandbox's catalogue with stock, a Taiwan carrier with a Coupang
 delivery company code, and an EC account connected to the sandbox at $EC_COUPANG_SANDBOX_URL,
 with the admin as its responsible, its locations chosen and order fetching on a daily time;
-then fetches once.
+Traditional Chinese installed beside English; then fetches once.
 """
 
 import os
@@ -40,6 +40,15 @@ def ensure_taiwan_company():
         twd.write({"active": True, "rounding": 0.01})  # Coupang's TWD amounts have cents
         company.currency_id = twd
     env.ref("base.user_admin").tz = "Asia/Taipei"  # noqa: F821
+
+
+def ensure_traditional_chinese():
+    """zh_TW for every installed module, and the addon's latest zh_TW texts."""
+    Lang = env["res.lang"].with_context(active_test=False)  # noqa: F821
+    if not Lang.search([("code", "=", "zh_TW"), ("active", "=", True)]):
+        lang = Lang._activate_lang("zh_TW")
+        env["base.language.install"].create({"lang_ids": [lang.id]}).lang_install()  # noqa: F821
+    env["ir.module.module"]._load_module_terms(["ec_coupang"], ["zh_TW"], overwrite=True)  # noqa: F821
 
 
 def ensure_stock(products):
@@ -116,6 +125,7 @@ def ensure_account():
 
 
 ensure_taiwan_company()
+ensure_traditional_chinese()
 ensure_stock(ensure_products())
 ensure_carrier()
 demo_account = ensure_account()

@@ -3,7 +3,9 @@
 Usage: python3 scripts/screenshots.py [http://127.0.0.1:8069] [ec_coupang_demo] [docs/screenshots]
 Ships one Coupang delivery with a tracking number through the web client's JSON-RPC first, waits
 until its push to Coupang is done, then captures the EC account form, the order list and that
-delivery. Chromium is driven over its DevTools protocol (websocket-client).
+delivery; then the EC Integrations dashboard, the cash-on-delivery order with its e-invoice request
+and its delivery slip, in English and in Traditional Chinese (the admin's language switched through
+JSON-RPC). Chromium is driven over its DevTools protocol (websocket-client).
 """
 
 import base64
@@ -35,10 +37,22 @@ CHROMIUM_FLAGS = [
 ]
 
 
+LANGUAGES = (("en_US", ""), ("zh_TW", "_zh_TW"))
+
+
 class Odoo:
     def __init__(self):
         self.session = requests.Session()
-        self._rpc("/web/session/authenticate", {"db": DATABASE, "login": "admin", "password": "admin"})
+        session = self._rpc("/web/session/authenticate", {"db": DATABASE, "login": "admin", "password": "admin"})
+        self.uid = session["uid"]
+
+    def set_language(self, code, picking_id):
+        """The admin's language, and the buyer's: a delivery slip is printed in the buyer's."""
+        self.call("res.users", "write", [self.uid], {"lang": code})
+        picking = self.call("stock.picking", "read", [picking_id], ["partner_id", "move_ids"])[0]
+        moves = self.call("stock.move", "read", picking["move_ids"], ["partner_id"])
+        buyers = {picking["partner_id"][0], *(move["partner_id"][0] for move in moves if move["partner_id"])}
+        self.call("res.partner", "write", sorted(buyers), {"lang": code})
 
     def _rpc(self, path, params):
         response = self.session.post(f"{BASE_URL}{path}", json={"jsonrpc": "2.0", "params": params}, timeout=60)
@@ -83,6 +97,18 @@ def ship_one_delivery(odoo):
             return picking["id"]
         time.sleep(1)
     raise RuntimeError(f"the delivery was not pushed to Coupang: {state}")
+
+
+def cod_order(odoo):
+    """The demo's cash-on-delivery order with a company's e-invoice request, and its delivery."""
+    order = odoo.call(
+        "sale.order",
+        "search_read",
+        [("coupang_is_cod", "=", True), ("coupang_receipt_type", "=", "BUSINESS")],
+        ["picking_ids"],
+        limit=1,
+    )[0]
+    return order["id"], order["picking_ids"][0]
 
 
 class Chromium:
@@ -137,6 +163,7 @@ class Chromium:
         self.open(url, selector)
         if click:
             self.send("Runtime.evaluate", expression=f"document.querySelector({json.dumps(click)}).click()")
+            self.wait_for(f"{click}.active")
         time.sleep(1.5)  # let fonts and images settle
         # Transient notifications (e.g. Odoo's "page is out of date" after the demo built its
         # assets) are not part of the page the README shows.
@@ -158,25 +185,39 @@ def main():
     odoo = Odoo()
     picking_id = ship_one_delivery(odoo)
     account_id = odoo.call("ec.account", "search", [], limit=1)[0]
+    cod_order_id, cod_picking_id = cod_order(odoo)
     os.makedirs(OUTPUT, exist_ok=True)
+    english_shots = [
+        (f"/odoo/action-ec_coupang.ec_account_action/{account_id}", ".o_form_view .alert-success", "account"),
+        ("/odoo/action-sale.action_orders", ".o_list_view .o_data_row", "orders"),
+        (
+            f"/odoo/action-stock.action_picking_tree_all/{picking_id}",
+            ".o_form_view .o_notebook",
+            "picking",
+            ".o_notebook a.nav-link[name=extra]",
+        ),
+    ]
+    shots_in_each_language = [
+        ("/odoo/action-ec_coupang.ec_account_action_dashboard", ".o_kanban_record .o_ec_connection", "dashboard"),
+        (
+            f"/odoo/action-sale.action_orders/{cod_order_id}",
+            ".o_form_view .o_notebook",
+            "order_e_invoice",
+            ".o_notebook a.nav-link[name=coupang]",
+        ),
+        (f"/report/html/stock.report_deliveryslip/{cod_picking_id}", "div[name=div_ec_cod]", "delivery_slip"),
+    ]
     browser = Chromium()
     try:
         browser.send("Network.setCookie", name="session_id", value=odoo.session_id, url=BASE_URL)
-        # The first visit builds the asset bundles; later pages then load them as they are.
-        browser.open(f"{BASE_URL}/odoo", ".o_main_navbar")
-        shots = [
-            (f"/odoo/action-ec_coupang.ec_account_action/{account_id}", ".o_form_view .alert-success", "account.png"),
-            ("/odoo/action-sale.action_orders", ".o_list_view .o_data_row", "orders.png"),
-            (
-                f"/odoo/action-stock.action_picking_tree_all/{picking_id}",
-                ".o_form_view .o_notebook",
-                "picking.png",
-                ".o_notebook a.nav-link[name=extra]",
-            ),
-        ]
-        for path, selector, name, *click in shots:
-            browser.capture(f"{BASE_URL}{path}", selector, os.path.join(OUTPUT, name), *click)
+        for lang, suffix in LANGUAGES:
+            odoo.set_language(lang, cod_picking_id)
+            # The first visit builds the asset bundles; later pages then load them as they are.
+            browser.open(f"{BASE_URL}/odoo", ".o_main_navbar")
+            for path, selector, name, *click in (english_shots if not suffix else []) + shots_in_each_language:
+                browser.capture(f"{BASE_URL}{path}", selector, os.path.join(OUTPUT, f"{name}{suffix}.png"), *click)
     finally:
+        odoo.set_language("en_US", cod_picking_id)
         browser.close()
 
 

@@ -15,6 +15,7 @@ from ..const import (
 from ..coupang import CoupangClient, CoupangError, IpNotAllowedError
 from ..tools import secret_box
 from ..tools.coupang_errors import coupang_error_message
+from ..tools.dates import day_start_utc
 from ..tools.fetch_times import format_minute
 from ..tools.outbound_ip import detect_outbound_ip, known_outbound_ip, local_addresses
 from ..tools.rate_limit import VendorRateLimit
@@ -28,6 +29,15 @@ CREDENTIAL_FIELDS = {
 }
 KEY_FIELDS = {"coupang_access_key", "coupang_secret_key"}
 MAX_FETCH_SLOTS = 3
+# The groups that read sale orders and deliveries, whose counts the account shows.
+ORDER_READERS = "sales_team.group_sale_salesman,stock.group_stock_user"
+# A buyer's stop-shipment request not yet settled: the delivery must not leave (the deliveries'
+# "Stop requested" filter).
+OPEN_STOP_REQUEST_DOMAIN = [
+    ("kind", "=", "stop"),
+    ("delivery_stopped", "=", False),
+    ("state", "in", ("to_apply", "waiting", "failed")),
+]
 DELIVERY_SETTINGS = {
     "seven_eleven": ("ship_seven_eleven", "return_center_seven_eleven_id"),
     "familymart": ("ship_familymart", "return_center_familymart_id"),
@@ -248,12 +258,35 @@ class EcAccount(models.Model):
         compute="_compute_last_fetch",
     )
     last_fetch_summary = fields.Char(compute="_compute_last_fetch")
-    sale_order_count = fields.Integer(
-        compute="_compute_sale_order_count", groups="sales_team.group_sale_salesman,stock.group_stock_user"
-    )
+    sale_order_count = fields.Integer(compute="_compute_sale_order_counts", groups=ORDER_READERS)
     fetch_log_count = fields.Integer(compute="_compute_fetch_counts")
     order_import_count = fields.Integer(
         string="Orders to Review", compute="_compute_fetch_counts", help="Coupang orders held or failed."
+    )
+
+    # Dashboard: counted for every card at once, under the user's access rules.
+    order_today_count = fields.Integer(
+        string="Orders Today",
+        compute="_compute_sale_order_counts",
+        groups=ORDER_READERS,
+        help="Coupang orders placed today, in your time zone.",
+    )
+    push_pending_count = fields.Integer(
+        string="Tracking Not Pushed",
+        compute="_compute_delivery_counts",
+        groups=ORDER_READERS,
+        help="Validated deliveries whose tracking number Coupang does not have yet.",
+    )
+    return_to_receive_count = fields.Integer(
+        string="Returns to Receive",
+        compute="_compute_delivery_counts",
+        groups=ORDER_READERS,
+        help="Returns of Coupang orders whose goods have not arrived yet.",
+    )
+    stop_request_count = fields.Integer(
+        string="Stop-Shipment Requests",
+        compute="_compute_stop_request_count",
+        help="Buyers' requests to stop a shipment that are not settled yet: do not ship these deliveries.",
     )
 
     # === COMPUTE METHODS === #
@@ -352,20 +385,48 @@ class EcAccount(models.Model):
             account.last_fetch_state = log.state
             account.last_fetch_summary = log.summary
 
-    def _compute_sale_order_count(self):
-        domain = [("ec_account_id", "in", self.ids)]
-        orders = dict(self.env["sale.order"]._read_group(domain, ["ec_account_id"], ["__count"]))
+    # The counts follow the user's access rules and companies, and "today" the user's time zone.
+    @api.depends_context("uid", "allowed_company_ids", "tz")
+    def _compute_sale_order_counts(self):
+        orders = self._count_per_account("sale.order", [], account_field="ec_account_id")
+        today = self._count_per_account("sale.order", self._orders_today_domain(), account_field="ec_account_id")
         for account in self:
             account.sale_order_count = orders.get(account, 0)
+            account.order_today_count = today.get(account, 0)
 
     def _compute_fetch_counts(self):
-        domain = [("account_id", "in", self.ids)]
-        logs = dict(self.env["ec.fetch.log"]._read_group(domain, ["account_id"], ["__count"]))
-        domain = [("account_id", "in", self.ids), ("state", "in", ("held", "failed"))]
-        imports = dict(self.env["ec.order.import"]._read_group(domain, ["account_id"], ["__count"]))
+        logs = self._count_per_account("ec.fetch.log", [])
+        imports = self._count_per_account("ec.order.import", [("state", "in", ("held", "failed"))])
         for account in self:
             account.fetch_log_count = logs.get(account, 0)
             account.order_import_count = imports.get(account, 0)
+
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_delivery_counts(self):
+        pushes = self._count_per_account("ec.tracking.push", [("state", "in", ("pending", "error"))])
+        returns = self._count_per_account(
+            "ec.coupang.request",
+            [("state", "!=", "done"), ("return_picking_id.state", "not in", ("done", "cancel"))],
+            aggregate="return_picking_id:count_distinct",
+        )
+        for account in self:
+            account.push_pending_count = pushes.get(account, 0)
+            account.return_to_receive_count = returns.get(account, 0)
+
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_stop_request_count(self):
+        stop_requests = self._count_per_account("ec.coupang.request", OPEN_STOP_REQUEST_DOMAIN)
+        for account in self:
+            account.stop_request_count = stop_requests.get(account, 0)
+
+    def _count_per_account(self, model, domain, account_field="account_id", aggregate="__count"):
+        """{account: aggregate} of the ``model`` records in ``domain``: one query for all the accounts."""
+        domain = [(account_field, "in", self.ids), *domain]
+        return dict(self.env[model]._read_group(domain, [account_field], [aggregate]))
+
+    def _orders_today_domain(self):
+        tz_name = self.env.context.get("tz") or self.env.user.tz
+        return [("date_order", ">=", day_start_utc(fields.Date.context_today(self), tz_name))]
 
     # === CONSTRAINT METHODS === #
 
@@ -529,6 +590,35 @@ class EcAccount(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id("sale.action_orders")
         action["domain"] = [("ec_account_id", "=", self.id)]
         action["context"] = {"create": False}
+        return action
+
+    def action_view_orders_today(self):
+        action = self.action_view_sale_orders()
+        action["domain"] += self._orders_today_domain()
+        return action
+
+    def action_view_push_pending(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("stock.action_picking_tree_all")
+        action["domain"] = [("ec_account_id", "=", self.id), ("ec_push_state", "in", ("pending", "error"))]
+        action["context"] = {"create": False}
+        return action
+
+    def action_view_returns_to_receive(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("stock.action_picking_tree_all")
+        action["domain"] = [
+            ("ec_return_request_ids", "any", [("account_id", "=", self.id), ("state", "!=", "done")]),
+            ("state", "not in", ("done", "cancel")),
+        ]
+        action["context"] = {"create": False}
+        return action
+
+    def action_view_stop_requests(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("ec_coupang.ec_coupang_request_action")
+        action["domain"] = [("account_id", "=", self.id), *OPEN_STOP_REQUEST_DOMAIN]
+        action["context"] = {}
         return action
 
     def action_view_fetch_logs(self):

@@ -13,6 +13,7 @@ from odoo.tools import SQL
 from ..const import DEFAULT_FETCH_FIRST_DAYS, FETCH_LOCK_KEY, FETCH_OVERLAP
 from ..coupang import MAX_PAGE_SIZE, CoupangError, IpNotAllowedError, UnreadableOrderSheet
 from ..tools.coupang_errors import coupang_error_message
+from .ec_coupang_order_mapper import product_key
 
 _logger = logging.getLogger(__name__)
 
@@ -420,7 +421,7 @@ class EcCoupangImporter(models.AbstractModel):
         import now ({vendor item id: product}), else an empty dict.
 
         :param order: the box's sale order, if any
-        :param known: {vendor item id: product(s)} looked up for the page
+        :param known: the products looked up for the page (see ``_find_page_products``)
         """
         Review = self.env["ec.order.import"]
         unreadable = isinstance(sheet, UnreadableOrderSheet)
@@ -463,7 +464,7 @@ class EcCoupangImporter(models.AbstractModel):
             if sheet.is_fully_canceled:
                 Review._find(account, sheet.shipment_box_id)._resolve_canceled()
                 return
-            products = self._match_products(account, sheet, known=products)
+            products = self._match_products(account, sheet)
             problems = self._product_problems(sheet, products)
             if problems:
                 raise UserError("\n".join(problems))
@@ -511,12 +512,12 @@ class EcCoupangImporter(models.AbstractModel):
     @api.model
     def _match_products(self, account, sheet, known=None):
         """{vendor item id: the product(s) found} for the items to ship; only the items not
-        ``known`` are looked up."""
+        ``known`` (products looked up for the page) are looked up."""
         known = known or {}
-        missing = [item for item in sheet.items_to_ship if item.vendor_item_id not in known]
+        missing = [item for item in sheet.items_to_ship if product_key(item) not in known]
         if missing:
             known = {**known, **self.env["ec.coupang.order.mapper"]._find_page_products(account, missing)}
-        return {item.vendor_item_id: known[item.vendor_item_id] for item in sheet.items_to_ship}
+        return {item.vendor_item_id: known[product_key(item)] for item in sheet.items_to_ship}
 
     @api.model
     def _product_problems(self, sheet, products):

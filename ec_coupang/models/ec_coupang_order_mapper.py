@@ -51,13 +51,14 @@ class EcCoupangOrderMapper(models.AbstractModel):
     @api.model
     def _find_products(self, account, item):
         """The product(s) of a Coupang item (see :meth:`_find_page_products`)."""
-        return self._find_page_products(account, [item])[item.vendor_item_id]
+        return self._find_page_products(account, [item])[product_key(item)]
 
     @api.model
     def _find_page_products(self, account, items):
-        """{vendor item id: the product(s)} of the items of a page: the item's mapping on the
-        account, else its seller SKU as internal reference within the account's company. More than
-        one is for the user to settle. One query for the mappings, one for the SKUs."""
+        """{(vendor item id, seller SKU): the product(s)} of the items of a page: the item's mapping
+        on the account, else its seller SKU as internal reference within the account's company.
+        More than one is for the user to settle. One query for the mappings, one for the SKUs.
+        Keyed by both, so that a sheet with a wrong SKU never changes the products of another."""
         item_ids = list({item.vendor_item_id for item in items})
         mappings = self.env["ec.product.mapping"].search(
             [("account_id", "=", account.id), ("vendor_item_id", "in", item_ids), ("product_id", "!=", False)]
@@ -73,7 +74,7 @@ class EcCoupangOrderMapper(models.AbstractModel):
             for product in Product.search(domain):
                 by_sku[product.default_code] |= product
         return {
-            item.vendor_item_id: mapped.get(item.vendor_item_id) or by_sku[item.external_vendor_sku_code]
+            product_key(item): mapped.get(item.vendor_item_id) or by_sku[item.external_vendor_sku_code]
             for item in items
         }
 
@@ -333,3 +334,8 @@ def values_key(values):
 def partner_key(partner, values):
     """The key of an existing partner over the fields of ``values``, as it would write them."""
     return values_key({name: partner._fields[name].convert_to_write(partner[name], partner) for name in values})
+
+
+def product_key(item):
+    """The key of an item's products in :meth:`EcCoupangOrderMapper._find_page_products`."""
+    return item.vendor_item_id, item.external_vendor_sku_code

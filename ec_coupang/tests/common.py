@@ -1,5 +1,6 @@
 """Shared test base: a Coupang sandbox on loopback and an EC account connected to it."""
 
+import io
 import threading
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -9,6 +10,7 @@ from odoo import Command
 from odoo.addons.ec_coupang.const import IP_ECHO_URL_PARAM
 from odoo.tests import TransactionCase
 from odoo.tests.common import HOST, _super_send
+from odoo.tools.pdf import PdfFileReader
 
 SECRET_KEY = DEMO_SECRET_KEY
 
@@ -94,6 +96,11 @@ class EcCoupangTestMixin:
 
     def set_ip_echo_url(self, url):
         self.env["ir.config_parameter"].sudo().set_param(IP_ECHO_URL_PARAM, url)
+
+
+def pdf_text(pdf):
+    """The PDF's text, its words separated by one space."""
+    return " ".join(" ".join(page.extract_text() for page in PdfFileReader(io.BytesIO(pdf)).pages).split())
 
 
 class EcCoupangCase(EcCoupangTestMixin, TransactionCase):

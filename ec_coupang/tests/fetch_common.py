@@ -3,8 +3,9 @@
 from urllib3.util.retry import Retry
 
 from coupang_sandbox import SKU_CATALOGUE
+from odoo.tests import TransactionCase
 
-from .common import EcCoupangCase
+from .common import EcCoupangTestMixin
 
 TAIPEI = "Asia/Taipei"
 RETURN_CENTER_SEVEN_ELEVEN = "1000558001"
@@ -12,7 +13,7 @@ RETURN_CENTER_FAMILYMART = "1000558002"
 OUTBOUND_PLACE_HOME = "2500001"
 
 
-class EcFetchCase(EcCoupangCase):
+class EcFetchMixin(EcCoupangTestMixin):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -57,9 +58,20 @@ class EcFetchCase(EcCoupangCase):
     def sandbox_orders(self, statuses=("ACCEPT", "INSTRUCT")):
         return [order for order in self.sandbox.orders(market="TW") if order.status in statuses]
 
+    def cod_order(self):
+        """A cash-on-delivery 7-ELEVEN order with a company's e-invoice, fetched into its sale order."""
+        order = self.sandbox.add_order(delivery="seven_eleven", items=[("CP-TEA-001", 2)])
+        self.sandbox.factory.make_cod_business_order(order)
+        self.assertEqual(self.fetch().state, "done")
+        return self.sale_order(order)
+
     def box_ids(self, orders):
         return {str(order.shipment_box_id) for order in orders}
 
     def imported_box_ids(self, account=None):
         orders = self.env["sale.order"].search([("ec_account_id", "=", (account or self.account).id)])
         return orders.mapped("coupang_shipment_box_id")
+
+
+class EcFetchCase(EcFetchMixin, TransactionCase):
+    pass

@@ -4,6 +4,7 @@ from datetime import timedelta, timezone
 from decimal import Decimal
 from unittest.mock import patch
 
+from odoo.addons.ec_coupang.const import REQUEST_LISTS
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -260,9 +261,11 @@ class TestFetchByPage(EcFetchCase):
         self.assertEqual((log.state, log.count_read, log.count_created), ("done", 60, 60), log.summary)
         self.assertEqual(set(self.imported_box_ids()), self.box_ids(orders))
         endpoints = Counter(request.endpoint for request in self.sandbox.requests)
+        # The requests check that ends the fetch reads one (empty) page of each list it follows.
+        self.assertEqual(endpoints.pop("return_requests"), len(REQUEST_LISTS))
         # ACCEPT pages, acknowledgements in batches of 50, INSTRUCT pages: 3 x ceil(60 / 50).
         self.assertEqual(endpoints, Counter({"order_sheets": 4, "acknowledge": 2}))
-        self.assertEqual(sum(endpoints.values()), 3 * math.ceil(60 / 50))
+        self.assertEqual(endpoints.total(), 3 * math.ceil(60 / 50))
 
     def test_a_page_is_created_and_confirmed_together(self):
         orders = [self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)]) for _ in range(4)]

@@ -178,6 +178,18 @@ class TestImportProperties(EcCoupangCase):
             self.check_page(page)
         self.env.invalidate_all()
 
+    def test_a_wrong_sku_never_changes_the_products_of_another_sheet(self):
+        order, raw = good_order(1, 0)
+        _same_item, wrong = good_order(1, 1)
+        wrong["orderItems"][0]["externalVendorSkuCode"] = None  # the same vendor item, its SKU lost
+        log = self.importer.env["ec.fetch.log"].create({"account_id": self.account.id, "trigger": "manual"})
+        self.importer._import_sheets(self.importer_account, parse_order_sheets([raw, wrong], "TWD"), log, self.client)
+        sale = self.env["sale.order"].search([("ec_account_id", "=", self.account.id)])
+        self.assertEqual(sale.mapped("coupang_shipment_box_id"), [str(order.shipment_box_id)])
+        self.assert_imported(sale, order)
+        kept = self.env["ec.order.import"].search([("account_id", "=", self.account.id)])
+        self.assertEqual(kept.mapped("state"), ["held"])
+
     def check_page(self, page):
         raws, good = [], {}
         for index, (kind, value, mutation) in enumerate(page):

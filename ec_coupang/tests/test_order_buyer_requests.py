@@ -1,9 +1,7 @@
-import io
-
 from odoo import Command
 from odoo.tests import tagged
-from odoo.tools.pdf import PdfFileReader
 
+from .common import pdf_text
 from .fetch_common import EcFetchCase
 
 DELIVERY_SLIP = "stock.action_report_delivery"
@@ -22,12 +20,6 @@ class TestOrderBuyerRequests(EcFetchCase):
         log = self.fetch()
         self.assertEqual(log.state, "done", log.summary)
         return order, self.sale_order(order)
-
-    def cod_order(self):
-        order = self.sandbox.add_order(delivery="seven_eleven", items=[("CP-TEA-001", 2)])
-        self.sandbox.factory.make_cod_business_order(order)
-        self.assertEqual(self.fetch().state, "done")
-        return self.sale_order(order)
 
     def test_cod_order_keeps_the_amount_to_collect_and_the_e_invoice_request(self):
         sale_order = self.cod_order()
@@ -77,7 +69,7 @@ class TestOrderBuyerRequests(EcFetchCase):
         Report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
         pdf, kind = Report._render_qweb_pdf(DELIVERY_SLIP, picking.ids)
         self.assertEqual(kind, "pdf")
-        text = self.pdf_text(pdf)
+        text = pdf_text(pdf)
         self.assertIn("Cash on Delivery: Amount to Collect", text)
         self.assertIn(f"{sale_order.amount_total:,.0f}", text)
         self.assertIn("Parcel Message", text)
@@ -105,8 +97,3 @@ class TestOrderBuyerRequests(EcFetchCase):
         self.account.user_id = salesman
         _order, sale_order = self.import_order()
         self.assertEqual(sale_order.user_id, salesman)
-
-    @staticmethod
-    def pdf_text(pdf):
-        """The PDF's text, its words separated by one space."""
-        return " ".join(" ".join(page.extract_text() for page in PdfFileReader(io.BytesIO(pdf)).pages).split())

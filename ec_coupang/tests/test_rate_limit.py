@@ -48,6 +48,21 @@ class TestVendorRateLimit(EcCoupangCase):
         limiter.slow_down()
         self.assertGreater(limiter.take_slot(), 0.9)
 
+    def test_a_call_that_wakes_late_moves_the_later_slots_back(self):
+        now = [100.0]
+
+        def oversleep(seconds):
+            now[0] += seconds + 0.3
+
+        late_sleeper = VendorRateLimit(self.registry, self.vendor_key, 10.0, sleep=oversleep, clock=lambda: now[0])
+        late_sleeper.take_slot()
+        late_sleeper.throttle()  # the second slot, left 0.3 s late
+        spacing = SPACING_MARGIN / 10
+        wait = self.limiter().take_slot()
+        # The third slot: one spacing after the second call really left, not after its slot.
+        self.assertLessEqual(wait, 2 * spacing + 0.3)
+        self.assertGreater(wait, 1.5 * spacing + 0.3)
+
     def test_the_lowest_limit_of_the_vendors_accounts_applies(self):
         self.account.coupang_rate_limit = 4.0
         other = self._create_account(name="Same vendor, other market", coupang_market="KR", coupang_rate_limit=8.0)

@@ -1,6 +1,13 @@
-from datetime import timezone
+from datetime import datetime, time, timezone
+
+import pytz
 
 
 def to_naive_utc(moment):
     """An aware datetime as Odoo stores it: naive, in UTC."""
     return moment.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def day_start_utc(day, tz_name):
+    """The moment ``day`` begins in the time zone ``tz_name``, as Odoo stores it: naive, in UTC."""
+    return to_naive_utc(pytz.timezone(tz_name or "UTC").localize(datetime.combine(day, time.min)))
