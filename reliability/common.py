@@ -31,10 +31,13 @@ class Run:
 
 
 @contextmanager
-def started(description, account_name, **sandbox_options):
-    """Reads the command line, opens the database, starts a sandbox holding ``--orders`` new Taiwan
-    orders and creates an EC account fetching them."""
+def started(description, account_name, add_arguments=None, **sandbox_options):
+    """Reads the command line (the run's own options added by ``add_arguments(parser)``), opens the
+    database, starts a sandbox holding ``--orders`` new Taiwan orders and creates an EC account
+    fetching them."""
     parser = argparse.ArgumentParser(description=description)
+    if add_arguments:
+        add_arguments(parser)
     parser.add_argument("--conf", required=True, help="Odoo configuration file of the database's cluster")
     parser.add_argument("--db", required=True, help="a database with ec_coupang installed, for this run only")
     parser.add_argument("--orders", type=int, default=60, help="Coupang orders in the sandbox")

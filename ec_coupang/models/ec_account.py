@@ -908,6 +908,11 @@ class EcAccount(models.Model):
         (see ``ec.coupang.importer``)."""
         return self.env["ec.coupang.importer"]._fetch_orders(self, schedule=schedule, auto_commit=auto_commit)
 
+    def _fetch_scheduled(self, schedule, auto_commit):
+        """The schedule's fetch of this account: here at once; a job queue may run it in a job of
+        its own instead (``ec_coupang_queue_job``)."""
+        return self._fetch_orders(schedule=schedule, auto_commit=auto_commit)
+
     def _ask_responsible(self, record, summary, note):
         """A to-do for the account's responsible user on ``record``, unless one is open already."""
         self.ensure_one()

@@ -188,11 +188,17 @@ class EcCoupangImporter(models.AbstractModel):
         new = self._triage_new_boxes(account, client, log, date_from, date_to, seen, auto_commit)
         refusals = self._acknowledge(client, new) if new else {}
         for page in self._unseen_pages(client, date_from, date_to, "INSTRUCT", seen, log, skip=set(new)):
-            self._import_sheets(account, page, log, client, auto_commit)
+            self._import_page(account, page, log, client, auto_commit)
         unlisted = [box_id for box_id in new if box_id not in seen]
         if unlisted:
             self._import_unlisted(account, client, log, unlisted, refusals, auto_commit)
         return seen | set(new)
+
+    @api.model
+    def _import_page(self, account, page, log, client, auto_commit):
+        """Imports one page of the INSTRUCT list. Here at once; a job queue may run it in a job of
+        its own instead (``ec_coupang_queue_job``)."""
+        self._import_sheets(account, page, log, client, auto_commit)
 
     @api.model
     def _unseen_pages(self, client, date_from, date_to, status, seen, log, skip=frozenset()):

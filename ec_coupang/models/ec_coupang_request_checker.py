@@ -41,12 +41,17 @@ class EcCoupangRequestChecker(models.AbstractModel):
             with account._coupang_client() as client:
                 checked = checker._check_with_client(account, client, auto_commit)
         except (CoupangError, UserError) as error:
-            _logger.warning("The Coupang requests of EC account %s could not be checked: %s", account.id, error)
-            checked = False
+            checked = checker._check_failed(account, error)
         if auto_commit:
             # Ends the transaction for this account: releases its check lock.
             self.env.cr.commit()  # pylint: disable=invalid-commit
         return checked
+
+    @api.model
+    def _check_failed(self, account, error):
+        """Coupang could not be read: the next check reads the same window again. Returns False."""
+        _logger.warning("The Coupang requests of EC account %s could not be checked: %s", account.id, error)
+        return False
 
     @api.model
     def _check_with_client(self, account, client, auto_commit):

@@ -156,4 +156,4 @@ class EcFetchSchedule(models.Model):
         # Commits per order are only safe in a real cron worker, never inside a test's transaction.
         auto_commit = not module.current_test
         for account in accounts.filtered(lambda account: not account._fetch_blocked_reason()):
-            account._fetch_orders(schedule=schedule, auto_commit=auto_commit)
+            account._fetch_scheduled(schedule, auto_commit)

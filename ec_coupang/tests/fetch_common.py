@@ -1,5 +1,7 @@
 """Shared base of the order fetching tests: products for the sandbox's SKUs, a configured account."""
 
+from urllib3.util.retry import Retry
+
 from coupang_sandbox import SKU_CATALOGUE
 from odoo.tests import TransactionCase
 
@@ -32,6 +34,15 @@ class EcFetchMixin(EcCoupangTestMixin):
         """Removes the seeded orders, for tests that count exactly what they add."""
         with self.sandbox.store.lock:
             self.sandbox.store.orders.clear()
+
+    def small_pages_of_new_orders(self, count, page_size):
+        """Only ``count`` new home delivery orders in the sandbox, read ``page_size`` per page, and no
+        pause between the client's tries; returns the orders."""
+        self.clear_sandbox_orders()
+        self.patch(type(self.env["ec.coupang.importer"]), "_fetch_page_size", lambda importer: page_size)
+        # The client's growing pauses between its tries would only slow the test down.
+        self.patch(Retry, "get_backoff_time", lambda retry: 0)
+        return [self.sandbox.add_order(delivery="home", items=[("CP-SNK-001", 1)]) for _ in range(count)]
 
     def fetch(self, account=None):
         return (account or self.account)._fetch_orders()

@@ -2,8 +2,6 @@ import threading
 from collections import Counter
 from unittest.mock import patch
 
-from urllib3.util.retry import Retry
-
 from odoo import SUPERUSER_ID, api
 from odoo.tests import tagged
 from odoo.tools import SQL, mute_logger
@@ -18,11 +16,7 @@ PAGE_SIZE = 5
 class TestFetchFaults(EcFetchCase):
     def setUp(self):
         super().setUp()
-        self.clear_sandbox_orders()
-        self.orders = [self.sandbox.add_order(delivery="home", items=[("CP-SNK-001", 1)]) for _ in range(12)]
-        self.patch(type(self.env["ec.coupang.importer"]), "_fetch_page_size", lambda importer: PAGE_SIZE)
-        # The client's growing pauses between its tries would only slow the test down.
-        self.patch(Retry, "get_backoff_time", lambda retry: 0)
+        self.orders = self.small_pages_of_new_orders(12, PAGE_SIZE)
 
     def fetch_with_fault_after_first_page(self, kind, **options):
         """Fetches while Coupang fails the list's second page (the one asked after the first is imported)."""

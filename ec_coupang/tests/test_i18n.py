@@ -33,9 +33,9 @@ LANGUAGES = {
 MARKS = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}|</?[a-zA-Z][^>]*>|&[a-z]+;")
 
 
-def _addon_terms(env):
-    reader = TranslationModuleReader(env.cr, ["ec_coupang"])
-    return {source for module, _type, _name, _res_id, source, _value, _comments in reader if module == "ec_coupang"}
+def _addon_terms(env, addon="ec_coupang"):
+    reader = TranslationModuleReader(env.cr, [addon])
+    return {source for module, _type, _name, _res_id, source, _value, _comments in reader if module == addon}
 
 
 def _catalogue(lang):

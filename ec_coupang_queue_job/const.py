@@ -1,0 +1,10 @@
+# The context key of the addon's jobs: the fetch run enqueues its pages, and Coupang's errors
+# become the job's failure instead of a log line.
+JOB_CONTEXT = "ec_coupang_job"
+FETCH_CHANNEL = "root.coupang.fetch"
+PUSH_CHANNEL = "root.coupang.push"
+RESERVE_CHANNEL = "root.coupang.reserve"
+# The context key of a page job: its deliveries are confirmed without reserving their stock. Page jobs
+# running together would otherwise update the same stock quants, which PostgreSQL's repeatable read
+# refuses to all but one of them; one reservation job at a time reserves them instead.
+DEFER_RESERVATION = "ec_coupang_defer_reservation"

@@ -1,0 +1,6 @@
+from . import ec_account
+from . import ec_coupang_importer
+from . import ec_coupang_request_checker
+from . import ec_tracking_push
+from . import queue_job
+from . import stock_move

@@ -1,0 +1,126 @@
+import hashlib
+
+from odoo import fields, models
+
+from ..const import DEFER_RESERVATION, FETCH_CHANNEL, JOB_CONTEXT, PUSH_CHANNEL, RESERVE_CHANNEL
+
+
+class EcAccount(models.Model):
+    """The account's work as queue jobs: each job is delayed on the account, so the account's
+    failed jobs are found from its form."""
+
+    _inherit = "ec.account"
+
+    ec_failed_job_count = fields.Integer(string="Failed Jobs", compute="_compute_ec_failed_job_count")
+
+    def _compute_ec_failed_job_count(self):
+        counts = dict(
+            self.env["queue.job"]
+            .sudo()
+            ._read_group([("ec_account_id", "in", self.ids), ("state", "=", "failed")], ["ec_account_id"], ["__count"])
+        )
+        for account in self:
+            account.ec_failed_job_count = counts.get(account._origin, 0)
+
+    def action_view_failed_jobs(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("ec_coupang_queue_job.queue_job_action_ec_account")
+        action["domain"] = [("ec_account_id", "=", self.id)]
+        action["context"] = {"search_default_failed": 1}
+        return action
+
+    # === ENQUEUING === #
+
+    def _fetch_scheduled(self, schedule, auto_commit):
+        """The schedule's fetch runs as a job: one per account and schedule waiting at a time."""
+        self.ensure_one()
+        self._delay_job(
+            FETCH_CHANNEL,
+            f"ec.account.fetch-{self.id}-{schedule.id}",
+            self.env._("Coupang: fetch the orders of %s", self.name),
+        )._ec_job_fetch_orders(schedule.id)
+
+    def _delay_page_import(self, sheets):
+        """One job importing these INSTRUCT sheets of the account; a page waiting already is not
+        queued twice (identity key: the account and the page's shipment box ids)."""
+        self.ensure_one()
+        box_ids = ",".join(sorted(str(sheet.shipment_box_id) for sheet in sheets))
+        digest = hashlib.sha1(box_ids.encode(), usedforsecurity=False).hexdigest()
+        self._delay_job(
+            FETCH_CHANNEL,
+            f"ec.account.page-{self.id}-{digest}",
+            self.env._("Coupang: import %(count)s orders of %(account)s", count=len(sheets), account=self.name),
+        )._ec_job_import_page([sheet.raw for sheet in sheets])
+
+    def _delay_reservation(self, pickings):
+        """One job reserving the stock of these deliveries (those still waiting for it)."""
+        self.ensure_one()
+        waiting = pickings.filtered(lambda picking: picking.state in ("confirmed", "waiting"))
+        if not waiting:
+            return
+        picking_ids = sorted(waiting.ids)
+        self._delay_job(
+            RESERVE_CHANNEL,
+            f"ec.account.reserve-{self.id}-{','.join(map(str, picking_ids))}",
+            self.env._(
+                "Coupang: reserve the stock of %(count)s deliveries of %(account)s",
+                count=len(picking_ids),
+                account=self.name,
+            ),
+        )._ec_job_reserve(picking_ids)
+
+    def _delay_requests_check(self):
+        self.ensure_one()
+        self._delay_job(
+            FETCH_CHANNEL,
+            f"ec.account.requests-{self.id}",
+            self.env._("Coupang: check the requests of %s", self.name),
+        )._ec_job_check_requests()
+
+    def _delay_push(self, pushes):
+        self.ensure_one()
+        push_ids = sorted(pushes.ids)
+        self._delay_job(
+            PUSH_CHANNEL,
+            f"ec.account.push-{self.id}-{','.join(map(str, push_ids))}",
+            self.env._("Coupang: push %(count)s tracking numbers of %(account)s", count=len(pushes), account=self.name),
+        )._ec_job_push_tracking(push_ids)
+
+    def _delay_job(self, channel, identity_key, description):
+        # In the account's company: the job's company (queue_job's multi-company rule) is the account's.
+        return self.with_company(self.company_id).with_delay(
+            channel=channel, identity_key=identity_key, description=description
+        )
+
+    # === THE JOBS === #
+    # Each job is one transaction, which queue_job commits: no commit inside.
+
+    def _ec_job_fetch_orders(self, schedule_id=None):
+        """Lists and acknowledges the account's new orders; each INSTRUCT page becomes a job of its own."""
+        self.ensure_one()
+        schedule = self.env["ec.fetch.schedule"].browse(schedule_id).exists() or None
+        log = self.with_context(**{JOB_CONTEXT: True})._fetch_orders(schedule=schedule)
+        return log.summary
+
+    def _ec_job_import_page(self, rows):
+        """Imports one page of order sheets as Coupang sent them; a box imported already (the job
+        run once before, or another fetch) is left as it is."""
+        self.ensure_one()
+        return self.env["ec.coupang.importer"]._import_rows(self, rows)
+
+    def _ec_job_reserve(self, picking_ids):
+        """Reserves the stock of the deliveries a page job confirmed; one such job runs at a time."""
+        self.ensure_one()
+        pickings = self.env["stock.picking"].with_context(**{DEFER_RESERVATION: False}).browse(picking_ids).exists()
+        pickings.filtered(lambda picking: picking.state in ("confirmed", "waiting")).action_assign()
+        return self.env._("%s deliveries reserved.", len(pickings))
+
+    def _ec_job_check_requests(self):
+        self.ensure_one()
+        # The check runs in the account's environment: the account carries the context.
+        checked = self.env["ec.coupang.request.checker"]._check_requests(self.with_context(**{JOB_CONTEXT: True}))
+        return self.env._("Requests checked.") if checked else self.env._("Another check of this account ran.")
+
+    def _ec_job_push_tracking(self, push_ids):
+        self.ensure_one()
+        return self.env["ec.tracking.push"]._push_batch(self.env["ec.tracking.push"].browse(push_ids))

@@ -1,0 +1,216 @@
+import traceback
+from collections import Counter
+from datetime import datetime, timedelta, timezone
+
+from odoo import Command
+from odoo.addons.ec_coupang.tests.fetch_common import EcFetchCase
+from odoo.addons.ec_coupang.tests.push_common import TEA, PushCase
+from odoo.addons.queue_job.controllers.main import RunJobController
+from odoo.addons.queue_job.exception import FailedJobError, RetryableJobError
+from odoo.addons.queue_job.job import Job
+from odoo.addons.queue_job.tests.common import trap_jobs
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+PAGE_SIZE = 5
+SECRET_KEY = "sandbox-demo-secret-9d4e6f1a2b3c7d8e"
+
+
+def run_job(env, job_uuid):
+    """Runs a stored job as queue_job's controller does, in the test's transaction: done, or failed
+    with the exception's message and traceback."""
+    job = Job.load(env, job_uuid)
+    job.set_started()
+    try:
+        job.perform()
+    except (FailedJobError, Exception) as error:  # noqa: BLE001 - as the controller keeps any failure
+        job.set_failed(**RunJobController._get_failure_values(job, traceback.format_exc(), error))
+    else:
+        job.set_done()
+    job.store()
+    return env["queue.job"].search([("uuid", "=", job_uuid)])
+
+
+@tagged("post_install", "-at_install")
+class TestFetchJobs(EcFetchCase):
+    def setUp(self):
+        super().setUp()
+        self.orders = self.small_pages_of_new_orders(12, PAGE_SIZE)
+
+    def fetch_job(self):
+        return self.account._ec_job_fetch_orders()
+
+    def page_jobs(self, trap):
+        return trap._filtered_enqueued_jobs(self.account._ec_job_import_page)
+
+    def test_the_schedule_queues_one_fetch_job_per_account(self):
+        self.account.write({"fetch_orders": True, "fetch_slot_ids": [Command.create({"time": 9.0})]})
+        schedule = self.account.fetch_slot_ids.schedule_id
+        with trap_jobs() as trap:
+            self.env["ec.fetch.schedule"]._cron_fetch_orders(schedule.id)
+            trap.assert_jobs_count(1)
+            trap.assert_enqueued_job(
+                self.account._ec_job_fetch_orders,
+                args=(schedule.id,),
+                properties={
+                    "channel": "root.coupang.fetch",
+                    "identity_key": f"ec.account.fetch-{self.account.id}-{schedule.id}",
+                },
+            )
+            self.assertFalse(self.imported_box_ids(), "nothing is fetched before the job runs")
+            trap.perform_enqueued_jobs()
+            self.assertFalse(self.imported_box_ids(), "the fetch job queued the pages")
+            trap.perform_enqueued_jobs()
+        self.assertEqual(Counter(self.imported_box_ids()), Counter(self.box_ids(self.orders)))
+
+    def test_the_fetch_job_acknowledges_and_queues_one_job_per_page(self):
+        with trap_jobs() as trap:
+            self.fetch_job()
+            self.assertEqual(len(self.sandbox.requests_to("acknowledge")), 1, "12 boxes: one batch")
+            self.assertFalse(self.imported_box_ids(), "the pages wait for their jobs")
+            pages = self.page_jobs(trap)
+            self.assertEqual([len(job.args[0]) for job in pages], [5, 5, 2])
+            self.assertEqual({job.channel for job in pages}, {"root.coupang.fetch"})
+            self.assertEqual(len({job.identity_key for job in pages}), 3, "one identity key per page")
+            page_boxes = [sorted(str(row["shipmentBoxId"]) for row in job.args[0]) for job in pages]
+            self.assertEqual(sorted(box for boxes in page_boxes for box in boxes), sorted(self.box_ids(self.orders)))
+            requests_before = len(self.sandbox.requests)
+            trap.perform_enqueued_jobs()
+        self.assertEqual(len(self.sandbox.requests), requests_before, "a page job calls Coupang no more")
+        imported = Counter(self.imported_box_ids())
+        self.assertEqual(set(imported), self.box_ids(self.orders))
+        self.assertEqual(set(imported.values()), {1})
+        self.assertTrue(self.account.last_fetch_watermark)
+
+    def test_a_page_job_run_twice_imports_its_orders_once(self):
+        with trap_jobs() as trap:
+            self.fetch_job()
+            first = self.page_jobs(trap)[0]
+            rows = first.args[0]
+            self.assertIn("5 of 5 orders in Odoo", self.account._ec_job_import_page(rows))
+            # Requeued after its worker died with the page committed, or queued again by the next fetch.
+            self.assertIn("5 of 5 orders in Odoo", self.account._ec_job_import_page(rows))
+        imported = Counter(self.imported_box_ids())
+        self.assertEqual(len(imported), 5)
+        self.assertEqual(set(imported.values()), {1}, "each order once")
+        self.assertEqual(self.env["ec.order.import"].search_count([("account_id", "=", self.account.id)]), 0)
+
+    def test_a_page_job_leaves_the_stock_to_one_reservation_job(self):
+        warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1)
+        self.env["stock.quant"]._update_available_quantity(self.products["CP-SNK-001"], warehouse.lot_stock_id, 100)
+        with trap_jobs() as trap:
+            self.fetch_job()
+            rows = self.page_jobs(trap)[0].args[0]
+            self.account._ec_job_import_page(rows)
+            pickings = self.env["sale.order"].search([("ec_account_id", "=", self.account.id)]).picking_ids
+            self.assertEqual(len(pickings), 5)
+            self.assertEqual(set(pickings.mapped("state")), {"confirmed"}, "not reserved by the page job")
+            reservations = trap._filtered_enqueued_jobs(self.account._ec_job_reserve)
+            self.assertEqual(len(reservations), 1)
+            self.assertEqual(reservations[0].args, (sorted(pickings.ids),))
+            self.assertEqual(reservations[0].channel, "root.coupang.reserve")
+            reservations[0].perform()
+        pickings.invalidate_recordset(["state"])
+        self.assertEqual(set(pickings.mapped("state")), {"assigned"})
+
+    def test_a_page_waiting_is_not_queued_twice(self):
+        sheets = list(self.sandbox_client_sheets())
+        self.account._delay_page_import(sheets[:PAGE_SIZE])
+        self.account._delay_page_import(list(reversed(sheets[:PAGE_SIZE])))
+        self.account._delay_page_import(sheets[PAGE_SIZE:])
+        jobs = self.env["queue.job"].search([("ec_account_id", "=", self.account.id)])
+        self.assertEqual(len(jobs), 2, "same account and boxes: one job")
+        self.assertEqual(set(jobs.mapped("state")), {"pending"})
+
+    def sandbox_client_sheets(self):
+        now = datetime.now(timezone.utc)
+        with self.account._coupang_client() as client:
+            yield from client.iter_order_sheets(now - timedelta(days=7), now, "ACCEPT")
+
+    def test_coupang_refusing_the_fetch_fails_its_job_visible_on_the_account(self):
+        self.sandbox.inject("order_sheets", "status", status=400, message="vendorId is not valid", times=None)
+        job = self.account.with_delay()._ec_job_fetch_orders()
+        with mute_logger("odoo.addons.ec_coupang", "odoo.addons.queue_job"):
+            stored = run_job(self.env, job.uuid)
+        self.assertEqual(stored.state, "failed")
+        self.assertEqual(stored.ec_account_id, self.account)
+        self.assertIn("vendorId is not valid", stored.exc_message)
+        self.assertEqual(stored.exc_name, "odoo.addons.queue_job.exception.FailedJobError")
+        for text in (stored.exc_message, stored.exc_info, stored.result or ""):
+            self.assertNotIn(SECRET_KEY, text)
+        self.assertFalse(self.imported_box_ids())
+        self.account.invalidate_recordset(["ec_failed_job_count"])
+        self.assertEqual(self.account.ec_failed_job_count, 1)
+        action = self.account.action_view_failed_jobs()
+        self.assertEqual(self.env["queue.job"].search(action["domain"]), stored)
+        manager = self.ec_user.copy({"login": "ec_manager"})
+        manager.groups_id = [Command.link(self.env.ref("ec_coupang.group_ec_manager").id)]
+        self.assertEqual(self.env["queue.job"].with_user(manager).search(action["domain"]), stored)
+
+    def test_coupang_unavailable_retries_the_fetch_job(self):
+        self.sandbox.inject("order_sheets", "status", status=503, retry_after=0, times=None)
+        with trap_jobs(), mute_logger("odoo.addons.ec_coupang"):
+            with self.assertRaises(RetryableJobError) as caught:
+                self.fetch_job()
+        self.assertIn("unavailable", str(caught.exception))
+        self.assertFalse(self.imported_box_ids())
+        self.assertFalse(self.account.last_fetch_watermark)
+
+    def test_the_job_functions_have_their_channels_and_retry_patterns(self):
+        Function = self.env["queue.job.function"]
+        for method, channel in (
+            ("_ec_job_fetch_orders", "root.coupang.fetch"),
+            ("_ec_job_import_page", "root.coupang.fetch"),
+            ("_ec_job_check_requests", "root.coupang.fetch"),
+            ("_ec_job_reserve", "root.coupang.reserve"),
+            ("_ec_job_push_tracking", "root.coupang.push"),
+        ):
+            function = Function.search([("name", "=", f"<ec.account>.{method}")])
+            self.assertEqual(function.channel, channel)
+            self.assertTrue(function.retry_pattern, method)
+
+    def test_the_requests_check_is_a_job_per_connected_account(self):
+        other = self._create_account(self.add_store(), name="Coupang TW 2")
+        other.action_test_connection()
+        with trap_jobs() as trap:
+            self.env["ec.coupang.request.checker"]._cron_check_requests()
+            trap.assert_jobs_count(2)
+            trap.assert_jobs_count(1, only=other._ec_job_check_requests)
+            trap.perform_enqueued_jobs()
+        self.assertTrue(self.account.last_request_watermark)
+        self.assertTrue(other.last_request_watermark)
+
+    def test_a_refused_requests_check_fails_its_job(self):
+        self.sandbox.inject("return_requests", "status", status=400, message="bad searchType", times=None)
+        with trap_jobs(), mute_logger("odoo.addons.ec_coupang"):
+            with self.assertRaises(FailedJobError) as caught:
+                self.account._ec_job_check_requests()
+        self.assertIn("bad searchType", str(caught.exception))
+
+
+@tagged("post_install", "-at_install")
+class TestPushJobs(PushCase):
+    def test_the_push_is_a_job_per_account_batch_and_each_number_goes_once(self):
+        orders = [self.create_coupang_order([(TEA, 1)]) for _ in range(3)]
+        with trap_jobs() as trap:
+            for number, order in enumerate(orders):
+                self.ship(order.picking_ids, f"TRACK{number}")
+            self.env["ec.tracking.push"]._cron_push_tracking()
+            pushes = orders[0].picking_ids.ec_push_ids | orders[1].picking_ids.ec_push_ids
+            pushes |= orders[2].picking_ids.ec_push_ids
+            trap.assert_jobs_count(1)
+            trap.assert_enqueued_job(
+                self.account._ec_job_push_tracking,
+                args=(sorted(pushes.ids),),
+                properties={
+                    "channel": "root.coupang.push",
+                    "identity_key": f"ec.account.push-{self.account.id}-{','.join(map(str, sorted(pushes.ids)))}",
+                },
+            )
+            trap.perform_enqueued_jobs()
+            self.assertEqual(set(pushes.mapped("state")), {"done"})
+            # The same job again (requeued): nothing is due, nothing is sent.
+            self.account._ec_job_push_tracking(pushes.ids)
+        self.assertEqual(len(self.invoice_calls()), 1, "one upload for the three boxes")
+        numbers = [dto["invoiceNumber"] for dtos in self.invoice_dtos() for dto in dtos]
+        self.assertEqual(sorted(numbers), ["TRACK0", "TRACK1", "TRACK2"])
