@@ -570,11 +570,11 @@ class EcAccount(models.Model):
         return self._notification(self.env._("Server IP Detected"), ip, "info")
 
     def action_view_locations(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("ec_coupang.ec_location_action")
-        action["domain"] = [("account_id", "=", self.id)]
-        action["context"] = {"default_account_id": self.id, "active_test": False}
-        return action
+        return self._account_action(
+            "ec_coupang.ec_location_action",
+            [("account_id", "=", self.id)],
+            {"default_account_id": self.id, "active_test": False},
+        )
 
     def action_fetch_now(self):
         self.ensure_one()
@@ -586,11 +586,7 @@ class EcAccount(models.Model):
         return self._notification(self.env._("Orders Fetched"), log.summary, kind)
 
     def action_view_sale_orders(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("sale.action_orders")
-        action["domain"] = [("ec_account_id", "=", self.id)]
-        action["context"] = {"create": False}
-        return action
+        return self._account_action("sale.action_orders", [("ec_account_id", "=", self.id)], {"create": False})
 
     def action_view_orders_today(self):
         action = self.action_view_sale_orders()
@@ -598,40 +594,42 @@ class EcAccount(models.Model):
         return action
 
     def action_view_push_pending(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("stock.action_picking_tree_all")
-        action["domain"] = [("ec_account_id", "=", self.id), ("ec_push_state", "in", ("pending", "error"))]
-        action["context"] = {"create": False}
-        return action
+        return self._account_action(
+            "stock.action_picking_tree_all",
+            [("ec_account_id", "=", self.id), ("ec_push_state", "in", ("pending", "error"))],
+            {"create": False},
+        )
 
     def action_view_returns_to_receive(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("stock.action_picking_tree_all")
-        action["domain"] = [
-            ("ec_return_request_ids", "any", [("account_id", "=", self.id), ("state", "!=", "done")]),
-            ("state", "not in", ("done", "cancel")),
-        ]
-        action["context"] = {"create": False}
-        return action
+        return self._account_action(
+            "stock.action_picking_tree_all",
+            [
+                ("ec_return_request_ids", "any", [("account_id", "=", self.id), ("state", "!=", "done")]),
+                ("state", "not in", ("done", "cancel")),
+            ],
+            {"create": False},
+        )
 
     def action_view_stop_requests(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("ec_coupang.ec_coupang_request_action")
-        action["domain"] = [("account_id", "=", self.id), *OPEN_STOP_REQUEST_DOMAIN]
-        action["context"] = {}
-        return action
+        return self._account_action(
+            "ec_coupang.ec_coupang_request_action", [("account_id", "=", self.id), *OPEN_STOP_REQUEST_DOMAIN], {}
+        )
 
     def action_view_fetch_logs(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("ec_coupang.ec_fetch_log_action")
-        action["domain"] = [("account_id", "=", self.id)]
-        return action
+        return self._account_action("ec_coupang.ec_fetch_log_action", [("account_id", "=", self.id)])
 
     def action_view_order_imports(self):
+        return self._account_action(
+            "ec_coupang.ec_order_import_action", [("account_id", "=", self.id)], {"search_default_filter_to_review": 1}
+        )
+
+    def _account_action(self, xml_id, domain, context=None):
+        """The window action ``xml_id`` showing the records of ``domain``; ``context`` replaces its own."""
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("ec_coupang.ec_order_import_action")
-        action["domain"] = [("account_id", "=", self.id)]
-        action["context"] = {"search_default_filter_to_review": 1}
+        action = self.env["ir.actions.act_window"]._for_xml_id(xml_id)
+        action["domain"] = domain
+        if context is not None:
+            action["context"] = context
         return action
 
     # === BUSINESS METHODS: CREDENTIALS === #

@@ -23,11 +23,11 @@ class EcAccount(models.Model):
             account.ec_failed_job_count = counts.get(account._origin, 0)
 
     def action_view_failed_jobs(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("ec_coupang_queue_job.queue_job_action_ec_account")
-        action["domain"] = [("ec_account_id", "=", self.id)]
-        action["context"] = {"search_default_failed": 1}
-        return action
+        return self._account_action(
+            "ec_coupang_queue_job.queue_job_action_ec_account",
+            [("ec_account_id", "=", self.id)],
+            {"search_default_failed": 1},
+        )
 
     # === ENQUEUING === #
 
