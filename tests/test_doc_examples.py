@@ -334,6 +334,45 @@ def test_return_request_list_per_minute(client):
     assert [request.reason_code for request in requests] == ["CHANGEMIND", "DEFECT", "CHANGEMIND"]
 
 
+def test_single_return_request_names_its_type_in_korean(client):
+    """The single read's example gives receiptType "반품" and completeConfirmType "미확인", the
+    page's table's v2 names of RETURN and UNDEFINED."""
+    answers = answering(client, doc_example("lookup-return-request-by-product"))
+    request = client.get_return_request("365937")
+    assert answers.sent[0].path_url == "/v2/providers/openapi/apis/api/v6/vendors/A00012345/returnRequests/365937"
+    assert (request.receipt_id, request.order_id, request.payment_id) == ("365937", "500004398", "700003957")
+    assert (request.cancel_type, request.receipt_status) == ("RETURN", "RELEASE_STOP_UNCHECKED")
+    assert (request.release_stop_status, request.complete_confirm_type) == ("미처리", "UNDEFINED")
+    assert request.created_at == datetime(2016, 3, 25, 13, 5, 30, tzinfo=KST)
+    assert request.requester == Requester(
+        "임송이", "010-****-4043", "서울특별시 송파구 송파대로 570 (신천동)", "Tower 730", "05510"
+    )
+    assert request.items == (
+        ReturnItem(
+            "3000001893",
+            "객지/한씨연대기/삼포 가는 길/섬섬옥수/몰개월의 새 1",
+            "130",
+            "객지/한씨연대기/삼포 가는 길/섬섬옥수/몰개월의 새 1",
+            "197267583",
+            1,
+            1,
+            "",
+        ),
+    )
+    assert request.return_deliveries == (ReturnDelivery("DIRECT", "201807261200"),) * 2
+    assert (request.cancel_count_sum, request.reason_code) == (1, "CHANGEMIND")
+
+
+def test_single_return_request_as_one_object(client):
+    """The older page's example answers ``data`` as one object, also with receiptType "반품"."""
+    answering(client, doc_example("lookup-return-request-by-product.season-1"))
+    request = client.get_return_request("363585")
+    assert (request.receipt_id, request.order_id, request.cancel_type) == ("363585", "500000256", "RETURN")
+    assert request.receipt_status == "RETURNS_UNCHECKED"
+    assert request.created_at == datetime(2015, 12, 2, 10, 54, 39, tzinfo=KST)
+    assert request.requester.name == "이상희"
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="issue 19 item 9: times without an offset are read as Korea time for Taiwan stores",

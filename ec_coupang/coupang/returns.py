@@ -31,6 +31,15 @@ from .parsing import (
 )
 
 CANCEL_TYPES = ("RETURN", "CANCEL")
+# The v2 names some examples still send, with their v4 codes (Coupang docs:
+# return-api/lookup-return-request-by-product, receiptType and completeConfirmType "v2 / v4" tables).
+_V2_RECEIPT_TYPES = {"반품": "RETURN"}
+_V2_COMPLETE_CONFIRM_TYPES = {
+    "파트너 확인": "VENDOR_CONFIRM",
+    "미확인": "UNDEFINED",
+    "CS 대리확인": "CS_CONFIRM",
+    "CS 손실확인": "CS_LOSS_CONFIRM",
+}
 # ``status`` query codes (Coupang docs: return-api/lookup-return-request-list-per-day).
 RETURN_STATUSES = ("RU", "UC", "CC", "PR")
 # receiptStatus values (same page, "취소(반품)진행 상태").
@@ -212,7 +221,7 @@ def parse_return_request(raw, market, currency):
         enclose_price=parse_money(raw.get("enclosePrice"), currency) or Money(Decimal(0), currency),
         fault_by_type=_text(raw.get("faultByType")),
         pre_refund=bool(raw.get("preRefund")),
-        complete_confirm_type=_text(raw.get("completeConfirmType")),
+        complete_confirm_type=_complete_confirm_type(raw.get("completeConfirmType")),
         complete_confirm_date=_moment(raw.get("completeConfirmDate"), market),
         items=items,
         return_deliveries=_return_deliveries(raw.get("returnDeliveryDtos")),
@@ -227,9 +236,15 @@ def _status(value):
 
 
 def _cancel_type(value):
+    value = _V2_RECEIPT_TYPES.get(value, value)
     if value not in CANCEL_TYPES:
         raise ValueError(f"unknown receipt type {value!r}")
     return value
+
+
+def _complete_confirm_type(value):
+    text = _text(value)
+    return _V2_COMPLETE_CONFIRM_TYPES.get(text, text)
 
 
 def parse_return_requests(rows, market, currency):
