@@ -42,6 +42,7 @@ from .datatypes import (
     delivery_from_receiver,
 )
 from .parsing import parse_order_sheet, parse_order_sheets, read_order_sheet
+from .recorder import ExchangeRecorder, redact
 from .returns import (
     CANCEL_TYPES,
     RETURN_STATUSES,

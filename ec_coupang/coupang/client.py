@@ -173,6 +173,8 @@ class CoupangClient:
         vendor nears its throttling threshold
     :param api_version: ``"v5"`` (money objects, ISO times; required for Taiwan) or ``"v4"``
         for the order sheet reads
+    :param recorder: keeps each exchange (e.g. a :class:`~.recorder.ExchangeRecorder`): its
+        ``record(method, path, query, body, status, content)`` is called once per answered call
     """
 
     def __init__(
@@ -189,6 +191,7 @@ class CoupangClient:
         api_version="v5",
         throttle=None,
         slow_down=None,
+        recorder=None,
     ):
         market = (market or "KR").upper()
         if market not in MARKET_CURRENCIES:
@@ -213,6 +216,7 @@ class CoupangClient:
         )
         self._throttle = throttle or (lambda: None)
         self._slow_down = slow_down or (lambda: None)
+        self._recorder = recorder
         self._session = requests.Session()
 
     def __repr__(self):
@@ -256,7 +260,12 @@ class CoupangClient:
             _logger.warning("Coupang %s %s failed: %s", method, path, type(error).__name__)
             raise self._connection_error(error) from error
         _logger.debug("Coupang %s %s -> HTTP %s", method, path, response.status_code)
+        self._record(method, path, query, data, response)
         return self._read(response)
+
+    def _record(self, method, path, query, data, response):
+        if self._recorder is not None:
+            self._recorder.record(method, path, query, data, response.status_code, response.content)
 
     def _send(self, method, path, query, url, data, list_call):
         """The answer to the call, tried again as urllib3's Retry says: a GET on 429/502/503/504
