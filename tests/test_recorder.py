@@ -5,10 +5,15 @@ to the same client calls, which must give the same typed results (less the redac
 """
 
 import json
+from dataclasses import replace
+from datetime import timedelta
 
+import pytest
 from doc_transport import doc_json
 
-from ec_coupang.coupang import redact
+from coupang_sandbox import CoupangSandbox
+from coupang_sandbox.replay import ReplayServer
+from ec_coupang.coupang import CoupangClient, CoupangError, ExchangeRecorder, redact
 from ec_coupang.coupang.recorder import REDACTED, SECRET_PLACEHOLDER, VENDOR_ID_PLACEHOLDER
 
 # --- redaction: a pure function ---
@@ -79,3 +84,134 @@ def test_redact_cuts_out_the_keys_everywhere_and_the_vendor_id_on_request():
     assert kept_vendor["request_body"] == {"vendorId": "A00012345"}
     hidden_vendor = redact(exchange, secrets=("access-1", "secret-2"), vendor_id="A00012345")
     assert VENDOR_ID_PLACEHOLDER in hidden_vendor["path"] and "A00012345" not in json.dumps(hidden_vendor)
+
+
+# --- recording through the client, replaying through the sandbox's replay ---
+
+
+@pytest.fixture
+def sandbox():
+    with CoupangSandbox(seed=19, tw_orders=4, kr_orders=3) as server:
+        yield server
+
+
+def make_client(vendor_id, access_key, secret_key, base_url, market, recorder=None):
+    return CoupangClient(
+        vendor_id, access_key, secret_key, base_url=base_url, market=market, retries=0, recorder=recorder
+    )
+
+
+def recording_client(sandbox, folder, market, hide_vendor_id=False):
+    vendor = sandbox.demo_vendor
+    recorder = ExchangeRecorder(
+        folder,
+        secrets=(vendor.access_key, vendor.secret_key),
+        vendor_id=vendor.vendor_id,
+        market=market,
+        hide_vendor_id=hide_vendor_id,
+    )
+    return make_client(vendor.vendor_id, vendor.access_key, vendor.secret_key, sandbox.base_url, market, recorder)
+
+
+def store_calls(client, now):
+    """A first connection and fetch: locations, the new orders, their acknowledgement, one box read again."""
+    new = list(client.iter_order_sheets(now - timedelta(days=7), now, "ACCEPT"))
+    return {
+        "return_centers": list(client.iter_return_centers()),
+        "outbound_places": list(client.iter_outbound_places()),
+        "new": new,
+        "acknowledged": client.acknowledge([sheet.shipment_box_id for sheet in new]),
+        "read_again": client.get_order_sheet(new[0].shipment_box_id),
+    }
+
+
+def request_calls(client, now, receipt_id):
+    """The requests check: the returns received, and the receipt confirmed."""
+    return {
+        "returns": list(client.iter_return_requests(now - timedelta(hours=1), now, cancel_type="RETURN", status="UC")),
+        "confirmed": client.confirm_return_receipt(receipt_id),
+    }
+
+
+def impersonal(value):
+    """A typed result without what the recorder redacts."""
+    if isinstance(value, list):
+        return [impersonal(item) for item in value]
+    if isinstance(value, dict):
+        return {key: impersonal(item) for key, item in value.items()}
+    if hasattr(value, "receiver"):
+        tax_receipt = value.tax_receipt and replace(value.tax_receipt, applied_value="")
+        return replace(value, orderer=None, receiver=None, parcel_print_message="", tax_receipt=tax_receipt)
+    if hasattr(value, "requester"):
+        return replace(value, requester=None, reason="")
+    return value
+
+
+def recorded_text(folder):
+    return "\n".join(path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.json")))
+
+
+def buyers_data(sandbox):
+    """Every buyer's name, phone and home address of the sandbox's orders."""
+    values = set()
+    for order in sandbox.orders():
+        values |= {order.orderer["name"], order.orderer["safeNumber"], order.receiver["addr2"]}
+        values |= {order.receiver["postCode"]}
+        if not order.receiver["addr1"].startswith(("7-ELEVEN", "全家")):
+            values.add(order.receiver["addr1"])
+    return {value for value in values if value}
+
+
+def test_a_store_recorded_and_replayed(sandbox, tmp_path):
+    now = sandbox.now()
+    with recording_client(sandbox, tmp_path, "TW") as client:
+        recorded = store_calls(client, now)
+    files = sorted(tmp_path.glob("*.json"))
+    assert len(files) == len(sandbox.requests) == 5
+    text = recorded_text(tmp_path)
+    vendor = sandbox.demo_vendor
+    assert vendor.access_key not in text and vendor.secret_key not in text
+    assert "CEA algorithm" not in text and "signature=" not in text
+    assert [value for value in buyers_data(sandbox) if value in text] == []
+    assert vendor.vendor_id in text  # kept unless asked otherwise
+    acknowledgement = json.loads(next(path for path in files if "acknowledgement" in path.name).read_text())
+    assert acknowledgement["method"] == "PUT" and acknowledgement["request_body"]["vendorId"] == vendor.vendor_id
+    assert acknowledgement["status"] == 200 and acknowledgement["response_body"]["data"]["responseCode"] == 0
+
+    with ReplayServer(tmp_path) as replay, make_client(vendor.vendor_id, "x", "y", replay.base_url, "TW") as client:
+        replayed = store_calls(client, now)
+    assert impersonal(replayed) == impersonal(recorded)
+    assert {sheet.orderer.name for sheet in replayed["new"]} == {REDACTED}
+    assert [sheet.delivery for sheet in replayed["new"]] == [sheet.delivery for sheet in recorded["new"]]
+
+
+def test_requests_recorded_and_replayed_without_the_vendor_id(sandbox, tmp_path):
+    order = sandbox.add_order("KR", status="FINAL_DELIVERY", items=[("CP-TEA-001", 2)])
+    receipt = sandbox.buyer_return(order.shipment_box_id)
+    now = sandbox.now()
+    with recording_client(sandbox, tmp_path, "KR", hide_vendor_id=True) as client:
+        recorded = request_calls(client, now, receipt.receipt_id)
+    text = recorded_text(tmp_path)
+    assert sandbox.demo_vendor.vendor_id not in text and VENDOR_ID_PLACEHOLDER in text
+    assert order.receiver["name"] not in text and order.receiver["addr1"] not in text
+
+    with ReplayServer(tmp_path) as replay:
+        with make_client(VENDOR_ID_PLACEHOLDER, "x", "y", replay.base_url, "KR") as client:
+            replayed = request_calls(client, now, receipt.receipt_id)
+    assert impersonal(replayed) == impersonal(recorded)
+    (request,) = replayed["returns"]
+    assert (request.receipt_id, request.requester.name) == (str(receipt.receipt_id), REDACTED)
+
+
+def test_the_replay_refuses_what_was_not_recorded(sandbox, tmp_path):
+    now = sandbox.now()
+    with recording_client(sandbox, tmp_path, "TW") as client:
+        sheets = list(client.iter_order_sheets(now - timedelta(days=7), now, "ACCEPT"))
+    vendor = sandbox.demo_vendor
+    with ReplayServer(tmp_path) as replay, make_client(vendor.vendor_id, "x", "y", replay.base_url, "TW") as client:
+        with pytest.raises(CoupangError):
+            client.get_order_sheet(sheets[0].shipment_box_id)
+        with pytest.raises(CoupangError):  # another day: another query
+            list(client.iter_order_sheets(now - timedelta(days=6), now, "ACCEPT"))
+        replayed = list(client.iter_order_sheets(now - timedelta(days=7), now, "ACCEPT"))
+    assert impersonal(replayed) == impersonal(sheets)
