@@ -26,6 +26,12 @@ DETECTED_IP_PARAM = "ec_coupang.detected_outbound_ip"
 IP_ECHO_URL_PARAM = "ec_coupang.ip_echo_url"
 DEFAULT_IP_ECHO_URL = "https://api.ipify.org"
 
+# Recording of the Coupang exchanges, off unless a folder is named (see the README's "Recording a
+# real store's exchanges"): the system parameter, else the environment variable.
+RECORD_DIR_PARAM = "ec_coupang.record_dir"
+RECORD_DIR_ENV = "EC_COUPANG_RECORD_DIR"
+RECORD_HIDE_VENDOR_ID_PARAM = "ec_coupang.record_hide_vendor_id"
+
 # Order fetching
 DEFAULT_FETCH_FIRST_DAYS = 7
 # A fetch run's result, on its log and as the account's last fetch. A static list: Odoo translates

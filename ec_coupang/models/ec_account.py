@@ -1,6 +1,9 @@
+import os
+from pathlib import Path
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, str2bool
 
 from ..const import (
     COUPANG_MARKETS,
@@ -11,8 +14,11 @@ from ..const import (
     KEY_RENEWAL_NOTICE,
     KEY_VALIDITY,
     OUTBOUND_IP_PARAM,
+    RECORD_DIR_ENV,
+    RECORD_DIR_PARAM,
+    RECORD_HIDE_VENDOR_ID_PARAM,
 )
-from ..coupang import CoupangClient, CoupangError, IpNotAllowedError
+from ..coupang import CoupangClient, CoupangError, ExchangeRecorder, IpNotAllowedError
 from ..tools import secret_box
 from ..tools.coupang_errors import coupang_error_message
 from ..tools.dates import day_start_utc
@@ -718,14 +724,31 @@ class EcAccount(models.Model):
         if not (self.coupang_vendor_id and self.coupang_access_key):
             raise UserError(self.env._("Enter the Vendor ID and the Access Key first."))
         rate_limit = self._coupang_rate_limiter()
+        secret_key = self._get_coupang_secret_key().strip()
         return CoupangClient(
             vendor_id=self.coupang_vendor_id.strip(),
             access_key=self.coupang_access_key.strip(),
-            secret_key=self._get_coupang_secret_key().strip(),
+            secret_key=secret_key,
             base_url=self.coupang_base_url,
             market=self.coupang_market,
             throttle=rate_limit.throttle,
             slow_down=rate_limit.slow_down,
+            recorder=self._coupang_recorder(secret_key),
+        )
+
+    def _coupang_recorder(self, secret_key):
+        """The recorder of the account's Coupang exchanges, in a folder of its own, when a folder
+        is named (system parameter ec_coupang.record_dir, else EC_COUPANG_RECORD_DIR); else None."""
+        params = self.env["ir.config_parameter"].sudo()
+        folder = params.get_param(RECORD_DIR_PARAM) or os.environ.get(RECORD_DIR_ENV)
+        if not folder:
+            return None
+        return ExchangeRecorder(
+            Path(folder) / f"{self.coupang_market}-{self.id}",
+            secrets=(self.coupang_access_key.strip(), secret_key),
+            vendor_id=self.coupang_vendor_id.strip(),
+            market=self.coupang_market,
+            hide_vendor_id=str2bool(params.get_param(RECORD_HIDE_VENDOR_ID_PARAM) or "0"),
         )
 
     def _coupang_rate_limiter(self):

@@ -1,3 +1,10 @@
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from unittest.mock import patch
+
+from odoo.addons.ec_coupang.const import RECORD_DIR_ENV, RECORD_DIR_PARAM, RECORD_HIDE_VENDOR_ID_PARAM
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
@@ -22,6 +29,42 @@ class TestEcAccountConnection(EcCoupangCase):
         self.assertEqual(sorted(centers.mapped("code")), sorted(self.sandbox.return_center_codes()))
         self.assertEqual(sorted(places.mapped("code")), sorted(self.sandbox.outbound_place_codes()))
         self.assertIn(f"{len(centers)} return centers and {len(places)} outbound places", action["params"]["message"])
+
+    def _record_folder(self):
+        folder = tempfile.mkdtemp(prefix="ec_coupang_record_")
+        self.addCleanup(shutil.rmtree, folder, ignore_errors=True)
+        return folder
+
+    def _recorded_text(self, folder, account):
+        files = sorted((Path(folder) / f"{account.coupang_market}-{account.id}").glob("*.json"))
+        return len(files), "\n".join(path.read_text(encoding="utf-8") for path in files)
+
+    def test_recording_keeps_the_accounts_exchanges_without_its_keys(self):
+        folder = self._record_folder()
+        self.env["ir.config_parameter"].sudo().set_param(RECORD_DIR_PARAM, folder)
+        self._test_connection()
+        count, text = self._recorded_text(folder, self.account)
+        # The connection check, then the return centers and the outbound places.
+        self.assertEqual(count, 3)
+        self.assertIn("returnCenterCode", text)
+        vendor = self.sandbox.demo_vendor
+        self.assertNotIn(vendor.secret_key, text)
+        self.assertNotIn(vendor.access_key, text)
+        self.assertIn(vendor.vendor_id, text)
+
+    def test_recording_from_the_environment_can_hide_the_vendor_id(self):
+        folder = self._record_folder()
+        self.env["ir.config_parameter"].sudo().set_param(RECORD_HIDE_VENDOR_ID_PARAM, "True")
+        with patch.dict(os.environ, {RECORD_DIR_ENV: folder}):
+            self._test_connection()
+        count, text = self._recorded_text(folder, self.account)
+        self.assertEqual(count, 3)
+        self.assertNotIn(self.sandbox.demo_vendor.vendor_id, text)
+
+    def test_no_recording_without_a_folder(self):
+        environment = {key: value for key, value in os.environ.items() if key != RECORD_DIR_ENV}
+        with patch.dict(os.environ, environment, clear=True):
+            self.assertIsNone(self.account._coupang_recorder("secret"))
 
     def test_ip_not_whitelisted_is_diagnosed_first(self):
         self.sandbox.set_allowed_ips(["198.51.100.99"])
