@@ -129,6 +129,34 @@ def test_order_list_per_minute_v4():
     assert second.orderer.safe_number == "0503-**-5013"
 
 
+def test_older_order_list_per_minute_with_fields_missing_or_null():
+    """The older minute page's sheets lack sellerProductId, discountPrice, cancelCount... and send
+    null SKUs and parcel messages: every one is still read, with the missing values empty."""
+    sheets = parse_order_sheets(doc_json("lookup-order-list-per-minute.season-1")["data"], "KRW")
+    assert [sheet.shipment_box_id for sheet in sheets] == [
+        "102392027",
+        "102392028",
+        "102392030",
+        "102392031",
+        "102392033",
+        "102392034",
+    ]
+    first = sheets[0]
+    assert (first.order_id, first.status, first.able_split_shipping) == ("500000693", "ACCEPT", True)
+    assert first.ordered_at == datetime(2015, 12, 14, 14, 16, 18, tzinfo=KST)
+    assert first.orderer == Orderer("김문근", "mg*****@co", "0501-111-2222", "")
+    assert first.receiver == Receiver("test", "0501-111-2222", "", "addr1", "addr2", "427-070")
+    assert (first.parcel_print_message, first.remote_price, first.invoice_number) == ("", None, "")
+    assert [
+        (item.vendor_item_id, item.external_vendor_sku_code, item.seller_product_id, item.sales_price)
+        for item in first.items
+    ] == [("3000000168", "", "", won(9999)), ("3000000171", "", "", won(20000))]
+    assert {(item.cancel_count, item.hold_count_for_cancel, item.discount_price) for item in first.items} == {
+        (0, 0, won(0))
+    }
+    assert first.coupang_total == Decimal(33499)
+
+
 def assert_documented_single_sheet(sheet):
     assert (sheet.shipment_box_id, sheet.order_id, sheet.status) == ("102392001", "500000596", "FINAL_DELIVERY")
     assert sheet.ordered_at == sheet.paid_at == datetime(2017, 10, 6, 22, 59, 37, tzinfo=KST)
@@ -230,6 +258,9 @@ def test_waybill_results(client, fixture, method, box_id):
     [
         ("stop-shipping-complete-processing", "stop", ("SUCCESS", "출고중지완료요청이 성공하였습니다")),
         ("products-already-shipped-processing", "shipped", ("SUCCESS", "이미출고 상태변경이 성공하였습니다.")),
+        # The English pages show each other's example: code and message inside data, or outside.
+        ("stop-shipping-complete-processing.en", "stop", ("SUCCESS", "이미출고 상태변경이 성공하였습니다.")),
+        ("products-already-shipped-processing.en", "shipped", ("SUCCESS", "출고중지완료요청이 성공하였습니다")),
         ("return-request-product-receipt-confirmation-processing", "receipt", ("200", "OK")),
         (
             "return-request-product-receipt-confirmation-processing.season-1",
