@@ -24,7 +24,8 @@ def doc_json(name):
 
 
 class CannedAnswers(BaseAdapter):
-    """Answers each request with the next of ``bodies`` (HTTP 200); keeps the requests sent."""
+    """Answers each request with the next of ``bodies`` (HTTP 200, or ``(status, body)``); keeps
+    the requests sent."""
 
     def __init__(self, *bodies):
         super().__init__()
@@ -35,9 +36,11 @@ class CannedAnswers(BaseAdapter):
         if not self._bodies:
             raise AssertionError(f"unexpected call: {request.method} {request.url}")
         self.sent.append(request)
+        answer = self._bodies.pop(0)
+        status, content = answer if isinstance(answer, tuple) else (200, answer)
         response = requests.Response()
-        response.status_code = 200
-        response._content = self._bodies.pop(0)
+        response.status_code = status
+        response._content = content
         response.headers = CaseInsensitiveDict({"Content-Type": "application/json;charset=UTF-8"})
         response.encoding = "utf-8"
         response.url = request.url

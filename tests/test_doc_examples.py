@@ -28,6 +28,7 @@ from ec_coupang.coupang import (
     ReturnDelivery,
     ReturnItem,
     ReturnRequest,
+    ServiceUnavailableError,
     TaxReceipt,
     parse_order_sheets,
     parse_return_requests,
@@ -232,6 +233,18 @@ def test_acknowledgement_with_partial_errors(client):
         BoxResult("102391599", False, "NOT_FOUND_SHIPMENT_BOX", "shipmentBoxId (102391599) is not found.", True),
     ]
     assert json.loads(answers.sent[0].body) == {"vendorId": "A00012345", "shipmentBoxIds": [102391542, 102391599]}
+
+
+@pytest.mark.parametrize("status", [504, 521])
+def test_acknowledgement_refused_by_an_overloaded_gateway_is_not_sent_again(client, status):
+    """The page's errorSpec: 504 and 521 with code ERROR; check the box's status before trying again."""
+    answers = answering(client, (status, doc_example(f"product-preparation-processing.error-{status}")))
+    with pytest.raises(ServiceUnavailableError) as refused:
+        client.acknowledge(["102391542"])
+    assert len(answers.sent) == 1
+    assert (refused.value.status, refused.value.code) == (status, "ERROR")
+    assert refused.value.coupang_message == doc_json(f"product-preparation-processing.error-{status}")["message"]
+    assert refused.value.partial_results == ()
 
 
 @pytest.mark.parametrize(
