@@ -186,9 +186,10 @@ def test_a_whole_cancel_after_acknowledgement_is_stopped(sandbox, client):
     assert receipt_ids(listed(sandbox, client, status="UC")) == [request.receipt_id], "listed under RU and UC"
     assert request.receipt_status == "RELEASE_STOP_UNCHECKED" and request.awaits_shipment_answer
     assert request.cancel_type == "RETURN" and request.cancel_count_sum == 3
-    assert [
-        (item.vendor_item_id, item.purchase_count, item.cancel_count, item.release_status) for item in request.items
-    ] == [(str(line.vendor_item_id), line.shipping_count, line.shipping_count, "N") for line in order.lines]
+    assert request.release_stop_status == "미처리"
+    assert [(item.vendor_item_id, item.purchase_count, item.cancel_count) for item in request.items] == [
+        (str(line.vendor_item_id), line.shipping_count, line.shipping_count) for line in order.lines
+    ]
 
     answer = client.stop_shipment(request.receipt_id, request.cancel_count_sum)
 
@@ -202,7 +203,7 @@ def test_a_whole_cancel_after_acknowledgement_is_stopped(sandbox, client):
     assert all(item.canceled for item in client.get_order_sheet(order.shipment_box_id).items)
     done = client.get_return_request(request.receipt_id)
     assert done.receipt_status == "RETURNS_COMPLETED" and not done.awaits_shipment_answer
-    assert {item.release_status for item in done.items} == {"S"} and done.release_stop_status == "처리(출고중지)"
+    assert done.release_stop_status == "처리(출고중지)"
     assert receipt_ids(listed(sandbox, client, status="CC")) == [request.receipt_id]
     assert listed(sandbox, client, status="RU") == []
     assert sandbox.returns.answers == {(receipt.receipt_id, "stop_shipment"): 1}
@@ -254,7 +255,7 @@ def test_a_return_is_received_and_approved(sandbox, client):
     (request,) = listed(sandbox, client, status="UC")
     assert (request.receipt_id, request.receipt_status) == (str(receipt.receipt_id), "RETURNS_UNCHECKED")
     assert request.can_confirm_receipt and not request.can_approve and not request.awaits_shipment_answer
-    assert {item.release_status for item in request.items} == {"Y"}
+    assert request.release_stop_status == "비대상"
     assert (
         request.requester.address == order.receiver["addr1"]
         and request.requester.zip_code == order.receiver["postCode"]
@@ -562,7 +563,48 @@ def test_reads_the_documented_v4_sample_in_the_markets_time():
         1,
         1,
     )
-    assert item.release_status == "" and not request.awaits_shipment_answer and request.can_confirm_receipt
+    assert not request.awaits_shipment_answer and request.can_confirm_receipt
+
+
+def stop_request_row(**changes):
+    """A stop-shipment request with the documented fields only (Coupang docs:
+    return-api/lookup-return-request-list-per-day): no per-item releaseStatus."""
+    row = {
+        "receiptId": 363585001,
+        "orderId": 31000012345678,
+        "paymentId": 31000012345679,
+        "receiptType": "RETURN",
+        "receiptStatus": "RELEASE_STOP_UNCHECKED",
+        "createdAt": "2026-03-01T10:00:00",
+        "modifiedAt": "2026-03-01T10:00:00",
+        "cancelCountSum": 2,
+        "releaseStopStatus": "미처리",
+        "returnItems": [
+            {"vendorItemId": 80012340001, "purchaseCount": 2, "cancelCount": 2, "shipmentBoxId": 853138000000005666}
+        ],
+        "returnDeliveryDtos": [],
+    }
+    return {**row, **changes}
+
+
+@pytest.mark.parametrize(
+    ("receipt_status", "release_stop_status", "awaits"),
+    [
+        ("RELEASE_STOP_UNCHECKED", "미처리", True),
+        ("RETURNS_UNCHECKED", "미처리", True),
+        ("RETURNS_UNCHECKED", "처리(이미출고)", False),
+        ("RETURNS_UNCHECKED", "자동처리(이미출고)", False),
+        ("RETURNS_COMPLETED", "처리(출고중지)", False),
+        ("RETURNS_UNCHECKED", "비대상", False),
+    ],
+)
+def test_stop_request_recognised_without_release_status(receipt_status, release_stop_status, awaits):
+    """The documented signals: receiptStatus RELEASE_STOP_UNCHECKED and releaseStopStatus 미처리
+    (Coupang docs: return-api/lookup-return-request-list-per-day), not a per-item releaseStatus."""
+    raw = stop_request_row(receiptStatus=receipt_status, releaseStopStatus=release_stop_status)
+    (request,) = parse_return_requests([raw], "TW", "TWD")
+    assert request.awaits_shipment_answer is awaits
+    assert request.can_confirm_receipt is (receipt_status == "RETURNS_UNCHECKED" and not awaits)
 
 
 def test_v6_rows_carry_money_objects_and_times_with_offsets(sandbox):
