@@ -9,7 +9,7 @@ import requests
 from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, ProtocolError, ReadTimeoutError
 from urllib3.util.retry import Retry
 
-from .datatypes import MARKET_CURRENCIES, ORDER_STATUSES
+from .datatypes import MARKET_CURRENCIES, MARKET_TIMEZONES, ORDER_STATUSES
 from .errors import (
     CoupangError,
     MalformedResponseError,
@@ -32,7 +32,6 @@ from .parsing import (
 )
 from .returns import (
     CANCEL_TYPES,
-    MARKET_TIMEZONES,
     RETURN_STATUSES,
     parse_return_answer,
     parse_return_request,
@@ -386,7 +385,7 @@ class CoupangClient:
                 }
                 payload = self._request("GET", path, params=params, list_call=True)
                 with reading("an order sheet list"):
-                    sheets = parse_order_sheets(payload["data"], self.currency)
+                    sheets = parse_order_sheets(payload["data"], self.market)
                     next_token = str(payload.get("nextToken") or "")
                 yield from sheets
                 if not next_token:  # empty on the last page
@@ -404,7 +403,7 @@ class CoupangClient:
         path = f"{self._path(_ORDER_PATH, version=self.api_version)}/{shipment_box_id}"
         payload = self._request("GET", path)
         with reading("an order sheet"):
-            return parse_order_sheet(payload["data"], self.currency)
+            return parse_order_sheet(payload["data"], self.market)
 
     def get_order_sheets_by_order_id(self, order_id):
         """The order sheets of one order: one per shipment box, also the boxes a split shipment
@@ -414,7 +413,7 @@ class CoupangClient:
         payload = self._request("GET", path)
         with reading("the order sheets of an order"):
             data = payload["data"]
-            return [parse_order_sheet(raw, self.currency) for raw in (data if isinstance(data, list) else [data])]
+            return [parse_order_sheet(raw, self.market) for raw in (data if isinstance(data, list) else [data])]
 
     # --- places ---
 

@@ -14,10 +14,10 @@ As for order sheets, ids stay strings, money is :class:`~.models.Money`, times a
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from decimal import Decimal
 
-from .datatypes import Money
+from .datatypes import MARKET_TIMEZONES, Money
 from .parsing import (
     READ_ERRORS,
     _count,
@@ -45,7 +45,6 @@ RETURN_COMPLETED = "RETURNS_COMPLETED"  # 반품완료
 # status (study 13).
 STOP_UNANSWERED = "미처리"
 STOP_ANSWERED = ("처리(출고중지)", "처리(이미출고)", "자동처리(이미출고)")
-MARKET_TIMEZONES = {"KR": timezone(timedelta(hours=9)), "TW": timezone(timedelta(hours=8))}
 
 
 @dataclass(frozen=True)
@@ -159,7 +158,7 @@ class ReturnAnswer:
 
 
 def _moment(value, market):
-    moment = parse_datetime(value)
+    moment = parse_datetime(value, market)
     return moment.astimezone(MARKET_TIMEZONES[market]) if moment else None
 
 

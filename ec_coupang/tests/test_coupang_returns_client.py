@@ -20,6 +20,7 @@ from odoo.addons.ec_coupang.coupang import (
     ReturnRequest,
     ServiceUnavailableError,
     UnreadableReturnRequest,
+    parse_order_sheet,
     parse_return_requests,
 )
 
@@ -545,7 +546,7 @@ def test_reads_the_documented_v4_sample_in_the_markets_time():
             {"deliveryCompanyCode": "CJGLS", "deliveryInvoiceNo": "840807127473 "},
         ],
     }
-    (request,) = parse_return_requests([sample], "TW", "TWD")
+    (request,) = parse_return_requests([sample], "KR", "KRW")
     assert isinstance(request, ReturnRequest)
     assert (request.receipt_id, request.order_id, request.payment_id) == (
         "50229613",
@@ -553,8 +554,7 @@ def test_reads_the_documented_v4_sample_in_the_markets_time():
         "28000009486604",
     )
     assert request.created_at == datetime(2017, 9, 2, 22, 52, 42, tzinfo=KST)
-    assert request.created_at.utcoffset() == timedelta(hours=8), "in the market's time"
-    assert request.enclose_price == Money(Decimal(0), "TWD") and request.complete_confirm_date is None
+    assert request.enclose_price == Money(Decimal(0), "KRW") and request.complete_confirm_date is None
     assert request.return_deliveries == (ReturnDelivery("CJGLS", "840807127473"),)
     (item,) = request.items
     assert (item.vendor_item_id, item.shipment_box_id, item.purchase_count, item.cancel_count) == (
@@ -605,6 +605,28 @@ def test_stop_request_recognised_without_release_status(receipt_status, release_
     (request,) = parse_return_requests([raw], "TW", "TWD")
     assert request.awaits_shipment_answer is awaits
     assert request.can_confirm_receipt is (receipt_status == "RETURNS_UNCHECKED" and not awaits)
+
+
+def test_taiwan_time_without_offset_is_taipei_time():
+    """Times without an offset (v6 returnRequests, v4 order sheets) are the market's local time:
+    Taiwan +08:00, not Korea's +09:00 (study 13)."""
+    raw = stop_request_row(createdAt="2026-03-01T10:00:00", modifiedAt="2026-03-01T10:05:00")
+    (request,) = parse_return_requests([raw], "TW", "TWD")
+    assert (request.created_at, request.modified_at) == (
+        datetime(2026, 3, 1, 10, 0, tzinfo=TWT),
+        datetime(2026, 3, 1, 10, 5, tzinfo=TWT),
+    )
+    (korean,) = parse_return_requests([raw], "KR", "KRW")
+    assert korean.created_at == datetime(2026, 3, 1, 10, 0, tzinfo=KST)
+    sheet = parse_order_sheet(
+        {"shipmentBoxId": 1, "orderId": 2, "orderedAt": "2026-03-01T10:00:00", "paidAt": "2026-03-01T10:00:30",
+         "orderItems": [{"vendorItemId": 3, "shippingCount": 1, "salesPrice": 450}]},
+        "TW",
+    )  # fmt: skip
+    assert (sheet.ordered_at, sheet.paid_at) == (
+        datetime(2026, 3, 1, 10, 0, tzinfo=TWT),
+        datetime(2026, 3, 1, 10, 0, 30, tzinfo=TWT),
+    )
 
 
 def test_v6_rows_carry_money_objects_and_times_with_offsets(sandbox):
