@@ -2,6 +2,7 @@
 in-process Coupang sandbox."""
 
 import time
+from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -102,18 +103,39 @@ def test_day_mode_reads_whole_market_days_in_windows_of_31_days(sandbox, tw_clie
         assert (date.fromisoformat(last) - date.fromisoformat(first)).days < 31
 
 
-def test_minute_mode_sends_time_frames_without_paging(sandbox, client):
+def test_minute_mode_sends_time_frames_shorter_than_a_day_without_paging(sandbox, client):
+    """Minute windows answer "range should less than 1 day" from a day on (technical FAQ 반품관리API 7)."""
     start = datetime(2026, 2, 1, 0, 0, 30, tzinfo=KST)
-    end = start + timedelta(days=40, seconds=10)
+    end = start + timedelta(days=2, seconds=10)
     assert list(client.iter_return_requests(start, end, cancel_type="CANCEL", by_minute=True)) == []
     calls = sandbox.requests_to("return_requests")
     assert [(call.params["createdAtFrom"], call.params["createdAtTo"]) for call in calls] == [
-        ("2026-02-01T00:00", "2026-03-04T00:00"),
-        ("2026-03-04T00:00", "2026-03-13T00:01"),
+        ("2026-02-01T00:00", "2026-02-01T23:59"),
+        ("2026-02-01T23:59", "2026-02-02T23:58"),
+        ("2026-02-02T23:58", "2026-02-03T00:01"),
     ]
+    assert {call.status for call in calls} == {200}
     for call in calls:
         assert call.params["searchType"] == "timeFrame" and call.params["cancelType"] == "CANCEL"
         assert not {"nextToken", "maxPerPage", "status"} & set(call.params)
+
+
+def calls_by_mode(sandbox):
+    calls = sandbox.requests_to("return_requests")
+    assert {call.status for call in calls} == {200}
+    return Counter("minute" if call.params.get("searchType") == "timeFrame" else "day" for call in calls)
+
+
+@pytest.mark.parametrize(("days", "day_calls"), [(7, 1), (3, 1), (40, 2), (0.5, 0)])
+def test_a_backfill_reads_older_days_by_day_and_the_last_hours_by_minute(sandbox, tw_client, days, day_calls):
+    now = sandbox.now()
+    _order, old = stop_shipment_request(sandbox, "TW")
+    old.created_at = now - timedelta(days=days) + timedelta(minutes=5)
+    _order, recent = stop_shipment_request(sandbox, "TW")
+    since = now - timedelta(days=days)
+    rows = tw_client.iter_return_requests_since(since, now, cancel_type="RETURN", status="RU")
+    assert set(receipt_ids(rows)) == {str(old.receipt_id), str(recent.receipt_id)}
+    assert calls_by_mode(sandbox) == Counter({"day": day_calls, "minute": 1})
 
 
 def test_minute_mode_lists_the_requests_of_the_time_frame(sandbox, client):
