@@ -18,7 +18,6 @@ MAX_ACKNOWLEDGE = 50  # Coupang docs: delivery-api/product-preparation-processin
 DEFAULT_PLACE_PAGE_SIZE = 10
 MISSING_PARAMETERS = "required parameters are missing"
 RANGE_TOO_LONG = "endTime-startTime range should less than31."
-INVALID_VENDOR_ID = "invalid vendorId"  # Coupang docs: return-api/lookup-return-cancel-list-per-day errorSpec
 NOT_IN_TIME_FRAME = "is not supported with searchType=timeFrame"  # lookup-return-request-list-per-minute
 RETURN_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 RETURN_MINUTE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")
@@ -375,8 +374,3 @@ class Endpoints(ReturnEndpoints):
         page, pagination = self._page(params, places, page_required=True)
         # Not wrapped in code/message/data ([XTR-LOGI]; study 7.2).
         return Reply.json(200, {"content": [render.outbound_place(place) for place in page], "pagination": pagination})
-
-
-def market_of(headers):
-    market = (headers.get("x-market") or "KR").upper()
-    return market if market in MARKET_TIMEZONES else "KR"
