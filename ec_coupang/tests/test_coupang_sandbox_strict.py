@@ -2,6 +2,8 @@
 comes from, over raw signed HTTP. Where the docs disagree or are silent, the strictest reading
 (README, "The sandbox's rules")."""
 
+from datetime import datetime
+
 import pytest
 
 from coupang_sandbox import CoupangSandbox
@@ -10,7 +12,18 @@ from coupang_sandbox.store import MARKET_TIMEZONES
 from odoo.addons.ec_coupang.coupang import authorization_header
 
 from .test_coupang_sandbox import call, orders_path
-from .test_coupang_sandbox_returns import RETURNS_PATH
+from .test_coupang_sandbox_returns import RETURNS_PATH, answer, instruct_cancel, list_requests, shipped_return
+
+# Coupang docs: return-api/lookup-return-request-list-per-day, receiptStatus "취소(반품)진행 상태".
+DOCUMENTED_RECEIPT_STATUSES = {
+    "RELEASE_STOP_UNCHECKED",
+    "RETURNS_UNCHECKED",
+    "VENDOR_WAREHOUSE_CONFIRM",
+    "REQUEST_COUPANG_CHECK",
+    "RETURNS_COMPLETED",
+}
+# Same page, releaseStopStatus "출고중지처리상태".
+DOCUMENTED_RELEASE_STOP_TEXTS = {"미처리", "처리(이미출고)", "처리(출고중지)", "자동처리(이미출고)", "비대상"}
 
 
 @pytest.fixture
@@ -54,3 +67,63 @@ def test_x_requested_by_must_name_the_keys_vendor(sandbox, requested_by):
     reply = call(sandbox, "GET", orders_path(), "createdAtFrom=2026-03-01&createdAtTo=2026-03-01&status=ACCEPT",
                  headers={"X-Requested-By": requested_by})  # fmt: skip
     assert (reply.status_code, reply.json()["message"]) == (400, INVALID_VENDOR_ID)
+
+
+# --- documented fields and values ---
+
+
+def test_receipts_show_documented_statuses_and_release_stop_texts_only(sandbox):
+    """Every state a receipt goes through, as listed: receiptStatus and releaseStopStatus are
+    documented values, and no item carries a releaseStatus (Coupang docs:
+    return-api/lookup-return-request-list-per-day)."""
+    seen = []
+
+    def listed(market):
+        for status in ("RU", "UC", "CC", "PR"):
+            seen.extend(list_requests(sandbox, f"status={status}", market=market).json()["data"])
+        seen.extend(list_requests(sandbox, "cancelType=CANCEL", market=market).json()["data"])
+
+    accept = sandbox.add_order("KR", status="ACCEPT")
+    sandbox.buyer_cancel(accept.shipment_box_id)
+    _order, stopped = instruct_cancel(sandbox, "KR")
+    _order, shipped = instruct_cancel(sandbox, "KR")
+    listed("KR")
+    answer(sandbox, stopped, "stoppedShipment", {"cancelCount": 3}, market="KR")
+    answer(
+        sandbox, shipped, "completedShipment", {"deliveryCompanyCode": "HANJIN", "invoiceNumber": "5001"}, market="KR"
+    )
+    listed("KR")
+    _order, returned = shipped_return(sandbox)
+    _order, checked = shipped_return(sandbox)
+    sandbox.request_coupang_check(checked.receipt_id)
+    listed("TW")
+    answer(sandbox, returned, "receiveConfirmation", version="v5")
+    listed("TW")
+    answer(sandbox, returned, "approval", {"cancelCount": 3}, version="v5")
+    listed("TW")
+    assert {row["receiptStatus"] for row in seen} == DOCUMENTED_RECEIPT_STATUSES
+    assert {row["releaseStopStatus"] for row in seen} <= DOCUMENTED_RELEASE_STOP_TEXTS
+    assert {row["releaseStopStatus"] for row in seen} >= {"미처리", "처리(출고중지)", "처리(이미출고)", "비대상"}
+    assert not any("releaseStatus" in item for row in seen for item in row["returnItems"])
+    canceled = next(row for row in seen if row["receiptType"] == "CANCEL")
+    assert (canceled["receiptStatus"], canceled["releaseStopStatus"]) == ("RETURNS_COMPLETED", "비대상")
+
+
+@pytest.mark.parametrize(("market", "version"), [("TW", "v6"), ("KR", "v6"), ("TW", "v4")])
+def test_receipt_times_are_the_markets_local_time_without_offset(sandbox, market, version):
+    """Coupang docs: return-api/lookup-return-request-list-per-day createdAt "yyyy-MM-ddThh:mm:ss";
+    without an offset, in the market's time (Taiwan +08:00, Korea +09:00; study 13)."""
+    _order, receipt = instruct_cancel(sandbox, market)
+    (row,) = list_requests(sandbox, "status=RU", version=version, market=market).json()["data"]
+    local = receipt.created_at.astimezone(MARKET_TIMEZONES[market]).replace(microsecond=0, tzinfo=None)
+    assert row["createdAt"] == local.isoformat() == row["modifiedAt"]
+
+
+def test_v4_order_times_are_the_markets_local_time_without_offset(sandbox):
+    """Coupang docs: delivery-api/lookup-order-list-per-day orderedAt "yyyy-MM-dd'T'HH:mm:ss"."""
+    order = sandbox.add_order(
+        "TW", status="ACCEPT", ordered_at=datetime(2026, 3, 1, 16, 30, tzinfo=MARKET_TIMEZONES["KR"])
+    )
+    query = "createdAtFrom=2026-03-01&createdAtTo=2026-03-01&status=ACCEPT"
+    (sheet,) = call(sandbox, "GET", orders_path("v4"), query).json()["data"]
+    assert (sheet["shipmentBoxId"], sheet["orderedAt"]) == (order.shipment_box_id, "2026-03-01T15:30:00")
