@@ -7,7 +7,7 @@ from datetime import timedelta, timezone
 import pytest
 
 from coupang_sandbox import CoupangSandbox
-from coupang_sandbox.api import MISSING_PARAMETERS, RANGE_TOO_LONG
+from coupang_sandbox.api import MINUTE_RANGE_TOO_LONG, MISSING_PARAMETERS, RANGE_TOO_LONG
 
 from .test_coupang_sandbox import call
 
@@ -205,7 +205,10 @@ def test_list_parameter_rules(sandbox, query, message):
     ("query", "message"),
     [
         ("createdAtFrom=2026-03-01&createdAtTo=2026-04-01&status=UC", RANGE_TOO_LONG),
-        ("createdAtFrom=2026-03-01T00:00&createdAtTo=2026-04-02T00:01&status=UC&searchType=timeFrame", RANGE_TOO_LONG),
+        (
+            "createdAtFrom=2026-03-01T00:00&createdAtTo=2026-04-02T00:01&status=UC&searchType=timeFrame",
+            MINUTE_RANGE_TOO_LONG,
+        ),
         (
             "createdAtFrom=2026-03-01T00:00&createdAtTo=2026-03-02T00:00&status=UC&searchType=timeFrame&nextToken=5",
             "nextToken is not supported with searchType=timeFrame",

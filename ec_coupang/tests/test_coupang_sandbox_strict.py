@@ -2,11 +2,12 @@
 comes from, over raw signed HTTP. Where the docs disagree or are silent, the strictest reading
 (README, "The sandbox's rules")."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
 from coupang_sandbox import CoupangSandbox
+from coupang_sandbox.api import MINUTE_RANGE_TOO_LONG, NOT_IN_TIME_FRAME, RANGE_TOO_LONG
 from coupang_sandbox.gateway import INVALID_VENDOR_ID, WRONG_REGION
 from coupang_sandbox.store import MARKET_TIMEZONES
 from odoo.addons.ec_coupang.coupang import authorization_header
@@ -14,6 +15,7 @@ from odoo.addons.ec_coupang.coupang import authorization_header
 from .test_coupang_sandbox import call, orders_path
 from .test_coupang_sandbox_returns import RETURNS_PATH, answer, instruct_cancel, list_requests, shipped_return
 
+MINUTE = "%Y-%m-%dT%H:%M"
 # Coupang docs: return-api/lookup-return-request-list-per-day, receiptStatus "취소(반품)진행 상태".
 DOCUMENTED_RECEIPT_STATUSES = {
     "RELEASE_STOP_UNCHECKED",
@@ -34,6 +36,21 @@ def sandbox():
 
 def local_now(sandbox, market="TW"):
     return sandbox.now().astimezone(MARKET_TIMEZONES[market]).replace(second=0, microsecond=0, tzinfo=None)
+
+
+def minute_query(start, end, extra=""):
+    return f"searchType=timeFrame&createdAtFrom={start.strftime(MINUTE)}&createdAtTo={end.strftime(MINUTE)}{extra}"
+
+
+def list_orders_by_minute(sandbox, start, end, extra="", *, version="v4", market="TW"):
+    return call(
+        sandbox, "GET", orders_path(version), minute_query(start, end, "&status=INSTRUCT" + extra), market=market
+    )
+
+
+def list_returns_by_minute(sandbox, start, end, extra="", *, market="TW"):
+    path = RETURNS_PATH.format(version="v6")
+    return call(sandbox, "GET", path, minute_query(start, end, "&status=RU" + extra), market=market)
 
 
 # --- headers ---
@@ -127,3 +144,63 @@ def test_v4_order_times_are_the_markets_local_time_without_offset(sandbox):
     query = "createdAtFrom=2026-03-01&createdAtTo=2026-03-01&status=ACCEPT"
     (sheet,) = call(sandbox, "GET", orders_path("v4"), query).json()["data"]
     assert (sheet["shipmentBoxId"], sheet["orderedAt"]) == (order.shipment_box_id, "2026-03-01T15:30:00")
+
+
+# --- windows ---
+
+
+@pytest.mark.parametrize("list_by_minute", [list_orders_by_minute, list_returns_by_minute])
+def test_minute_windows_span_less_than_a_day(sandbox, list_by_minute):
+    """Coupang docs: delivery-api/lookup-order-list-per-minute "24시간이내"; technical FAQ 반품관리API 7
+    "분단위 : 최대 24시간 이내" over the returns list page's "최대 31일"."""
+    end = local_now(sandbox) + timedelta(minutes=1)
+    for span in (timedelta(days=1), timedelta(days=7), timedelta(days=31)):
+        reply = list_by_minute(sandbox, end - span, end)
+        assert (reply.status_code, reply.json()["message"]) == (400, MINUTE_RANGE_TOO_LONG)
+    assert list_by_minute(sandbox, end - timedelta(hours=23, minutes=59), end).status_code == 200
+
+
+def test_day_windows_span_at_most_31_days(sandbox):
+    """Coupang docs: delivery-api/lookup-order-list-per-day, return-api/lookup-return-request-list-per-day
+    "최대 31일"."""
+    orders, returns = orders_path(), RETURNS_PATH.format(version="v6")
+    for path, query in (
+        (orders, "createdAtFrom=2026-01-01%2B08:00&createdAtTo=2026-01-31%2B08:00&status=ACCEPT"),
+        (returns, "createdAtFrom=2026-01-01&createdAtTo=2026-01-31&status=UC"),
+    ):
+        assert call(sandbox, "GET", path, query).status_code == 200
+        longer = call(sandbox, "GET", path, query.replace("01-31", "02-01"))
+        assert (longer.status_code, longer.json()["message"]) == (400, RANGE_TOO_LONG)
+
+
+def test_order_sheets_are_served_in_minute_mode_without_paging(sandbox):
+    """Coupang docs: delivery-api/lookup-order-list-per-minute: createdAtFrom included, createdAtTo
+    excluded, no nextToken nor maxPerPage; v5 takes the offset of its day mode (study 4.2)."""
+    now = sandbox.now()
+    inside = sandbox.add_order("TW", status="INSTRUCT", ordered_at=now - timedelta(hours=2))
+    sandbox.add_order("TW", status="INSTRUCT", ordered_at=now - timedelta(hours=30))
+    sandbox.add_order("TW", status="INSTRUCT", ordered_at=now + timedelta(minutes=5))
+    end = local_now(sandbox) + timedelta(minutes=1)
+    body = list_orders_by_minute(sandbox, end - timedelta(hours=23), end).json()
+    assert [sheet["shipmentBoxId"] for sheet in body["data"]] == [inside.shipment_box_id]
+    assert "nextToken" not in body
+    v5_query = (
+        f"searchType=timeFrame&createdAtFrom={(end - timedelta(hours=23)).strftime(MINUTE)}%2B08:00"
+        f"&createdAtTo={end.strftime(MINUTE)}%2B08:00&status=INSTRUCT"
+    )
+    v5 = call(sandbox, "GET", orders_path("v5"), v5_query)
+    assert [sheet["shipmentBoxId"] for sheet in v5.json()["data"]] == [inside.shipment_box_id]
+    for extra in ("&nextToken=abc", "&maxPerPage=10"):
+        reply = list_orders_by_minute(sandbox, end - timedelta(hours=1), end, extra)
+        assert reply.status_code == 400 and NOT_IN_TIME_FRAME in reply.json()["message"]
+    offset_in_v4 = call(sandbox, "GET", orders_path("v4"), v5_query)
+    assert offset_in_v4.status_code == 400 and "Invalid date format" in offset_in_v4.json()["message"]
+
+
+def test_returns_minute_mode_lists_without_next_token(sandbox):
+    """Coupang docs: return-api/lookup-return-request-list-per-minute, nextToken "searchType=timeFrame일
+    경우 지원하지 않는"; the documented sample answers without it."""
+    _order, receipt = instruct_cancel(sandbox)
+    end = local_now(sandbox) + timedelta(minutes=1)
+    body = list_returns_by_minute(sandbox, end - timedelta(hours=1), end).json()
+    assert [row["receiptId"] for row in body["data"]] == [receipt.receipt_id] and "nextToken" not in body
