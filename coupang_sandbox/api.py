@@ -2,6 +2,8 @@
 
 import json
 import re
+import secrets
+import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import partial
@@ -25,6 +27,7 @@ DEFAULT_PLACE_PAGE_SIZE = 10
 MISSING_PARAMETERS = "required parameters are missing"
 RANGE_TOO_LONG = "endTime-startTime range should less than31."
 MINUTE_RANGE_TOO_LONG = "endTime-startTime range should less than 1 day"  # study 4.2, minute mode
+INVALID_NEXT_TOKEN = "Invalid nextToken"  # Coupang's answer to a forged token is not documented
 NOT_IN_TIME_FRAME = "is not supported with searchType=timeFrame"  # lookup-return-request-list-per-minute
 RETURN_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 RETURN_MINUTE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")
@@ -62,6 +65,33 @@ ROUTES = (
 
 class BadRequest(Exception):
     pass
+
+
+class PageTokens:
+    """nextToken values: opaque and random, each bound to the vendor, market, path and query of the
+    list it continues. Coupang documents the token only as a String to send back (Coupang docs:
+    delivery-api/lookup-order-list-per-day, return-api/lookup-return-request-list-per-day); a
+    client must not build one, so a token the sandbox did not give for this very list is refused."""
+
+    def __init__(self):
+        self._pages = {}  # token -> (scope, id of the last row before the page)
+        self._lock = threading.Lock()
+
+    def issue(self, scope, after):
+        token = secrets.token_urlsafe(24)
+        with self._lock:
+            self._pages[token] = (scope, after)
+        return token
+
+    def resume(self, scope, token):
+        """The id the page after ``token`` starts after; None for the first page."""
+        if not token:
+            return None
+        with self._lock:
+            page = self._pages.get(token)
+        if page is None or page[0] != scope:
+            raise BadRequest(INVALID_NEXT_TOKEN)
+        return page[1]
 
 
 @dataclass
@@ -107,6 +137,12 @@ class Call:
     @property
     def version(self):
         return self.match.groupdict().get("version") or "v5"
+
+    @property
+    def page_scope(self):
+        """What a nextToken is bound to: the list and its query, the token aside."""
+        query = tuple(sorted((name, value) for name, value in self.params.items() if name != "nextToken"))
+        return self.vendor.vendor_id, self.market, self.match.string, query
 
     def renderer(self, currency=None):
         return render.Renderer(self.version, currency or MARKET_CURRENCIES[self.market], self.market)
@@ -269,6 +305,7 @@ class Endpoints(ReturnEndpoints):
     def __init__(self, store, returns):
         self.store = store
         self.returns = returns
+        self.page_tokens = PageTokens()
         # The lookups by orderId and by receiptId document ``data`` as an array; older samples show
         # an object (study 11.9). False: arrays.
         self.lookups_as_objects = False
@@ -295,15 +332,15 @@ class Endpoints(ReturnEndpoints):
         return Reply.json(200, {"code": 200, "message": "OK", "data": data, "nextToken": next_token})
 
     def _list_page(self, call, rows, row_id):
-        """One page of ``rows`` (in ``row_id`` order) after the row ``nextToken`` names, and the
-        token of the next page: its last row's id."""
+        """One page of ``rows`` (in ``row_id`` order) after the page ``nextToken`` names, and the
+        token of the next page."""
         per_page = min(_int_param(call.params, "maxPerPage", MAX_PER_PAGE), MAX_PER_PAGE)
         if per_page < 1:
             raise BadRequest("maxPerPage must be at least 1")
-        after = _int_param(call.params, "nextToken", 0)
-        remaining = [row for row in rows if row_id(row) > after]
+        after = self.page_tokens.resume(call.page_scope, call.params.get("nextToken"))
+        remaining = [row for row in rows if after is None or row_id(row) > after]
         page = remaining[:per_page]
-        next_token = str(row_id(page[-1])) if len(remaining) > per_page else ""
+        next_token = self.page_tokens.issue(call.page_scope, row_id(page[-1])) if len(remaining) > per_page else ""
         return page, next_token
 
     # --- order sheets ---

@@ -238,8 +238,8 @@ def test_thirty_one_days_and_an_order_id_are_accepted(sandbox):
 def test_pages_of_at_most_50_with_next_token(sandbox):
     receipts = [instruct_cancel(sandbox)[1] for _ in range(52)]
     first = list_requests(sandbox, "status=RU&maxPerPage=80").json()
-    assert len(first["data"]) == 50 and first["nextToken"] == str(receipts[49].receipt_id)
-    second = list_requests(sandbox, f"status=RU&nextToken={first['nextToken']}").json()
+    assert len(first["data"]) == 50 and first["nextToken"]
+    second = list_requests(sandbox, f"status=RU&maxPerPage=80&nextToken={first['nextToken']}").json()
     assert [row["receiptId"] for row in second["data"]] == [receipt.receipt_id for receipt in receipts[50:]]
     assert second["nextToken"] == ""
 

@@ -2,12 +2,13 @@
 comes from, over raw signed HTTP. Where the docs disagree or are silent, the strictest reading
 (README, "The sandbox's rules")."""
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
 
 from coupang_sandbox import CoupangSandbox
-from coupang_sandbox.api import MINUTE_RANGE_TOO_LONG, NOT_IN_TIME_FRAME, RANGE_TOO_LONG
+from coupang_sandbox.api import INVALID_NEXT_TOKEN, MINUTE_RANGE_TOO_LONG, NOT_IN_TIME_FRAME, RANGE_TOO_LONG
 from coupang_sandbox.gateway import INVALID_VENDOR_ID, WRONG_REGION
 from coupang_sandbox.store import MARKET_TIMEZONES
 from odoo.addons.ec_coupang.coupang import authorization_header
@@ -204,3 +205,30 @@ def test_returns_minute_mode_lists_without_next_token(sandbox):
     end = local_now(sandbox) + timedelta(minutes=1)
     body = list_returns_by_minute(sandbox, end - timedelta(hours=1), end).json()
     assert [row["receiptId"] for row in body["data"]] == [receipt.receipt_id] and "nextToken" not in body
+
+
+# --- nextToken ---
+
+
+def test_next_token_is_opaque_and_bound_to_its_list(sandbox):
+    """Coupang docs: delivery-api/lookup-order-list-per-day: nextToken is a String to send back; its
+    form is not documented, so the client may neither build nor move one."""
+    sandbox.generate_orders(3, status="ACCEPT", ordered_at=sandbox.now() - timedelta(hours=1))
+    today = local_now(sandbox).date()
+    first_day = today - timedelta(days=1)
+    query = f"createdAtFrom={first_day}%2B08:00&createdAtTo={today}%2B08:00&status=ACCEPT&maxPerPage=2"
+    first = call(sandbox, "GET", orders_path(), query).json()
+    token = first["nextToken"]
+    ids = [sheet["shipmentBoxId"] for sheet in first["data"]]
+    assert token and not re.fullmatch(r"\d+", token) and str(ids[-1]) not in token
+    second = call(sandbox, "GET", orders_path(), f"{query}&nextToken={token}").json()
+    assert len(second["data"]) == 1 and second["nextToken"] == ""
+    for forged in (
+        f"{query}&nextToken={ids[-1]}",
+        f"{query}&nextToken=0",
+        f"{query.replace('ACCEPT', 'INSTRUCT')}&nextToken={token}",
+    ):
+        reply = call(sandbox, "GET", orders_path(), forged)
+        assert (reply.status_code, reply.json()["message"]) == (400, INVALID_NEXT_TOKEN)
+    elsewhere = call(sandbox, "GET", orders_path(), f"{query}&nextToken={token}", market="KR")
+    assert elsewhere.status_code == 400
