@@ -190,6 +190,15 @@ def _minute_window(start, end):
     return start, end
 
 
+def _check_within_one_day(start, end):
+    """Order sheets by minute: "해당 일자 내 24시간이내로 조회 가능합니다" (Coupang docs:
+    delivery-api/lookup-order-list-per-minute), read strictly: the window stays within one day,
+    ``createdAtTo`` at most the next midnight."""
+    next_midnight = datetime.combine(start.date() + timedelta(days=1), time(), tzinfo=start.tzinfo)
+    if end.date() != start.date() and end != next_midnight:
+        raise BadRequest(MINUTE_RANGE_TOO_LONG)
+
+
 def _day_window(start, last_day):
     """``[start, end)`` of a day mode list: whole days, ``createdAtTo`` included, 31 at most (MAX_DAYS)."""
     _check_order(start, last_day)
@@ -371,7 +380,11 @@ class Endpoints(ReturnEndpoints):
             # Minute mode has no paging (Coupang docs: delivery-api/lookup-order-list-per-minute
             # lists neither nextToken nor maxPerPage; study 4.2).
             _refuse_paging_in_time_frame(params, "nextToken", "maxPerPage")
-            return _minute_window(*(self._minute(params[name], call) for name in ("createdAtFrom", "createdAtTo")))
+            start, end = _minute_window(
+                *(self._minute(params[name], call) for name in ("createdAtFrom", "createdAtTo"))
+            )
+            _check_within_one_day(start, end)
+            return start, end
         return _day_window(*(self._day(params[name], call) for name in ("createdAtFrom", "createdAtTo")))
 
     def order_sheets(self, call):

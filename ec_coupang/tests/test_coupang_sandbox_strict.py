@@ -154,11 +154,11 @@ def test_v4_order_times_are_the_markets_local_time_without_offset(sandbox):
 def test_minute_windows_span_less_than_a_day(sandbox, list_by_minute):
     """Coupang docs: delivery-api/lookup-order-list-per-minute "24시간이내"; technical FAQ 반품관리API 7
     "분단위 : 최대 24시간 이내" over the returns list page's "최대 31일"."""
-    end = local_now(sandbox) + timedelta(minutes=1)
+    start = datetime.combine(local_now(sandbox).date(), datetime.min.time())
     for span in (timedelta(days=1), timedelta(days=7), timedelta(days=31)):
-        reply = list_by_minute(sandbox, end - span, end)
+        reply = list_by_minute(sandbox, start, start + span)
         assert (reply.status_code, reply.json()["message"]) == (400, MINUTE_RANGE_TOO_LONG)
-    assert list_by_minute(sandbox, end - timedelta(hours=23, minutes=59), end).status_code == 200
+    assert list_by_minute(sandbox, start, start + timedelta(hours=23, minutes=59)).status_code == 200
 
 
 def test_day_windows_span_at_most_31_days(sandbox):
@@ -177,25 +177,38 @@ def test_day_windows_span_at_most_31_days(sandbox):
 def test_order_sheets_are_served_in_minute_mode_without_paging(sandbox):
     """Coupang docs: delivery-api/lookup-order-list-per-minute: createdAtFrom included, createdAtTo
     excluded, no nextToken nor maxPerPage; v5 takes the offset of its day mode (study 4.2)."""
-    now = sandbox.now()
-    inside = sandbox.add_order("TW", status="INSTRUCT", ordered_at=now - timedelta(hours=2))
-    sandbox.add_order("TW", status="INSTRUCT", ordered_at=now - timedelta(hours=30))
-    sandbox.add_order("TW", status="INSTRUCT", ordered_at=now + timedelta(minutes=5))
-    end = local_now(sandbox) + timedelta(minutes=1)
-    body = list_orders_by_minute(sandbox, end - timedelta(hours=23), end).json()
+    start = datetime.combine(local_now(sandbox).date() - timedelta(days=1), datetime.min.time())
+    end = start + timedelta(hours=23, minutes=59)
+    taipei = MARKET_TIMEZONES["TW"]
+    inside = sandbox.add_order("TW", status="INSTRUCT", ordered_at=start.replace(hour=10, tzinfo=taipei))
+    sandbox.add_order("TW", status="INSTRUCT", ordered_at=(start - timedelta(minutes=1)).replace(tzinfo=taipei))
+    sandbox.add_order("TW", status="INSTRUCT", ordered_at=end.replace(second=30, tzinfo=taipei))
+    body = list_orders_by_minute(sandbox, start, end).json()
     assert [sheet["shipmentBoxId"] for sheet in body["data"]] == [inside.shipment_box_id]
     assert "nextToken" not in body
     v5_query = (
-        f"searchType=timeFrame&createdAtFrom={(end - timedelta(hours=23)).strftime(MINUTE)}%2B08:00"
+        f"searchType=timeFrame&createdAtFrom={start.strftime(MINUTE)}%2B08:00"
         f"&createdAtTo={end.strftime(MINUTE)}%2B08:00&status=INSTRUCT"
     )
     v5 = call(sandbox, "GET", orders_path("v5"), v5_query)
     assert [sheet["shipmentBoxId"] for sheet in v5.json()["data"]] == [inside.shipment_box_id]
     for extra in ("&nextToken=abc", "&maxPerPage=10"):
-        reply = list_orders_by_minute(sandbox, end - timedelta(hours=1), end, extra)
+        reply = list_orders_by_minute(sandbox, start, end, extra)
         assert reply.status_code == 400 and NOT_IN_TIME_FRAME in reply.json()["message"]
     offset_in_v4 = call(sandbox, "GET", orders_path("v4"), v5_query)
     assert offset_in_v4.status_code == 400 and "Invalid date format" in offset_in_v4.json()["message"]
+
+
+def test_order_sheet_minute_windows_stay_within_one_day(sandbox):
+    """Coupang docs: delivery-api/lookup-order-list-per-minute "해당 일자 내 24시간이내", read strictly;
+    returnRequests' own sample spans several days, so its minute windows may cross midnight."""
+    midnight = datetime.combine(local_now(sandbox).date(), datetime.min.time())
+    across = list_orders_by_minute(sandbox, midnight - timedelta(hours=4), midnight + timedelta(hours=2))
+    assert (across.status_code, across.json()["message"]) == (400, MINUTE_RANGE_TOO_LONG)
+    assert list_orders_by_minute(sandbox, midnight - timedelta(hours=4), midnight).status_code == 200
+    assert (
+        list_returns_by_minute(sandbox, midnight - timedelta(hours=4), midnight + timedelta(hours=2)).status_code == 200
+    )
 
 
 def test_returns_minute_mode_lists_without_next_token(sandbox):
