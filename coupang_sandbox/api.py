@@ -2,8 +2,11 @@
 
 import json
 import re
+import secrets
+import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from urllib.parse import parse_qsl
 
 from . import render
@@ -14,14 +17,23 @@ from .store import MARKET_CURRENCIES, MARKET_TIMEZONES
 ORDER_STATUSES = ("ACCEPT", "INSTRUCT", "DEPARTURE", "DELIVERING", "FINAL_DELIVERY", "NONE_TRACKING")
 MAX_PER_PAGE = 50  # Coupang docs: delivery-api/lookup-order-list-per-day, lookup-return-shipping-facility
 MAX_DAYS = 31  # Coupang docs: delivery-api/lookup-order-list-per-day "최대 31일까지 조회 가능"
+# Minute mode (searchType=timeFrame) spans less than a day, for order sheets (Coupang docs:
+# delivery-api/lookup-order-list-per-minute "해당 일자 내 24시간이내로 조회 가능합니다") and for
+# returnRequests: its list page allows 31 days (return-api/lookup-return-request-list-per-minute
+# "최대 31일"), the technical FAQ 반품관리API 7 "분단위 : 최대 24시간 이내": the strict one holds.
+MAX_MINUTE_SPAN = timedelta(days=1)
 MAX_ACKNOWLEDGE = 50  # Coupang docs: delivery-api/product-preparation-processing (larger arrays time out)
 DEFAULT_PLACE_PAGE_SIZE = 10
 MISSING_PARAMETERS = "required parameters are missing"
 RANGE_TOO_LONG = "endTime-startTime range should less than31."
-INVALID_VENDOR_ID = "invalid vendorId"  # Coupang docs: return-api/lookup-return-cancel-list-per-day errorSpec
+MINUTE_RANGE_TOO_LONG = "endTime-startTime range should less than 1 day"  # study 4.2, minute mode
+INVALID_NEXT_TOKEN = "Invalid nextToken"  # Coupang's answer to a forged token is not documented
 NOT_IN_TIME_FRAME = "is not supported with searchType=timeFrame"  # lookup-return-request-list-per-minute
 RETURN_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 RETURN_MINUTE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")
+# Order sheets in minute mode: v4 yyyy-MM-ddTHH:mm (Coupang docs: delivery-api/lookup-order-list-per-minute);
+# v5 with the offset of its day mode, 2025-07-29T00:01+09:00 (study 4.2).
+ORDER_MINUTE = re.compile(r"^(?P<minute>\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(?P<offset>[+-]\d{2}:\d{2})?$")
 # Help center articles 360034320673 and 360033793034 mark the stop-shipment answers "한국" only;
 # how Coupang refuses them for another market is not documented.
 STOP_SHIPMENT_MARKETS = ("KR",)
@@ -53,6 +65,33 @@ ROUTES = (
 
 class BadRequest(Exception):
     pass
+
+
+class PageTokens:
+    """nextToken values: opaque and random, each bound to the vendor, market, path and query of the
+    list it continues. Coupang documents the token only as a String to send back (Coupang docs:
+    delivery-api/lookup-order-list-per-day, return-api/lookup-return-request-list-per-day); a
+    client must not build one, so a token the sandbox did not give for this very list is refused."""
+
+    def __init__(self):
+        self._pages = {}  # token -> (scope, id of the last row before the page)
+        self._lock = threading.Lock()
+
+    def issue(self, scope, after):
+        token = secrets.token_urlsafe(24)
+        with self._lock:
+            self._pages[token] = (scope, after)
+        return token
+
+    def resume(self, scope, token):
+        """The id the page after ``token`` starts after; None for the first page."""
+        if not token:
+            return None
+        with self._lock:
+            page = self._pages.get(token)
+        if page is None or page[0] != scope:
+            raise BadRequest(INVALID_NEXT_TOKEN)
+        return page[1]
 
 
 @dataclass
@@ -99,6 +138,12 @@ class Call:
     def version(self):
         return self.match.groupdict().get("version") or "v5"
 
+    @property
+    def page_scope(self):
+        """What a nextToken is bound to: the list and its query, the token aside."""
+        query = tuple(sorted((name, value) for name, value in self.params.items() if name != "nextToken"))
+        return self.vendor.vendor_id, self.market, self.match.string, query
+
     def renderer(self, currency=None):
         return render.Renderer(self.version, currency or MARKET_CURRENCIES[self.market], self.market)
 
@@ -117,6 +162,49 @@ def result_reply(result_code, message):
     delivery-api/stop-shipping-complete-processing)."""
     data = {"resultCode": result_code, "resultMessage": message}
     return Reply.json(200, {"code": "200", "message": "OK", "data": data})
+
+
+def _zone(offset, market):
+    """The zone of a date parameter: its offset, else the market's time."""
+    return datetime.strptime(offset, "%z").tzinfo if offset else MARKET_TIMEZONES[market]
+
+
+def _refuse_paging_in_time_frame(params, *names):
+    for name in names:
+        if name in params:
+            raise BadRequest(f"{name} {NOT_IN_TIME_FRAME}")
+
+
+def _check_order(start, end):
+    if end < start:
+        raise BadRequest("createdAtFrom must not be after createdAtTo")
+
+
+def _minute_window(start, end):
+    """``[start, end)`` of a minute mode list: ``createdAtTo`` is exclusive (Coupang docs:
+    delivery-api/lookup-order-list-per-minute "result < createdAtTo") and less than a day after
+    ``createdAtFrom`` (MAX_MINUTE_SPAN)."""
+    _check_order(start, end)
+    if end - start >= MAX_MINUTE_SPAN:
+        raise BadRequest(MINUTE_RANGE_TOO_LONG)
+    return start, end
+
+
+def _check_within_one_day(start, end):
+    """Order sheets by minute: "해당 일자 내 24시간이내로 조회 가능합니다" (Coupang docs:
+    delivery-api/lookup-order-list-per-minute), read strictly: the window stays within one day,
+    ``createdAtTo`` at most the next midnight."""
+    next_midnight = datetime.combine(start.date() + timedelta(days=1), time(), tzinfo=start.tzinfo)
+    if end.date() != start.date() and end != next_midnight:
+        raise BadRequest(MINUTE_RANGE_TOO_LONG)
+
+
+def _day_window(start, last_day):
+    """``[start, end)`` of a day mode list: whole days, ``createdAtTo`` included, 31 at most (MAX_DAYS)."""
+    _check_order(start, last_day)
+    if (last_day - start).days >= MAX_DAYS:
+        raise BadRequest(RANGE_TOO_LONG)
+    return start, last_day + timedelta(days=1)
 
 
 def _int_param(params, name, default):
@@ -139,20 +227,12 @@ class ReturnEndpoints:
             raise BadRequest(MISSING_PARAMETERS)
         by_minute = params.get("searchType") == "timeFrame"
         if by_minute:
-            for name in ("nextToken", "maxPerPage", "orderId"):
-                if name in params:
-                    raise BadRequest(f"{name} {NOT_IN_TIME_FRAME}")
+            _refuse_paging_in_time_frame(params, "nextToken", "maxPerPage", "orderId")
         pattern, layout = (RETURN_MINUTE, "%Y-%m-%dT%H:%M") if by_minute else (RETURN_DAY, "%Y-%m-%d")
         start, end = (_local_moment(params[name], pattern, layout, market) for name in ("createdAtFrom", "createdAtTo"))
-        if end < start:
-            raise BadRequest("createdAtFrom must not be after createdAtTo")
-        if not by_minute:
-            if (end - start).days >= MAX_DAYS:
-                raise BadRequest(RANGE_TOO_LONG)
-            return start, end + timedelta(days=1)
-        if end - start > timedelta(days=MAX_DAYS):
-            raise BadRequest(RANGE_TOO_LONG)
-        return start, end
+        if by_minute:
+            return _minute_window(start, end)
+        return _day_window(start, end)
 
     @staticmethod
     def _return_filter(params):
@@ -176,17 +256,8 @@ class ReturnEndpoints:
         start, end = self._return_window(params, call.market)
         cancel_type, status, order_id = self._return_filter(params)
         receipts = self.returns.listed(call.vendor.vendor_id, call.market, cancel_type, status, order_id, start, end)
-        per_page = min(_int_param(params, "maxPerPage", MAX_PER_PAGE), MAX_PER_PAGE)
-        if per_page < 1:
-            raise BadRequest("maxPerPage must be at least 1")
-        after = _int_param(params, "nextToken", 0)
-        remaining = [receipt for receipt in receipts if receipt.receipt_id > after]
-        paged = params.get("searchType") != "timeFrame"
-        page = remaining[:per_page] if paged else remaining
-        next_token = str(page[-1].receipt_id) if paged and len(remaining) > per_page else ""
         renderer = call.renderer()
-        data = [render_receipt(renderer, receipt) for receipt in page]
-        return Reply.json(200, {"code": 200, "message": "OK", "data": data, "nextToken": next_token})
+        return self._list_reply(call, receipts, lambda receipt: receipt.receipt_id, partial(render_receipt, renderer))
 
     def _receipt(self, call):
         receipt = self.returns.vendor_receipt(call.vendor.vendor_id, call.market, call.match["receipt_id"])
@@ -243,6 +314,7 @@ class Endpoints(ReturnEndpoints):
     def __init__(self, store, returns):
         self.store = store
         self.returns = returns
+        self.page_tokens = PageTokens()
         # The lookups by orderId and by receiptId document ``data`` as an array; older samples show
         # an object (study 11.9). False: arrays.
         self.lookups_as_objects = False
@@ -257,43 +329,74 @@ class Endpoints(ReturnEndpoints):
                 return result_reply("FAIL", refusal.message)
             return business_error(refusal.status, refusal.message)
 
+    def _list_reply(self, call, rows, row_id, render_row):
+        """A list answer: in minute mode every row and no nextToken (Coupang docs:
+        return-api/lookup-return-request-list-per-minute "searchType=timeFrame일 경우 지원하지 않는"),
+        in day mode a page of at most 50 rows and its nextToken, "" on the last page (Coupang docs:
+        delivery-api/lookup-order-list-per-day)."""
+        if call.params.get("searchType") == "timeFrame":
+            return Reply.json(200, {"code": 200, "message": "OK", "data": [render_row(row) for row in rows]})
+        page, next_token = self._list_page(call, rows, row_id)
+        data = [render_row(row) for row in page]
+        return Reply.json(200, {"code": 200, "message": "OK", "data": data, "nextToken": next_token})
+
+    def _list_page(self, call, rows, row_id):
+        """One page of ``rows`` (in ``row_id`` order) after the page ``nextToken`` names, and the
+        token of the next page."""
+        per_page = min(_int_param(call.params, "maxPerPage", MAX_PER_PAGE), MAX_PER_PAGE)
+        if per_page < 1:
+            raise BadRequest("maxPerPage must be at least 1")
+        after = self.page_tokens.resume(call.page_scope, call.params.get("nextToken"))
+        remaining = [row for row in rows if after is None or row_id(row) > after]
+        page = remaining[:per_page]
+        next_token = self.page_tokens.issue(call.page_scope, row_id(page[-1])) if len(remaining) > per_page else ""
+        return page, next_token
+
     # --- order sheets ---
 
-    def _day(self, text, version):
+    def _day(self, text, call):
+        """A day mode bound: v4 without offset, a day of the market; v5 with or without one."""
         match = V5_DATE.match(text or "")
-        if not match or (version == "v4" and match["offset"]):
+        if not match or (call.version == "v4" and match["offset"]):
             raise BadRequest(f"Invalid date format: {text!r}")
-        offset = match["offset"] or "+09:00"
         day = date.fromisoformat(match["day"])
-        return datetime.combine(day, time(), tzinfo=datetime.strptime(offset, "%z").tzinfo)
+        return datetime.combine(day, time(), tzinfo=_zone(match["offset"], call.market))
+
+    def _minute(self, text, call):
+        """A minute mode bound: v4 without offset, in the market's time; v5 with or without one."""
+        match = ORDER_MINUTE.match(text)
+        if not match or (call.version == "v4" and match["offset"]):
+            raise BadRequest(f"Invalid date format: {text!r}")
+        try:
+            return datetime.strptime(match["minute"], "%Y-%m-%dT%H:%M").replace(
+                tzinfo=_zone(match["offset"], call.market)
+            )
+        except ValueError:
+            raise BadRequest(f"Invalid date format: {text!r}") from None
+
+    def _order_window(self, call):
+        params = call.params
+        if params.get("searchType") == "timeFrame":
+            # Minute mode has no paging (Coupang docs: delivery-api/lookup-order-list-per-minute
+            # lists neither nextToken nor maxPerPage; study 4.2).
+            _refuse_paging_in_time_frame(params, "nextToken", "maxPerPage")
+            start, end = _minute_window(
+                *(self._minute(params[name], call) for name in ("createdAtFrom", "createdAtTo"))
+            )
+            _check_within_one_day(start, end)
+            return start, end
+        return _day_window(*(self._day(params[name], call) for name in ("createdAtFrom", "createdAtTo")))
 
     def order_sheets(self, call):
         params = call.params
         if not all(params.get(name) for name in ("createdAtFrom", "createdAtTo", "status")):
             raise BadRequest(MISSING_PARAMETERS)
-        if params.get("searchType") == "timeFrame":
-            raise BadRequest("searchType=timeFrame is not served by the sandbox")
         status = params["status"]
         if status not in ORDER_STATUSES:
             raise BadRequest(f"Invalid status: {status}")
-        start = self._day(params["createdAtFrom"], call.version)
-        last_day = self._day(params["createdAtTo"], call.version)
-        if last_day < start:
-            raise BadRequest("createdAtFrom must not be after createdAtTo")
-        if (last_day - start).days >= MAX_DAYS:
-            raise BadRequest(RANGE_TOO_LONG)
-        per_page = min(_int_param(params, "maxPerPage", MAX_PER_PAGE), MAX_PER_PAGE)
-        if per_page < 1:
-            raise BadRequest("maxPerPage must be at least 1")
-        after = _int_param(params, "nextToken", 0)
-        orders = self.store.list_orders(call.vendor.vendor_id, call.market, status, start, last_day + timedelta(days=1))
-        remaining = [order for order in orders if order.shipment_box_id > after]
-        page = remaining[:per_page]
-        # nextToken: the last shipmentBoxId of this page; empty on the last page (Coupang docs sample).
-        next_token = str(page[-1].shipment_box_id) if len(remaining) > per_page else ""
-        renderer = call.renderer()
-        data = [renderer.order(order) for order in page]
-        return Reply.json(200, {"code": 200, "message": "OK", "data": data, "nextToken": next_token})
+        start, end = self._order_window(call)
+        orders = self.store.list_orders(call.vendor.vendor_id, call.market, status, start, end)
+        return self._list_reply(call, orders, lambda order: order.shipment_box_id, call.renderer().order)
 
     def order_sheet(self, call):
         order = self.store.vendor_order(call.vendor.vendor_id, call.match["box_id"])
@@ -375,8 +478,3 @@ class Endpoints(ReturnEndpoints):
         page, pagination = self._page(params, places, page_required=True)
         # Not wrapped in code/message/data ([XTR-LOGI]; study 7.2).
         return Reply.json(200, {"content": [render.outbound_place(place) for place in page], "pagination": pagination})
-
-
-def market_of(headers):
-    market = (headers.get("x-market") or "KR").upper()
-    return market if market in MARKET_TIMEZONES else "KR"

@@ -20,6 +20,10 @@ UNKNOWN_ACCESS_KEY = "Unknown error occurred, please contact api-gateway channel
 INVALID_SIGNATURE = "Invalid signature."
 SIGNATURE_EXPIRED = "Specified signature is expired."
 IP_NOT_ALLOWED = "[FORBIDDEN] Not allowed IP. Please contact the Coupang seller call center."
+# What a key answers outside its region (study 1, Taiwan Partners keys on the Korean host).
+WRONG_REGION = "The HMAC token is not for the target VDC."
+MARKETS = ("KR", "TW")
+INVALID_VENDOR_ID = "invalid vendorId"  # Coupang docs: return-api/lookup-return-cancel-list-per-day errorSpec
 GATEWAY_TIMEOUT = "Request timed out, if the situation continues consider applying timeout extension."
 ACCESS_DENIED_PAGE = (
     "<HTML><HEAD>\n<TITLE>Access Denied</TITLE>\n</HEAD><BODY>\n<H1>Access Denied</H1>\n"
@@ -73,3 +77,30 @@ def authenticate(vendors, authorization, method, raw_path, raw_query, client_ip,
     if client_ip not in vendor.allowed_ips:
         raise GatewayRefusal(403, IP_NOT_ALLOWED)
     return vendor
+
+
+def market_of(vendor, x_market):
+    """The market a call is for, from ``X-MARKET``.
+
+    Taiwan calls must carry ``X-MARKET: TW`` (study 1 and 8.2, after Coupang's OPEN API Test Guide);
+    Coupang documents no default. A vendor that sells in Taiwan gets no default either: its call
+    without the header, or for a market it does not sell in, is refused as a key outside its
+    region. Only a Korea-only vendor may leave it out, as every Korean client did before Taiwan.
+    """
+    if x_market is None:
+        if vendor.markets != ("KR",):
+            raise GatewayRefusal(401, WRONG_REGION)
+        return "KR"
+    if x_market not in MARKETS:
+        raise GatewayRefusal(400, f"Invalid X-MARKET: {x_market}")
+    if x_market not in vendor.markets:
+        raise GatewayRefusal(401, WRONG_REGION)
+    return x_market
+
+
+def check_requested_by(vendor, requested_by):
+    """``X-Requested-By`` names the key's vendor (study 1: shown in every official sample and passed
+    by the official SDK; treated as required). Coupang documents no answer to a wrong or missing
+    one: the sandbox answers as to a vendorId that is not the key's."""
+    if requested_by != vendor.vendor_id:
+        raise GatewayRefusal(400, INVALID_VENDOR_ID)

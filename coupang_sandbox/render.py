@@ -1,7 +1,8 @@
 """Coupang's JSON shapes for the sandbox's state.
 
 v5 (internationalised, required for Taiwan): money objects ``{currencyCode, units, nanos}``,
-times ISO-8601 with offset and microseconds. v4: plain numbers and naive KST times (study 4.3-4.4).
+times ISO-8601 with offset and microseconds. v4: plain numbers and times without offset, in the
+market's time (study 4.3-4.4; Coupang docs: delivery-api/lookup-order-list-per-day "yyyy-MM-dd'T'HH:mm:ss").
 """
 
 from decimal import Decimal
@@ -26,11 +27,15 @@ class Renderer:
         return {"currencyCode": self.currency, "units": units, "nanos": int((amount - units) * NANOS_PER_UNIT)}
 
     def moment(self, value):
+        if self.money_objects and value is not None:
+            return value.astimezone(self.timezone).isoformat(timespec="microseconds")
+        return self.local_time(value)
+
+    def local_time(self, value):
+        """``yyyy-MM-ddTHH:mm:ss`` in the market's time, without offset: Taiwan +08:00, Korea +09:00."""
         if value is None:
             return None
-        if self.money_objects:
-            return value.astimezone(self.timezone).isoformat(timespec="microseconds")
-        return value.astimezone(MARKET_TIMEZONES["KR"]).strftime("%Y-%m-%dT%H:%M:%S")
+        return value.astimezone(self.timezone).strftime("%Y-%m-%dT%H:%M:%S")
 
     def line(self, line):
         return {

@@ -7,9 +7,10 @@ seller answers through the API, as Coupang documents it:
   under ``cancelType=CANCEL`` (help center article 360033919613; delivery-api/instruct-cancel
   "결제완료 상태에 있는 상품에 대해서는 즉시취소");
 - a cancel of an INSTRUCT box holds the items (``holdCountForCancel``) and raises a stop-shipment
-  request, ``RELEASE_STOP_UNCHECKED`` with items not released (``releaseStatus`` N), listed under
-  ``RU`` and ``UC`` until the seller answers ``stoppedShipment`` (the items are canceled, the
-  receipt completed) or ``completedShipment`` (the box ships, the receipt becomes a return);
+  request, ``RELEASE_STOP_UNCHECKED`` with ``releaseStopStatus`` 미처리, listed under ``RU`` and
+  ``UC`` until the seller answers ``stoppedShipment`` (the items are canceled, the receipt
+  completed, 처리(출고중지)) or ``completedShipment`` (the box ships, the receipt becomes a return,
+  처리(이미출고));
 - a return of a shipped box is ``RETURNS_UNCHECKED`` (UC); ``receiveConfirmation`` moves it to
   ``VENDOR_WAREHOUSE_CONFIRM``, ``approval`` to ``RETURNS_COMPLETED`` (CC), which cancels the
   items; :meth:`ReturnDesk.request_coupang_check` stands for the seller's Wing action that moves
@@ -28,8 +29,10 @@ RETURN_RECEIVED = "RETURNS_UNCHECKED"
 RETURN_IN_WAREHOUSE = "VENDOR_WAREHOUSE_CONFIRM"
 COUPANG_CHECK_REQUESTED = "REQUEST_COUPANG_CHECK"
 RETURN_COMPLETED = "RETURNS_COMPLETED"
-# Coupang does not document the receiptStatus of a cancel of an ACCEPT box: the sandbox's own value.
-CANCELED_AT_ONCE = "CANCEL_COMPLETED"
+# Only the documented receiptStatus values are served (Coupang docs: return-api/lookup-return-request-
+# list-per-day "취소(반품)진행 상태"). None is documented for the cancel of an ACCEPT box, which is
+# complete at once: the sandbox lists it RETURNS_COMPLETED.
+CANCELED_AT_ONCE = RETURN_COMPLETED
 # The status query codes (Coupang docs: return-api/lookup-return-request-list-per-day). A
 # stop-shipment request shows under RU and UC (lookup-return-request-list-per-minute); that a return
 # in VENDOR_WAREHOUSE_CONFIRM stays under UC is the sandbox's assumption.
@@ -40,10 +43,12 @@ STATUS_QUERIES = {
     "PR": (COUPANG_CHECK_REQUESTED,),
 }
 SHIPPED_STATUSES = ("DEPARTURE", "DELIVERING", "FINAL_DELIVERY", "NONE_TRACKING")
-# releaseStatus per item: N not released (article 360034320673); Y released, S stopped and A
-# "already shipped" are the sandbox's codes for the other documented states of releaseStopStatus.
-NOT_RELEASED, RELEASED, STOPPED, ALREADY_SHIPPED = "N", "Y", "S", "A"
-# releaseStopStatus texts (Coupang docs: return-api/lookup-return-request-list-per-day).
+# Where each item stands towards a stop-shipment request: the sandbox's own state, never rendered
+# (no documented schema has a per-item status). N waiting for the answer, S stopped, A shipped on
+# the seller's answer, Y shipped before any request, "" not a shipment at all (a cancel at once).
+NOT_RELEASED, RELEASED, STOPPED, ALREADY_SHIPPED, NO_SHIPMENT = "N", "Y", "S", "A", ""
+# What the receipt shows of it: releaseStopStatus, one of the documented texts (Coupang docs:
+# return-api/lookup-return-request-list-per-day "출고중지처리상태").
 RELEASE_STOP_TEXTS = {NOT_RELEASED: "미처리", STOPPED: "처리(출고중지)", ALREADY_SHIPPED: "처리(이미출고)"}
 NOT_CONCERNED = "비대상"
 # Answers (Coupang docs: delivery-api/stop-shipping-complete-processing, products-already-shipped-processing).
@@ -136,7 +141,7 @@ class ReturnDesk:
             if order.status == "ACCEPT":
                 for line, count in picked:
                     line.cancel_count += count
-                return self._open(order, "CANCEL", CANCELED_AT_ONCE, picked, NOT_RELEASED, reason)
+                return self._open(order, "CANCEL", CANCELED_AT_ONCE, picked, NO_SHIPMENT, reason)
             for line, count in picked:
                 line.hold_count_for_cancel += count
             return self._open(order, "RETURN", STOP_SHIPMENT_REQUESTED, picked, NOT_RELEASED, reason)
@@ -312,7 +317,9 @@ class ReturnDesk:
 
 
 def render_receipt(renderer, receipt):
-    """A receipt as a returnRequests row (Coupang docs: return-api/lookup-return-request-list-per-day)."""
+    """A receipt as a returnRequests row: the documented fields only (Coupang docs:
+    return-api/lookup-return-request-list-per-day), times ``yyyy-MM-ddTHH:mm:ss`` without offset in
+    the market's time, also in v6 (study 13: v6 publishes no field list of its own)."""
     requester = receipt.requester
     return {
         "receiptId": receipt.receipt_id,
@@ -320,8 +327,8 @@ def render_receipt(renderer, receipt):
         "paymentId": receipt.order_id + 1,
         "receiptType": receipt.receipt_type,
         "receiptStatus": receipt.status,
-        "createdAt": renderer.moment(receipt.created_at),
-        "modifiedAt": renderer.moment(receipt.modified_at),
+        "createdAt": renderer.local_time(receipt.created_at),
+        "modifiedAt": renderer.local_time(receipt.modified_at),
         "requesterName": requester.get("name"),
         "requesterPhoneNumber": requester.get("safeNumber"),
         "requesterRealPhoneNumber": None,
@@ -339,7 +346,7 @@ def render_receipt(renderer, receipt):
         "faultByType": "CUSTOMER",
         "preRefund": False,
         "completeConfirmType": receipt.complete_confirm_type,
-        "completeConfirmDate": renderer.moment(receipt.complete_confirm_date) or "",
+        "completeConfirmDate": renderer.local_time(receipt.complete_confirm_date) or "",
         "returnItems": [_render_line(line) for line in receipt.lines],
         # The documented sample lists waybills without a number too; those are to be ignored.
         "returnDeliveryDtos": [
@@ -364,5 +371,4 @@ def _render_line(line):
         "shipmentBoxId": line.shipment_box_id,
         "sellerProductId": line.seller_product_id,
         "sellerProductName": line.seller_product_name,
-        "releaseStatus": line.release_status,
     }

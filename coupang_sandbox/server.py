@@ -20,8 +20,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
 
 from . import data, faults
-from .api import INVALID_VENDOR_ID, Call, Endpoints, Reply, business_error, market_of, resolve
-from .gateway import ACCESS_DENIED_PAGE, GatewayRefusal, authenticate, gateway_error_body
+from .api import Call, Endpoints, Reply, business_error, resolve
+from .gateway import (
+    ACCESS_DENIED_PAGE,
+    INVALID_VENDOR_ID,
+    GatewayRefusal,
+    authenticate,
+    check_requested_by,
+    gateway_error_body,
+    market_of,
+)
 from .returns import ReturnDesk
 from .store import Place, SandboxStore, Vendor, box_result
 
@@ -201,6 +209,8 @@ class CoupangSandbox:
                 self.store.vendors, record.headers.get("authorization"), record.method, record.path, record.query,
                 record.client_ip, self.now(), self.signature_window,
             )  # fmt: skip
+            market = market_of(vendor, record.headers.get("x-market"))
+            check_requested_by(vendor, record.headers.get("x-requested-by"))
         except GatewayRefusal as refusal:
             return Reply.json(refusal.status, gateway_error_body(refusal.message))
         calls = self._calls_in_last_second(vendor.vendor_id)
@@ -208,19 +218,19 @@ class CoupangSandbox:
             with self._requests_lock:
                 self.rate_limited_count += 1
             return Reply.json(429, gateway_error_body(HTTPStatus(429).phrase), **{"Retry-After": "1"})
-        reply = self._business_answer(record, method_allowed, match, fault, vendor)
+        reply = self._business_answer(record, method_allowed, match, fault, vendor, market)
         if self.warn_at and calls >= self.warn_at:
             reply.headers["X-CAG-Warnings"] = f"throttling: {calls} calls in the last second"
         return reply
 
-    def _business_answer(self, record, method_allowed, match, fault, vendor):
+    def _business_answer(self, record, method_allowed, match, fault, vendor, market):
         if record.endpoint is None:
             return Reply.json(404, gateway_error_body("No API matches the request path."))
         if not method_allowed:
             return Reply.json(405, gateway_error_body(f"Request method '{record.method}' is not supported."))
         if match.groupdict().get("vendor_id", vendor.vendor_id) != vendor.vendor_id:
             return business_error(400, INVALID_VENDOR_ID)
-        call = Call(vendor, match, record.query, record.json, market_of(record.headers), self._forced_failure(fault))
+        call = Call(vendor, match, record.query, record.json, market, self._forced_failure(fault))
         return self.endpoints.handle(record.endpoint, call)
 
     @staticmethod
@@ -303,8 +313,8 @@ class CoupangSandbox:
 
     # --- vendors and clock ---
 
-    def add_vendor(self, vendor_id, access_key, secret_key):
-        return self.store.add_vendor(Vendor(vendor_id, access_key, secret_key))
+    def add_vendor(self, vendor_id, access_key, secret_key, markets=("KR", "TW")):
+        return self.store.add_vendor(Vendor(vendor_id, access_key, secret_key, markets=tuple(markets)))
 
     def set_allowed_ips(self, ips, access_key=None):
         """The IPs allowed for a key (default: the demo vendor's); loopback only at start."""

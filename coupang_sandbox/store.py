@@ -38,6 +38,7 @@ class Vendor:
     access_key: str
     secret_key: str
     allowed_ips: list = field(default_factory=lambda: list(LOOPBACK_IPS))
+    markets: tuple = ("KR", "TW")  # where it sells; X-MARKET must name one of them
 
 
 @dataclass

@@ -9,7 +9,7 @@ import requests
 from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, ProtocolError, ReadTimeoutError
 from urllib3.util.retry import Retry
 
-from .datatypes import MARKET_CURRENCIES, ORDER_STATUSES
+from .datatypes import MARKET_CURRENCIES, MARKET_TIMEZONES, ORDER_STATUSES
 from .errors import (
     CoupangError,
     MalformedResponseError,
@@ -32,7 +32,6 @@ from .parsing import (
 )
 from .returns import (
     CANCEL_TYPES,
-    MARKET_TIMEZONES,
     RETURN_STATUSES,
     parse_return_answer,
     parse_return_request,
@@ -48,6 +47,11 @@ EXTENDED_TIMEOUT_MS = "90000"  # the gateway's default is 3 s (Coupang docs: tec
 MAX_PAGE_SIZE = 50  # Coupang docs: delivery-api/lookup-order-list-per-day, lookup-return-shipping-facility
 MAX_BATCH_SIZE = 50  # Coupang docs: delivery-api/product-preparation-processing "50개 이하"
 MAX_DAYS_PER_WINDOW = 31  # Coupang docs: delivery-api/lookup-order-list-per-day "최대 31일"
+# Minute mode (searchType=timeFrame) answers a range of a day or more with "range should less than
+# 1 day" (study 4.2): order sheets (Coupang docs: delivery-api/lookup-order-list-per-minute
+# "24시간이내") and returnRequests too (technical FAQ 반품관리API 7 "분단위 : 최대 24시간 이내",
+# stricter than its list page's 31 days).
+MAX_MINUTE_SPAN = timedelta(days=1) - timedelta(minutes=1)
 MAX_RETRY_AFTER = 30.0  # seconds; a longer Retry-After is handed to the caller instead of slept
 RETRY_STATUSES = (429, 502, 503, 504)
 # Sent when a vendor's calls reach about 90 % of its throttling threshold (Coupang docs:
@@ -107,10 +111,9 @@ def _market_day(value, market):
 
 
 def _minute_windows(start, end):
-    """``[start, end)`` cut into windows of at most 31 days (Coupang docs:
-    return-api/lookup-return-request-list-per-minute "최대 31일 까지 조회기간 설정이 가능")."""
+    """``[start, end)`` cut into windows shorter than a day (MAX_MINUTE_SPAN)."""
     while start < end:
-        window_end = min(start + timedelta(days=MAX_DAYS_PER_WINDOW), end)
+        window_end = min(start + MAX_MINUTE_SPAN, end)
         yield start, window_end
         start = window_end
 
@@ -395,7 +398,7 @@ class CoupangClient:
                 }
                 payload = self._request("GET", path, params=params, list_call=True)
                 with reading("an order sheet list"):
-                    sheets = parse_order_sheets(payload["data"], self.currency)
+                    sheets = parse_order_sheets(payload["data"], self.market)
                     next_token = str(payload.get("nextToken") or "")
                 yield from sheets
                 if not next_token:  # empty on the last page
@@ -413,7 +416,7 @@ class CoupangClient:
         path = f"{self._path(_ORDER_PATH, version=self.api_version)}/{shipment_box_id}"
         payload = self._request("GET", path)
         with reading("an order sheet"):
-            return parse_order_sheet(payload["data"], self.currency)
+            return parse_order_sheet(payload["data"], self.market)
 
     def get_order_sheets_by_order_id(self, order_id):
         """The order sheets of one order: one per shipment box, also the boxes a split shipment
@@ -423,7 +426,7 @@ class CoupangClient:
         payload = self._request("GET", path)
         with reading("the order sheets of an order"):
             data = payload["data"]
-            return [parse_order_sheet(raw, self.currency) for raw in (data if isinstance(data, list) else [data])]
+            return [parse_order_sheet(raw, self.market) for raw in (data if isinstance(data, list) else [data])]
 
     # --- places ---
 
@@ -514,9 +517,10 @@ class CoupangClient:
 
         ``cancel_type`` ``"CANCEL"`` lists the boxes canceled while ACCEPT and takes no ``status``;
         ``"RETURN"`` needs one of ``RU``, ``UC``, ``CC``, ``PR`` (help center article 360033919613).
-        Day mode reads whole days of the market's time, with ``nextToken`` paging; ``by_minute``
-        reads ``[created_from, created_to)`` to the minute (``searchType=timeFrame``, no paging).
-        Both in windows of at most 31 days. Each row is a :class:`~.returns.ReturnRequest` or an
+        Day mode reads whole days of the market's time, with ``nextToken`` paging, in windows of at
+        most 31 days; ``by_minute`` reads ``[created_from, created_to)`` to the minute
+        (``searchType=timeFrame``, no paging) in windows shorter than a day: a long range costs a
+        call a day, so backfills read by day. Each row is a :class:`~.returns.ReturnRequest` or an
         :class:`~.returns.UnreadableReturnRequest`.
         """
         self._check_request_filter(cancel_type, status)
@@ -524,6 +528,19 @@ class CoupangClient:
         start, end = (self._aware(moment).astimezone(zone) for moment in (created_from, created_to))
         windows = _time_frames(start, end) if by_minute else _day_frames(start, end)
         return self._return_request_pages(windows, {"cancelType": cancel_type, "status": status}, paged=not by_minute)
+
+    def iter_return_requests_since(self, created_from, created_to, *, cancel_type, status=None):
+        """Requests created from ``created_from`` to ``created_to``: the last minutes, less than a
+        day, by minute in one call; what is older (a first check, a check after an outage) by day,
+        31 days a call. The day list reads whole days, so a request may come twice: rows are keyed
+        by receiptId.
+        """
+        filters = {"cancel_type": cancel_type, "status": status}
+        minute_from = _whole_minutes(self._aware(created_to), round_up=True) - MAX_MINUTE_SPAN
+        if self._aware(created_from) >= minute_from:
+            return self.iter_return_requests(created_from, created_to, by_minute=True, **filters)
+        by_day = self.iter_return_requests(created_from, minute_from, **filters)
+        return itertools.chain(by_day, self.iter_return_requests(minute_from, created_to, by_minute=True, **filters))
 
     @staticmethod
     def _check_request_filter(cancel_type, status):

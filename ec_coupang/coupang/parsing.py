@@ -1,17 +1,20 @@
 """From Coupang's JSON to the client's typed results.
 
 Both order sheet generations are read: v5 money objects ``{currencyCode, units, nanos}`` with
-ISO-8601 times carrying an offset, and v4 plain numbers with naive KST times (study 4.3-4.4).
+ISO-8601 times carrying an offset, and v4 plain numbers with times without offset, in the market's
+local time (study 4.3-4.4).
 """
 
 import hashlib
 import json
 import re
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from .datatypes import (
+    MARKET_CURRENCIES,
+    MARKET_TIMEZONES,
     ORDER_STATUSES,
     BoxResult,
     Money,
@@ -27,7 +30,6 @@ from .datatypes import (
 )
 from .errors import MalformedResponseError
 
-KST = timezone(timedelta(hours=9))
 NANOS_PER_UNIT = Decimal(10) ** 9
 _EXTRA_FRACTION_DIGITS = re.compile(r"(\.\d{6})\d+")
 _DIGITS = re.compile(r"[0-9]+")
@@ -81,15 +83,17 @@ def _number(value):
     return number
 
 
-def parse_datetime(value):
-    """An aware datetime from v5 ``2025-08-01T13:05:22.123456+08:00`` or v4 naive KST text."""
+def parse_datetime(value, market):
+    """An aware datetime from v5 ``2025-08-01T13:05:22.123456+08:00``, or from a time without
+    offset (v4 order sheets, returnRequests of every version): the market's local time, Taiwan
+    +08:00 and Korea +09:00 (study 13: "times without an offset are in the market's local time")."""
     if not value:
         return None
     text = _EXTRA_FRACTION_DIGITS.sub(r"\1", value.strip().replace(" ", "T", 1))
     if text.endswith("Z"):
         text = text[:-1] + "+00:00"
     moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=KST)
+    return moment if moment.tzinfo else moment.replace(tzinfo=MARKET_TIMEZONES[market])
 
 
 def parse_date(value):
@@ -159,9 +163,10 @@ def parse_order_item(raw, currency):
     )
 
 
-def parse_order_sheet(raw, default_currency):
-    """An :class:`OrderSheet`; ``default_currency`` prices v4 plain numbers (KRW or TWD)."""
-    currency = _order_currency(raw, default_currency)
+def parse_order_sheet(raw, market):
+    """An :class:`OrderSheet` of the market (``KR`` or ``TW``), whose currency prices v4 plain
+    numbers and whose time reads the times without offset."""
+    currency = _order_currency(raw, MARKET_CURRENCIES[market])
     orderer = raw.get("orderer") or {}
     receiver = raw.get("receiver") or {}
     items = tuple(parse_order_item(item, currency) for item in raw.get("orderItems") or ())
@@ -170,8 +175,8 @@ def parse_order_sheet(raw, default_currency):
     return OrderSheet(
         shipment_box_id=_id(raw["shipmentBoxId"]),
         order_id=_id(raw["orderId"]),
-        ordered_at=parse_datetime(raw.get("orderedAt")),
-        paid_at=parse_datetime(raw.get("paidAt")),
+        ordered_at=parse_datetime(raw.get("orderedAt"), market),
+        paid_at=parse_datetime(raw.get("paidAt"), market),
         status=_status(raw.get("status")),
         currency=currency,
         shipping_price=_zero_if_none(raw.get("shippingPrice"), currency),
@@ -217,18 +222,18 @@ def parse_tax_receipt(raw):
     )
 
 
-def parse_order_sheets(rows, default_currency):
+def parse_order_sheets(rows, market):
     """Each row of an order sheet list read on its own: an :class:`OrderSheet`, or an
     :class:`UnreadableOrderSheet` that keeps the row, so one broken row never hides the others."""
     if not isinstance(rows, list):
         raise TypeError("an order sheet list is not a list")
-    return [read_order_sheet(row, default_currency) for row in rows]
+    return [read_order_sheet(row, market) for row in rows]
 
 
-def read_order_sheet(raw, default_currency):
+def read_order_sheet(raw, market):
     """An :class:`OrderSheet`, or an :class:`UnreadableOrderSheet` saying why the row is not one."""
     try:
-        return parse_order_sheet(raw, default_currency)
+        return parse_order_sheet(raw, market)
     except READ_ERRORS as error:
         return UnreadableOrderSheet(
             shipment_box_id=_readable_id(raw, "shipmentBoxId") or _row_key(raw),

@@ -14,10 +14,10 @@ As for order sheets, ids stay strings, money is :class:`~.models.Money`, times a
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from decimal import Decimal
 
-from .datatypes import Money
+from .datatypes import MARKET_TIMEZONES, Money
 from .parsing import (
     READ_ERRORS,
     _count,
@@ -48,10 +48,12 @@ RETURN_RECEIVED = "RETURNS_UNCHECKED"  # 반품접수
 RETURN_IN_WAREHOUSE = "VENDOR_WAREHOUSE_CONFIRM"  # 입고완료
 COUPANG_CHECK_REQUESTED = "REQUEST_COUPANG_CHECK"  # 쿠팡확인요청
 RETURN_COMPLETED = "RETURNS_COMPLETED"  # 반품완료
-# An item's releaseStatus "N": not shipped yet, so the stop-shipment request can still be answered
-# (help center articles 360034320673 "출고중지완료 처리", 360033793034 "이미출고 처리").
-NOT_RELEASED = "N"
-MARKET_TIMEZONES = {"KR": timezone(timedelta(hours=9)), "TW": timezone(timedelta(hours=8))}
+# releaseStopStatus, where the receipt stands towards a stop-shipment request (same page,
+# "출고중지처리상태"): 미처리 not answered yet; 처리(출고중지) stopped, 처리(이미출고) and
+# 자동처리(이미출고) shipped; 비대상 no stop-shipment request. No documented schema has a per-item
+# status (study 13).
+STOP_UNANSWERED = "미처리"
+STOP_ANSWERED = ("처리(출고중지)", "처리(이미출고)", "자동처리(이미출고)")
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,6 @@ class ReturnItem:
     shipment_box_id: str
     purchase_count: int
     cancel_count: int
-    release_status: str
 
 
 @dataclass(frozen=True)
@@ -120,10 +121,13 @@ class ReturnRequest:
 
     @property
     def awaits_shipment_answer(self):
-        """Coupang waits for stoppedShipment or completedShipment: requested, and not shipped yet
-        (help center article 360034320673)."""
-        return self.receipt_status in (STOP_SHIPMENT_REQUESTED, RETURN_RECEIVED) and any(
-            item.release_status == NOT_RELEASED for item in self.items
+        """Coupang waits for stoppedShipment or completedShipment (help center article
+        360034320673): a stop-shipment request (receiptStatus RELEASE_STOP_UNCHECKED) or a receipt
+        whose releaseStopStatus is 미처리, unless releaseStopStatus says it was answered."""
+        if self.release_stop_status in STOP_ANSWERED:
+            return False
+        return self.receipt_status == STOP_SHIPMENT_REQUESTED or (
+            self.receipt_status == RETURN_RECEIVED and self.release_stop_status == STOP_UNANSWERED
         )
 
     @property
@@ -163,11 +167,11 @@ class ReturnAnswer:
 
 
 def _moment(value, market):
-    moment = parse_datetime(value)
+    moment = parse_datetime(value, market)
     return moment.astimezone(MARKET_TIMEZONES[market]) if moment else None
 
 
-def parse_return_item(raw, fallback_release_status):
+def parse_return_item(raw):
     return ReturnItem(
         vendor_item_id=_id(raw["vendorItemId"]),
         vendor_item_name=_text(raw.get("vendorItemName")),
@@ -176,7 +180,6 @@ def parse_return_item(raw, fallback_release_status):
         shipment_box_id=_id(raw["shipmentBoxId"]),
         purchase_count=_count(raw.get("purchaseCount")),
         cancel_count=_count(raw.get("cancelCount"), minimum=1),
-        release_status=_text(raw.get("releaseStatus") or fallback_release_status),
     )
 
 
@@ -192,7 +195,7 @@ def _return_deliveries(rows):
 
 def parse_return_request(raw, market, currency):
     """A :class:`ReturnRequest`; ``market`` gives its times' zone, ``currency`` prices plain numbers."""
-    items = tuple(parse_return_item(item, raw.get("releaseStatus")) for item in raw.get("returnItems") or ())
+    items = tuple(parse_return_item(item) for item in raw.get("returnItems") or ())
     if not items:
         raise ValueError("a request without items")
     return ReturnRequest(

@@ -83,8 +83,8 @@ class EcCoupangRequestChecker(models.AbstractModel):
         # made in the second the check starts would otherwise wait for the next check.
         start, end = (moment.replace(tzinfo=timezone.utc) for moment in (since, until + timedelta(minutes=1)))
         for cancel_type, status in REQUEST_LISTS:
-            for coupang_request in client.iter_return_requests(
-                start, end, cancel_type=cancel_type, status=status, by_minute=True
+            for coupang_request in client.iter_return_requests_since(
+                start, end, cancel_type=cancel_type, status=status
             ):
                 listed |= Request._upsert(account, coupang_request)
         return listed

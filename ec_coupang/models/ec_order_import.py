@@ -2,7 +2,7 @@ import json
 
 from odoo import api, fields, models
 
-from ..coupang import MARKET_CURRENCIES, read_order_sheet
+from ..coupang import read_order_sheet
 from ..tools.dates import to_naive_utc
 
 
@@ -125,10 +125,7 @@ class EcOrderImport(models.Model):
 
     def _order_sheets(self):
         """The stored Coupang order sheets, as the client reads them (unreadable ones stay unreadable)."""
-        return [
-            read_order_sheet(json.loads(record.payload), MARKET_CURRENCIES[record.account_id.coupang_market])
-            for record in self
-        ]
+        return [read_order_sheet(json.loads(record.payload), record.account_id.coupang_market) for record in self]
 
     @api.model
     def _find_boxes(self, account, shipment_box_ids):

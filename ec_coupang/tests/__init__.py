@@ -16,3 +16,4 @@ from . import test_requests_stop
 from . import test_requests_returns
 from . import test_requests_retry
 from . import test_requests_tour
+from . import test_requests_windows

@@ -2,6 +2,7 @@
 in-process Coupang sandbox."""
 
 import time
+from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -20,6 +21,7 @@ from odoo.addons.ec_coupang.coupang import (
     ReturnRequest,
     ServiceUnavailableError,
     UnreadableReturnRequest,
+    parse_order_sheet,
     parse_return_requests,
 )
 
@@ -88,7 +90,7 @@ def test_stop_shipment_requests_page_with_next_token(sandbox, client):
         "status": "RU",
         "maxPerPage": "50",
     }
-    assert "nextToken" not in first.params and second.params["nextToken"] == str(receipts[49].receipt_id)
+    assert "nextToken" not in first.params and second.params["nextToken"]
 
 
 def test_day_mode_reads_whole_market_days_in_windows_of_31_days(sandbox, tw_client):
@@ -101,18 +103,39 @@ def test_day_mode_reads_whole_market_days_in_windows_of_31_days(sandbox, tw_clie
         assert (date.fromisoformat(last) - date.fromisoformat(first)).days < 31
 
 
-def test_minute_mode_sends_time_frames_without_paging(sandbox, client):
+def test_minute_mode_sends_time_frames_shorter_than_a_day_without_paging(sandbox, client):
+    """Minute windows answer "range should less than 1 day" from a day on (technical FAQ 반품관리API 7)."""
     start = datetime(2026, 2, 1, 0, 0, 30, tzinfo=KST)
-    end = start + timedelta(days=40, seconds=10)
+    end = start + timedelta(days=2, seconds=10)
     assert list(client.iter_return_requests(start, end, cancel_type="CANCEL", by_minute=True)) == []
     calls = sandbox.requests_to("return_requests")
     assert [(call.params["createdAtFrom"], call.params["createdAtTo"]) for call in calls] == [
-        ("2026-02-01T00:00", "2026-03-04T00:00"),
-        ("2026-03-04T00:00", "2026-03-13T00:01"),
+        ("2026-02-01T00:00", "2026-02-01T23:59"),
+        ("2026-02-01T23:59", "2026-02-02T23:58"),
+        ("2026-02-02T23:58", "2026-02-03T00:01"),
     ]
+    assert {call.status for call in calls} == {200}
     for call in calls:
         assert call.params["searchType"] == "timeFrame" and call.params["cancelType"] == "CANCEL"
         assert not {"nextToken", "maxPerPage", "status"} & set(call.params)
+
+
+def calls_by_mode(sandbox):
+    calls = sandbox.requests_to("return_requests")
+    assert {call.status for call in calls} == {200}
+    return Counter("minute" if call.params.get("searchType") == "timeFrame" else "day" for call in calls)
+
+
+@pytest.mark.parametrize(("days", "day_calls"), [(7, 1), (3, 1), (40, 2), (0.5, 0)])
+def test_a_backfill_reads_older_days_by_day_and_the_last_hours_by_minute(sandbox, tw_client, days, day_calls):
+    now = sandbox.now()
+    _order, old = stop_shipment_request(sandbox, "TW")
+    old.created_at = now - timedelta(days=days) + timedelta(minutes=5)
+    _order, recent = stop_shipment_request(sandbox, "TW")
+    since = now - timedelta(days=days)
+    rows = tw_client.iter_return_requests_since(since, now, cancel_type="RETURN", status="RU")
+    assert set(receipt_ids(rows)) == {str(old.receipt_id), str(recent.receipt_id)}
+    assert calls_by_mode(sandbox) == Counter({"day": day_calls, "minute": 1})
 
 
 def test_minute_mode_lists_the_requests_of_the_time_frame(sandbox, client):
@@ -186,9 +209,10 @@ def test_a_whole_cancel_after_acknowledgement_is_stopped(sandbox, client):
     assert receipt_ids(listed(sandbox, client, status="UC")) == [request.receipt_id], "listed under RU and UC"
     assert request.receipt_status == "RELEASE_STOP_UNCHECKED" and request.awaits_shipment_answer
     assert request.cancel_type == "RETURN" and request.cancel_count_sum == 3
-    assert [
-        (item.vendor_item_id, item.purchase_count, item.cancel_count, item.release_status) for item in request.items
-    ] == [(str(line.vendor_item_id), line.shipping_count, line.shipping_count, "N") for line in order.lines]
+    assert request.release_stop_status == "미처리"
+    assert [(item.vendor_item_id, item.purchase_count, item.cancel_count) for item in request.items] == [
+        (str(line.vendor_item_id), line.shipping_count, line.shipping_count) for line in order.lines
+    ]
 
     answer = client.stop_shipment(request.receipt_id, request.cancel_count_sum)
 
@@ -202,7 +226,7 @@ def test_a_whole_cancel_after_acknowledgement_is_stopped(sandbox, client):
     assert all(item.canceled for item in client.get_order_sheet(order.shipment_box_id).items)
     done = client.get_return_request(request.receipt_id)
     assert done.receipt_status == "RETURNS_COMPLETED" and not done.awaits_shipment_answer
-    assert {item.release_status for item in done.items} == {"S"} and done.release_stop_status == "처리(출고중지)"
+    assert done.release_stop_status == "처리(출고중지)"
     assert receipt_ids(listed(sandbox, client, status="CC")) == [request.receipt_id]
     assert listed(sandbox, client, status="RU") == []
     assert sandbox.returns.answers == {(receipt.receipt_id, "stop_shipment"): 1}
@@ -254,7 +278,7 @@ def test_a_return_is_received_and_approved(sandbox, client):
     (request,) = listed(sandbox, client, status="UC")
     assert (request.receipt_id, request.receipt_status) == (str(receipt.receipt_id), "RETURNS_UNCHECKED")
     assert request.can_confirm_receipt and not request.can_approve and not request.awaits_shipment_answer
-    assert {item.release_status for item in request.items} == {"Y"}
+    assert request.release_stop_status == "비대상"
     assert (
         request.requester.address == order.receiver["addr1"]
         and request.requester.zip_code == order.receiver["postCode"]
@@ -544,7 +568,7 @@ def test_reads_the_documented_v4_sample_in_the_markets_time():
             {"deliveryCompanyCode": "CJGLS", "deliveryInvoiceNo": "840807127473 "},
         ],
     }
-    (request,) = parse_return_requests([sample], "TW", "TWD")
+    (request,) = parse_return_requests([sample], "KR", "KRW")
     assert isinstance(request, ReturnRequest)
     assert (request.receipt_id, request.order_id, request.payment_id) == (
         "50229613",
@@ -552,8 +576,7 @@ def test_reads_the_documented_v4_sample_in_the_markets_time():
         "28000009486604",
     )
     assert request.created_at == datetime(2017, 9, 2, 22, 52, 42, tzinfo=KST)
-    assert request.created_at.utcoffset() == timedelta(hours=8), "in the market's time"
-    assert request.enclose_price == Money(Decimal(0), "TWD") and request.complete_confirm_date is None
+    assert request.enclose_price == Money(Decimal(0), "KRW") and request.complete_confirm_date is None
     assert request.return_deliveries == (ReturnDelivery("CJGLS", "840807127473"),)
     (item,) = request.items
     assert (item.vendor_item_id, item.shipment_box_id, item.purchase_count, item.cancel_count) == (
@@ -562,14 +585,77 @@ def test_reads_the_documented_v4_sample_in_the_markets_time():
         1,
         1,
     )
-    assert item.release_status == "" and not request.awaits_shipment_answer and request.can_confirm_receipt
+    assert not request.awaits_shipment_answer and request.can_confirm_receipt
 
 
-def test_v6_rows_carry_money_objects_and_times_with_offsets(sandbox):
+def stop_request_row(**changes):
+    """A stop-shipment request with the documented fields only (Coupang docs:
+    return-api/lookup-return-request-list-per-day): no per-item releaseStatus."""
+    row = {
+        "receiptId": 363585001,
+        "orderId": 31000012345678,
+        "paymentId": 31000012345679,
+        "receiptType": "RETURN",
+        "receiptStatus": "RELEASE_STOP_UNCHECKED",
+        "createdAt": "2026-03-01T10:00:00",
+        "modifiedAt": "2026-03-01T10:00:00",
+        "cancelCountSum": 2,
+        "releaseStopStatus": "미처리",
+        "returnItems": [
+            {"vendorItemId": 80012340001, "purchaseCount": 2, "cancelCount": 2, "shipmentBoxId": 853138000000005666}
+        ],
+        "returnDeliveryDtos": [],
+    }
+    return {**row, **changes}
+
+
+@pytest.mark.parametrize(
+    ("receipt_status", "release_stop_status", "awaits"),
+    [
+        ("RELEASE_STOP_UNCHECKED", "미처리", True),
+        ("RETURNS_UNCHECKED", "미처리", True),
+        ("RETURNS_UNCHECKED", "처리(이미출고)", False),
+        ("RETURNS_UNCHECKED", "자동처리(이미출고)", False),
+        ("RETURNS_COMPLETED", "처리(출고중지)", False),
+        ("RETURNS_UNCHECKED", "비대상", False),
+    ],
+)
+def test_stop_request_recognised_without_release_status(receipt_status, release_stop_status, awaits):
+    """The documented signals: receiptStatus RELEASE_STOP_UNCHECKED and releaseStopStatus 미처리
+    (Coupang docs: return-api/lookup-return-request-list-per-day), not a per-item releaseStatus."""
+    raw = stop_request_row(receiptStatus=receipt_status, releaseStopStatus=release_stop_status)
+    (request,) = parse_return_requests([raw], "TW", "TWD")
+    assert request.awaits_shipment_answer is awaits
+    assert request.can_confirm_receipt is (receipt_status == "RETURNS_UNCHECKED" and not awaits)
+
+
+def test_taiwan_time_without_offset_is_taipei_time():
+    """Times without an offset (v6 returnRequests, v4 order sheets) are the market's local time:
+    Taiwan +08:00, not Korea's +09:00 (study 13)."""
+    raw = stop_request_row(createdAt="2026-03-01T10:00:00", modifiedAt="2026-03-01T10:05:00")
+    (request,) = parse_return_requests([raw], "TW", "TWD")
+    assert (request.created_at, request.modified_at) == (
+        datetime(2026, 3, 1, 10, 0, tzinfo=TWT),
+        datetime(2026, 3, 1, 10, 5, tzinfo=TWT),
+    )
+    (korean,) = parse_return_requests([raw], "KR", "KRW")
+    assert korean.created_at == datetime(2026, 3, 1, 10, 0, tzinfo=KST)
+    sheet = parse_order_sheet(
+        {"shipmentBoxId": 1, "orderId": 2, "orderedAt": "2026-03-01T10:00:00", "paidAt": "2026-03-01T10:00:30",
+         "orderItems": [{"vendorItemId": 3, "shippingCount": 1, "salesPrice": 450}]},
+        "TW",
+    )  # fmt: skip
+    assert (sheet.ordered_at, sheet.paid_at) == (
+        datetime(2026, 3, 1, 10, 0, tzinfo=TWT),
+        datetime(2026, 3, 1, 10, 0, 30, tzinfo=TWT),
+    )
+
+
+def test_v6_rows_carry_money_objects_and_local_times(sandbox):
     raw = raw_receipt(sandbox, market="TW")
     assert raw["enclosePrice"] == {"currencyCode": "TWD", "units": 0, "nanos": 0}
     (request,) = parse_return_requests([raw], "TW", "TWD")
-    assert request.created_at == sandbox.receipt(raw["receiptId"]).created_at
+    assert request.created_at == sandbox.receipt(raw["receiptId"]).created_at.replace(microsecond=0)
     assert request.created_at.utcoffset() == timedelta(hours=8)
 
 

@@ -261,8 +261,9 @@ class TestFetchByPage(EcFetchCase):
         self.assertEqual((log.state, log.count_read, log.count_created), ("done", 60, 60), log.summary)
         self.assertEqual(set(self.imported_box_ids()), self.box_ids(orders))
         endpoints = Counter(request.endpoint for request in self.sandbox.requests)
-        # The requests check that ends the fetch reads one (empty) page of each list it follows.
-        self.assertEqual(endpoints.pop("return_requests"), len(REQUEST_LISTS))
+        # The requests check that ends the account's first fetch reads each list it follows twice
+        # (one empty page each): the first days by day, the last hours by minute.
+        self.assertEqual(endpoints.pop("return_requests"), 2 * len(REQUEST_LISTS))
         # ACCEPT pages, acknowledgements in batches of 50, INSTRUCT pages: 3 x ceil(60 / 50).
         self.assertEqual(endpoints, Counter({"order_sheets": 4, "acknowledge": 2}))
         self.assertEqual(endpoints.total(), 3 * math.ceil(60 / 50))

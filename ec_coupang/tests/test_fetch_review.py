@@ -106,7 +106,8 @@ class TestFetchReview(EcFetchCase):
         self.sandbox.inject("acknowledge", "box_failure", box_ids={order.shipment_box_id}, message="box locked")
         self.fetch()
         self.assertEqual(self.kept(order).coupang_status, "ACCEPT")
-        other = self.sandbox.add_order(delivery="home", items=[("CP-TEA-002", 1)])
+        # Ordered now: the second fetch reads from the first one's watermark, at any hour of the day.
+        other = self.sandbox.add_order(delivery="home", items=[("CP-TEA-002", 1)], ordered_at=self.sandbox.now())
         self.sandbox.clear_faults()
         self.sandbox.inject(rf"/ordersheets/{order.shipment_box_id}$", "status", status=400, times=None)
         log = self.fetch()

@@ -183,7 +183,7 @@ class TestImportProperties(EcCoupangCase):
         _same_item, wrong = good_order(1, 1)
         wrong["orderItems"][0]["externalVendorSkuCode"] = None  # the same vendor item, its SKU lost
         log = self.importer.env["ec.fetch.log"].create({"account_id": self.account.id, "trigger": "manual"})
-        self.importer._import_sheets(self.importer_account, parse_order_sheets([raw, wrong], "TWD"), log, self.client)
+        self.importer._import_sheets(self.importer_account, parse_order_sheets([raw, wrong], "TW"), log, self.client)
         sale = self.env["sale.order"].search([("ec_account_id", "=", self.account.id)])
         self.assertEqual(sale.mapped("coupang_shipment_box_id"), [str(order.shipment_box_id)])
         self.assert_imported(sale, order)
@@ -203,7 +203,7 @@ class TestImportProperties(EcCoupangCase):
                 good[str(order.shipment_box_id)] = order
             raws.append(raw)
         log = self.importer.env["ec.fetch.log"].create({"account_id": self.account.id, "trigger": "manual"})
-        sheets = parse_order_sheets(raws, "TWD")
+        sheets = parse_order_sheets(raws, "TW")
         self.assertEqual(len(sheets), len(raws), "one sheet, readable or not, for each row of the page")
         self.importer._import_sheets(self.importer_account, sheets, log, self.client)
 

@@ -1,5 +1,5 @@
 from odoo import api, models
-from odoo.addons.ec_coupang.coupang import MARKET_CURRENCIES, read_order_sheet
+from odoo.addons.ec_coupang.coupang import read_order_sheet
 
 from ..const import DEFER_RESERVATION, JOB_CONTEXT
 from ..tools.job_errors import job_error
@@ -30,7 +30,7 @@ class EcCoupangImporter(models.AbstractModel):
         """Imports the order sheets ``rows`` (as Coupang sent them) of ``account``, each box once:
         the page's boxes imported already are only followed. Returns what became of them."""
         importer, account = self._sudo_for(account.with_context(**{DEFER_RESERVATION: True}))
-        sheets = [read_order_sheet(row, MARKET_CURRENCIES[account.coupang_market]) for row in rows]
+        sheets = [read_order_sheet(row, account.coupang_market) for row in rows]
         with account._coupang_client() as client:
             importer._import_sheets(account, sheets, importer.env["ec.fetch.log"], client)
         box_ids = [sheet.shipment_box_id for sheet in sheets]
