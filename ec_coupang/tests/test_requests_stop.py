@@ -141,3 +141,21 @@ class TestStopShipment(RequestCase):
         ]
         self.assertEqual(self.env["sale.order"].search(stop_filter), order)
         self.assertEqual(self.env["stock.picking"].search(stop_filter), order.picking_ids)
+
+    def test_defect6_partial_stop_waiting_for_wing_retries_the_rest_push(self):
+        order = self.create_coupang_order(TWO_ITEMS)
+        receipt = self.sandbox.buyer_cancel(int(order.coupang_shipment_box_id), {self.vendor_item(TEA): 1})
+        self.check()
+        self.assertEqual(self.request_of(receipt).state, "waiting")
+        picking = self.ship(order.picking_ids, "TJ0004")
+        self.run_push_cron()
+        push = picking.ec_push_ids
+        self.assertEqual(push.attempt_ids.result_code, "ORDER_DELIVERY_PARTIAL_STOP_REQUESTED")
+        self.assertEqual((push.state, push.attempts), ("pending", 1))
+        self.assertTrue(push.next_attempt_at, "Coupang asks to send it again (retryRequired)")
+        self.sandbox.answer_stop_in_wing(receipt.receipt_id)
+        self.check()
+        self.assertEqual(self.request_of(receipt).state, "done")
+        push.next_attempt_at = "2000-01-01 00:00:00"
+        self.run_push_cron()
+        self.assertEqual(push.state, "done")
