@@ -79,6 +79,7 @@ class StockPicking(models.Model):
 
     def _ec_check_no_stop_request(self):
         for picking in self:
+            picking._ec_check_no_canceled_unit()
             requests = picking.sudo().ec_request_ids.filtered("blocks_delivery")
             if requests:
                 raise UserError(
@@ -90,6 +91,20 @@ class StockPicking(models.Model):
                         receipt=", ".join(requests.mapped("receipt_id")),
                     )
                 )
+
+    def _ec_check_no_canceled_unit(self):
+        if not self._ec_filter_to_push():
+            return
+        over = self.sale_id._ec_units_over_what_is_left(self)
+        if over:
+            raise UserError(
+                self.env._(
+                    "%(picking)s cannot be validated: it ships more than is left of the order after the "
+                    "buyer canceled on Coupang (%(items)s). Leave the canceled units out.",
+                    picking=self.name,
+                    items=", ".join(f"{line.product_id.display_name} × {units:g}" for line, units in over.items()),
+                )
+            )
 
     def _check_carrier_details_compliance(self):
         result = super()._check_carrier_details_compliance()

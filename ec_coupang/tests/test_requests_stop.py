@@ -142,6 +142,26 @@ class TestStopShipment(RequestCase):
         self.assertEqual(self.env["sale.order"].search(stop_filter), order)
         self.assertEqual(self.env["stock.picking"].search(stop_filter), order.picking_ids)
 
+    def _shipped_units(self, picking):
+        return {move.product_id.default_code: move.quantity for move in picking.move_ids if move.state == "done"}
+
+    def test_defect3_partial_stop_of_a_picked_delivery_ships_no_canceled_unit(self):
+        order = self.create_coupang_order(TWO_ITEMS)
+        picking = order.picking_ids
+        picking.move_ids.picked = True  # the warehouse picked the whole box before the request came
+        self.sandbox.buyer_cancel(int(order.coupang_shipment_box_id), {self.vendor_item(TEA): 1})
+        self.check()
+        self.assertEqual(order.order_line.filtered(lambda line: line.product_id.default_code == TEA).product_uom_qty, 1)
+        tea_moves = picking.move_ids.filtered(lambda move: move.product_id.default_code == TEA)
+        self.assertEqual((sum(tea_moves.mapped("product_uom_qty")), sum(tea_moves.mapped("quantity"))), (1, 1))
+        # Picking the canceled unit again: the guard holds until it is left out.
+        tea_moves.quantity = 2
+        with self.assertRaisesText(UserError, "canceled"):
+            self.ship(picking, "TJ0003")
+        tea_moves.quantity = 1
+        self.ship(picking, "TJ0003")
+        self.assertEqual(self._shipped_units(picking), {TEA: 1, TEAPOT: 1})
+
     def test_defect6_partial_stop_waiting_for_wing_retries_the_rest_push(self):
         order = self.create_coupang_order(TWO_ITEMS)
         receipt = self.sandbox.buyer_cancel(int(order.coupang_shipment_box_id), {self.vendor_item(TEA): 1})
