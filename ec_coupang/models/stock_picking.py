@@ -80,7 +80,7 @@ class StockPicking(models.Model):
     def _ec_check_no_stop_request(self):
         for picking in self:
             picking._ec_check_no_canceled_unit()
-            requests = picking.sudo().ec_request_ids.filtered("blocks_delivery")
+            requests = picking._ec_open_stop_requests()
             if requests:
                 raise UserError(
                     self.env._(
@@ -138,7 +138,7 @@ class StockPicking(models.Model):
         """Applies the pending stop-shipment requests of the delivery now."""
         self.ensure_one()
         self.check_access("write")
-        self.sudo().ec_request_ids.filtered("blocks_delivery").action_retry()
+        self._ec_open_stop_requests().action_retry()
         return True
 
     def action_ec_open_tracking_push(self):
@@ -165,6 +165,23 @@ class StockPicking(models.Model):
                 and not picking.return_id
             )
         )
+
+    def _ec_open_stop_requests(self):
+        """The box's stop-shipment requests not yet applied, linked to the delivery or not (a request
+        kept but not applied yet, or failed before its order was found)."""
+        self.ensure_one()
+        order = self.sudo().sale_id
+        requests = self.env["ec.coupang.request"].sudo()
+        if not (order.ec_store_key and order.coupang_shipment_box_id):
+            return requests
+        requests = requests.search(
+            [
+                ("ec_store_key", "=", order.ec_store_key),
+                ("shipment_box_id", "=", order.coupang_shipment_box_id),
+                ("kind", "=", "stop"),
+            ]
+        )
+        return (requests | self.sudo().ec_request_ids).filtered("blocks_delivery")
 
     def _ec_tracking_key(self):
         return (self.carrier_tracking_ref or "", self.carrier_id.id)

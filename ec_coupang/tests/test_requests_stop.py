@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -179,3 +181,16 @@ class TestStopShipment(RequestCase):
         push.next_attempt_at = "2000-01-01 00:00:00"
         self.run_push_cron()
         self.assertEqual(push.state, "done")
+
+    def test_defect7_delivery_guard_blocks_on_a_stop_request_not_applied_yet(self):
+        order = self.create_coupang_order(TWO_ITEMS, account=self.kr_account)
+        receipt = self.sandbox.buyer_cancel(int(order.coupang_shipment_box_id))
+        with patch.object(type(self.checker), "_apply_open"):
+            self.check(self.kr_account)
+        request = self.request_of(receipt)
+        self.assertRecordValues(request, [{"state": "to_apply", "picking_ids": []}])
+        with self.assertRaisesText(UserError, "asked Coupang to stop this shipment"):
+            self.ship(order.picking_ids, "612345678901", carrier=self.kr_carrier)
+        request._fail("Coupang was not reached.")
+        with self.assertRaisesText(UserError, str(receipt.receipt_id)):
+            self.ship(order.picking_ids, "612345678901", carrier=self.kr_carrier)
