@@ -202,11 +202,19 @@ class EcCoupangRequest(models.Model):
 
     def _lock(self):
         """Locks the request's row for this transaction, or refuses when a check applies it now."""
+        if not self._try_lock():
+            raise UserError(self.env._("This Coupang request is being applied right now. Reload in a moment."))
+
+    def _try_lock(self):
+        """Locks the request's row, or returns False when another transaction holds it. The values
+        are read again after the lock: a run that held it may have answered Coupang meanwhile."""
         self.env.cr.execute(
             SQL("SELECT id FROM ec_coupang_request WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED", self.id)
         )
-        if not self.env.cr.fetchone():
-            raise UserError(self.env._("This Coupang request is being applied right now. Reload in a moment."))
+        locked = bool(self.env.cr.fetchone())
+        if locked:
+            self.invalidate_recordset()
+        return locked
 
     # === BUSINESS METHODS: APPLY === #
 
@@ -214,26 +222,32 @@ class EcCoupangRequest(models.Model):
         self.ensure_one()
         self._lock()
         with self.account_id._coupang_client() as client:
-            self._apply_safely(client)
+            self._apply_safely(client, read=True)
 
-    def _apply_safely(self, client, fresh=False):
+    def _apply_safely(self, client, fresh=False, read=False):
         """Applies the request in a savepoint; when it cannot be, keeps it as failed with the reason.
+        When Coupang turns out to have had an answer already (given in Wing), applies it once more
+        from the data just read.
 
         :param fresh: the stored data was just listed by Coupang (no need to read it again)
+        :param read: read the request from Coupang first (a user's Retry)
         """
-        try:
-            with self.env.cr.savepoint():
-                self._apply(client, fresh)
-        except UserError as error:
-            self._fail(str(error))
-        except CoupangError as error:
-            self._fail(coupang_error_message(self.env, error))
+        for attempt in range(2):
+            try:
+                with self.env.cr.savepoint():
+                    self._apply(client, fresh or attempt, read and not attempt)
+            except UserError as error:
+                self._fail(str(error))
+            except CoupangError as error:
+                self._fail(coupang_error_message(self.env, error))
+            if self.state != "to_apply":
+                return
 
-    def _apply(self, client, fresh):
+    def _apply(self, client, fresh, read):
         coupang_request = self._coupang_request()
         if isinstance(coupang_request, UnreadableReturnRequest):
             raise UserError(coupang_request.reason)
-        if self.answer_in_doubt or (not fresh and self.state in ("waiting", "answered") and self.kind == "stop"):
+        if read or self._may_have_moved(fresh):
             coupang_request = self._read_again(client)
         order = self._find_sale_order(coupang_request)
         if not order:
@@ -250,8 +264,20 @@ class EcCoupangRequest(models.Model):
         else:
             self._apply_return(order, coupang_request, client)
 
+    def _may_have_moved(self, fresh):
+        """Whether Coupang's state of the request may differ from the stored one: an answer of unknown
+        outcome, or data not just listed of a request to answer (the seller may have answered in
+        Wing). Cancellations are never read: Coupang has nothing to answer."""
+        if self.kind == "cancel":
+            return False
+        if self.answer_in_doubt:
+            return True
+        if fresh:
+            return False
+        return self.kind == "stop" or self.state in ("to_apply", "failed")
+
     def _read_again(self, client):
-        """Coupang's current state of the request, before an answer whose outcome is unknown is sent again."""
+        """Coupang's current state of the request, read before an answer that may no longer be due."""
         coupang_request = client.get_return_request(self.receipt_id)
         self.write(self._values_of(coupang_request))
         if self.answer_in_doubt and not self._still_due(self.answer_in_doubt, coupang_request):
@@ -278,7 +304,8 @@ class EcCoupangRequest(models.Model):
     # --- stop-shipment requests ---
 
     def _apply_stop(self, order, coupang_request, client):
-        if self.delivery_stopped or self.answer == "stop_shipment":
+        stopped_on_coupang = coupang_request.receipt_status == RETURN_COMPLETED  # e.g. answered in Wing
+        if self.delivery_stopped or self.answer == "stop_shipment" or stopped_on_coupang:
             self._stop_after_answer(order, coupang_request)
         elif self._shipped(order):
             self._answer_shipped(order, coupang_request, client)
@@ -431,7 +458,7 @@ class EcCoupangRequest(models.Model):
             return self._answer_in_wing(answer)
         except RequestRejectedError as error:
             # Never raised further: a rollback would forget an answer Coupang took before this one.
-            self._fail(coupang_error_message(self.env, error))
+            self._refused(client, answer, error)
             return None
         except CoupangError as error:
             self.write(
@@ -440,6 +467,18 @@ class EcCoupangRequest(models.Model):
             return None
         self._record_answer(answer)
         return result
+
+    def _refused(self, client, answer, error):
+        """Coupang refused the answer: when a read shows it no longer due (answered in Wing), the
+        request is applied again from that data; otherwise it failed."""
+        try:
+            coupang_request = self._read_again(client)
+        except CoupangError:
+            coupang_request = None
+        if coupang_request and not self._still_due(answer, coupang_request):
+            self._set_state("to_apply", self.env._("Coupang had this answer already (given in Wing)."))
+        else:
+            self._fail(coupang_error_message(self.env, error))
 
     def _answer_in_wing(self, answer):
         if answer == "stop_shipment":
