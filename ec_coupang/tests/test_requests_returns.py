@@ -19,6 +19,13 @@ class TestReturns(RequestCase):
         self.sheet(order).status = "DELIVERING"
         return order
 
+    def requested_return(self):
+        """A shipped order whose buyer asked for a return, and the request the check kept."""
+        order = self.shipped_order()
+        receipt = self.sandbox.buyer_return(int(order.coupang_shipment_box_id))
+        self.check()
+        return order, receipt, self.request_of(receipt)
+
     def receive(self, request):
         picking = request.return_picking_id
         for move in picking.move_ids:
@@ -27,10 +34,7 @@ class TestReturns(RequestCase):
         self.assertEqual(picking.state, "done")
 
     def test_return_is_received_into_the_warehouse_and_approved(self):
-        order = self.shipped_order()
-        receipt = self.sandbox.buyer_return(int(order.coupang_shipment_box_id))
-        self.check()
-        request = self.request_of(receipt)
+        order, receipt, request = self.requested_return()
         self.assertRecordValues(request, [{"kind": "return", "state": "waiting", "sale_order_id": order.id}])
         self.assertEqual(order.coupang_status, "returning")
         self.assertEqual(order.ec_request_state, "return_to_receive")
@@ -63,10 +67,7 @@ class TestReturns(RequestCase):
 
     def test_return_approved_by_the_button_when_not_automatic(self):
         self.account.approve_returns_on_receipt = False
-        order = self.shipped_order()
-        receipt = self.sandbox.buyer_return(int(order.coupang_shipment_box_id))
-        self.check()
-        request = self.request_of(receipt)
+        order, receipt, request = self.requested_return()
         self.receive(request)
         self.check()
         self.assertRecordValues(request, [{"state": "answered", "answer": "receive_confirmation"}])
@@ -77,10 +78,7 @@ class TestReturns(RequestCase):
         self.assertEqual(self.answers(receipt), {"receive_confirmation": 1, "approval": 1})
 
     def test_defect4_return_completed_in_wing_is_not_answered_again(self):
-        order = self.shipped_order()
-        receipt = self.sandbox.buyer_return(int(order.coupang_shipment_box_id))
-        self.check()
-        request = self.request_of(receipt)
+        order, receipt, request = self.requested_return()
         self.sandbox.complete_return_in_wing(receipt.receipt_id)
         self.receive(request)
         self.check()
@@ -93,10 +91,7 @@ class TestReturns(RequestCase):
         self.assertFalse(self.sandbox.requests_to("receive_confirmation"))
 
     def test_defect4_refusal_as_already_returned_is_read_again_and_done(self):
-        order = self.shipped_order()
-        receipt = self.sandbox.buyer_return(int(order.coupang_shipment_box_id))
-        self.check()
-        request = self.request_of(receipt)
+        _order, receipt, request = self.requested_return()
         approve_return = CoupangClient.approve_return
 
         def approved_in_wing_meanwhile(client, receipt_id, cancel_count):
@@ -114,10 +109,7 @@ class TestReturns(RequestCase):
 
     def test_defect4_a_run_reads_the_request_again_after_its_lock(self):
         self.account.approve_returns_on_receipt = False
-        order = self.shipped_order()
-        receipt = self.sandbox.buyer_return(int(order.coupang_shipment_box_id))
-        self.check()
-        request = self.request_of(receipt)
+        _order, receipt, request = self.requested_return()
         self.receive(request)
         self.assertEqual((request.state, request.answer), ("to_apply", False))
         # Another run (a user's Retry) confirmed the receipt and committed while this one waited.
