@@ -1,4 +1,5 @@
 import json
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -33,6 +34,9 @@ ANSWERS = [
     ("approval", "Return Approved"),
 ]
 REQUEST_CRON_XMLID = "ec_coupang.ir_cron_ec_check_requests"
+# A request that waits (for the goods, or for a person) is read again this often: its buyer may
+# have withdrawn it, or the seller answered it in Wing.
+READ_AGAIN_AFTER = timedelta(days=1)
 
 
 class EcCoupangRequest(models.Model):
@@ -69,6 +73,9 @@ class EcCoupangRequest(models.Model):
     delivery_stopped = fields.Boolean(readonly=True, help="The quantities of the request were canceled in Odoo.")
     answer = fields.Selection(ANSWERS, string="Last Answer", readonly=True, help="The last answer Coupang took.")
     answered_at = fields.Datetime(string="Answered On", readonly=True)
+    coupang_read_at = fields.Datetime(
+        string="Read from Coupang On", readonly=True, help="When Coupang's data of the request was last read."
+    )
     answer_in_doubt = fields.Selection(
         ANSWERS,
         readonly=True,
@@ -177,6 +184,7 @@ class EcCoupangRequest(models.Model):
             "payload": json.dumps(coupang_request.raw, ensure_ascii=False, indent=1, default=str, sort_keys=True),
             "coupang_order_id": coupang_request.order_id,
             "coupang_status": coupang_request.receipt_status,
+            "coupang_read_at": fields.Datetime.now(),
         }
         if not isinstance(coupang_request, UnreadableReturnRequest):
             values["shipment_box_id"] = coupang_request.shipment_box_ids[0]
@@ -248,7 +256,9 @@ class EcCoupangRequest(models.Model):
         if isinstance(coupang_request, UnreadableReturnRequest):
             raise UserError(coupang_request.reason)
         if read or self._may_have_moved(fresh):
-            coupang_request = self._read_again(client)
+            coupang_request = self._read_open(client)
+            if not coupang_request:
+                return
         order = self._find_sale_order(coupang_request)
         if not order:
             if self.kind == "cancel":
@@ -267,14 +277,39 @@ class EcCoupangRequest(models.Model):
     def _may_have_moved(self, fresh):
         """Whether Coupang's state of the request may differ from the stored one: an answer of unknown
         outcome, or data not just listed of a request to answer (the seller may have answered in
-        Wing). Cancellations are never read: Coupang has nothing to answer."""
+        Wing) or read long ago. Cancellations are never read: Coupang has nothing to answer."""
         if self.kind == "cancel":
             return False
         if self.answer_in_doubt:
             return True
         if fresh:
             return False
-        return self.kind == "stop" or self.state in ("to_apply", "failed")
+        if self.kind == "stop" or self.state in ("to_apply", "failed"):
+            return True
+        return not self.coupang_read_at or self.coupang_read_at < fields.Datetime.now() - READ_AGAIN_AFTER
+
+    def _read_open(self, client):
+        """The request read again; None when Coupang no longer serves it (the request is closed)."""
+        try:
+            return self._read_again(client)
+        except RequestRejectedError as error:
+            if self.kind != "return":
+                raise
+            self._close_withdrawn(error)
+            return None
+
+    def _close_withdrawn(self, error):
+        """A return Coupang no longer shows: the buyer withdrew it (it leaves Coupang's lists; the
+        withdrawal history is Korea-only)."""
+        if self.return_picking_id.state not in ("done", "cancel", False):
+            self.return_picking_id.action_cancel()
+        self._finish(
+            self.env._(
+                "Coupang no longer shows this return (%(error)s): the buyer withdrew it. Nothing is to "
+                "receive; its return in Odoo, if not validated, is canceled.",
+                error=coupang_error_message(self.env, error),
+            )
+        )
 
     def _read_again(self, client):
         """Coupang's current state of the request, read before an answer that may no longer be due."""

@@ -1,5 +1,7 @@
+from datetime import timedelta
 from unittest.mock import patch
 
+from odoo import fields
 from odoo.addons.ec_coupang.coupang import CoupangClient
 from odoo.tests import tagged
 
@@ -122,3 +124,15 @@ class TestReturns(RequestCase):
         self.check()
         self.assertEqual(len(self.sandbox.requests_to("receive_confirmation")), 1)
         self.assertRecordValues(request, [{"state": "answered", "answer": "receive_confirmation"}])
+
+    def test_withdrawn_return_is_closed_with_a_note(self):
+        _order, receipt, request = self.requested_return()
+        self.sandbox.withdraw_return(receipt.receipt_id)
+        self.check()
+        self.assertEqual(request.state, "waiting", "read again once a day, not at every check")
+        request.coupang_read_at = fields.Datetime.now() - timedelta(days=2)
+        self.check()
+        self.assertEqual(request.state, "done")
+        self.assertIn("withdrew", request.reason)
+        self.assertEqual(request.return_picking_id.state, "cancel")
+        self.assertFalse(self.answers(receipt))
