@@ -261,10 +261,8 @@ class EcCoupangRequest(models.Model):
                 return
         order = self._find_sale_order(coupang_request)
         if not order:
-            if self.kind == "cancel":
-                self._finish(self.env._("Canceled on Coupang before it was imported; nothing to do."))
-                return
-            raise UserError(self.env._("The Coupang order of this request is not in Odoo (yet): fetch it, then retry."))
+            self._apply_not_imported(client)
+            return
         self._link(order)
         if self.kind == "cancel":
             self._stop_delivery(order, coupang_request)
@@ -320,6 +318,45 @@ class EcCoupangRequest(models.Model):
         self.answer_in_doubt = False
         self.kind = self._kind_of(coupang_request)
         return coupang_request
+
+    def _apply_not_imported(self, client):
+        """The request's box is not in Odoo. A cancellation needs nothing; any other request waits
+        for the fetch when one may still bring the box, else goes to a person with what fits the
+        case and the market."""
+        review = self.env["ec.order.import"]._find(self.account_id, self.shipment_box_id)
+        if self.kind == "cancel":
+            self._finish(self.env._("Canceled on Coupang before it was imported; nothing to do."))
+            return
+        if review:
+            why = self.env._("it is kept for review (%s)", review.display_name)
+        elif self._fetched_since():
+            why = self.env._("it was ordered before the first fetch, so it will never be fetched")
+        else:
+            raise UserError(
+                self.env._(
+                    "The Coupang order of this request is not in Odoo yet: the next fetch imports it, and the "
+                    "request is applied then."
+                )
+            )
+        self._set_state("person", self._not_imported_advice(why))
+
+    def _fetched_since(self):
+        """Whether a fetch ran after the request was made: the request's box was in its window, if ever."""
+        watermark = self.account_id.last_fetch_watermark
+        return bool(watermark and self.requested_at and self.requested_at <= watermark)
+
+    def _not_imported_advice(self, why):
+        if self.account_id.coupang_market == "TW":
+            return self.env._(
+                "The Coupang order of this request is not in Odoo: %s. Odoo has nothing of it to stop or to "
+                "receive. Answer the request in Wing: Coupang takes the answers of Taiwan stores there.",
+                why,
+            )
+        return self.env._(
+            "The Coupang order of this request is not in Odoo: %s. Odoo has nothing of it to stop or to "
+            "receive. Answer the request in Wing, or import the order from Coupang Orders to Review and Retry.",
+            why,
+        )
 
     def _find_sale_order(self, coupang_request):
         return self.env["sale.order"].search(
