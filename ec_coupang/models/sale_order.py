@@ -201,9 +201,15 @@ class SaleOrder(models.Model):
 
     def _ec_shrink_deliveries(self):
         """Leaves on the open deliveries no more of each line than is left to ship. Odoo lowers the
-        moves' demand when a line goes down, but keeps what was already picked."""
+        moves' demand when a line goes down, but keeps what was already picked, and when it cannot
+        lower a move it plans a receipt from the customer instead, of units that never left."""
         deliveries = self._ec_deliveries()
         for line in self.order_line.filtered("coupang_vendor_item_id"):
+            line.move_ids.filtered(
+                lambda move: move.picking_code == "incoming"
+                and not move.origin_returned_move_id
+                and move.state not in ("done", "cancel")
+            )._action_cancel()
             left = max(line.product_uom_qty - line.qty_delivered, 0)
             moves = line.move_ids.filtered(
                 lambda move: move.picking_id in deliveries and move.state not in ("done", "cancel")
