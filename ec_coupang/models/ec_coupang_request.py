@@ -255,14 +255,14 @@ class EcCoupangRequest(models.Model):
         coupang_request = self._coupang_request()
         if isinstance(coupang_request, UnreadableReturnRequest):
             raise UserError(coupang_request.reason)
-        if read or self._may_have_moved(fresh):
-            coupang_request = self._read_open(client)
-            if not coupang_request:
-                return
         order = self._find_sale_order(coupang_request)
         if not order:
             self._apply_not_imported(client)
             return
+        if read or self._may_have_moved(fresh):
+            coupang_request = self._read_open(client)
+            if not coupang_request:
+                return
         self._link(order)
         if self.kind == "cancel":
             self._stop_delivery(order, coupang_request)
