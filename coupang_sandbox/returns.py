@@ -15,10 +15,17 @@ seller answers through the API, as Coupang documents it:
   ``VENDOR_WAREHOUSE_CONFIRM``, ``approval`` to ``RETURNS_COMPLETED`` (CC), which cancels the
   items; :meth:`ReturnDesk.request_coupang_check` stands for the seller's Wing action that moves
   a return to ``REQUEST_COUPANG_CHECK`` (PR).
+
+What the seller does in Wing behind the client's back (:meth:`ReturnDesk.answer_stop_in_wing`,
+:meth:`ReturnDesk.complete_return_in_wing`) moves a receipt as the API answer would, counted apart
+(``wing_answers``); a buyer's withdrawal (:meth:`ReturnDesk.withdraw_return`) takes the receipt off
+every list and lookup. An API answer to a receipt Coupang completed is refused and counted
+(``late_answers``).
 """
 
 import itertools
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -56,6 +63,9 @@ STOPPED_MESSAGE = "출고중지완료요청이 성공하였습니다"
 ALREADY_SHIPPED_MESSAGE = "이미출고 상태변경이 성공하였습니다."
 # A count other than the receipt's (help center article 360023108753).
 COUNT_MISMATCH = "[INTERNAL_SERVER_ERROR] 취소반품접수수량과 cancelCount가 일치하지 않습니다."
+# Coupang documents no message for an answer to a completed return (return-api/
+# return-request-product-receipt-confirmation-processing lists a bare 400): the one sellers report.
+ALREADY_RETURNED = "Product is already returned."
 FIRST_RECEIPT_ID = 363585001  # around the documented samples' receiptIds
 
 
@@ -124,6 +134,10 @@ class ReturnDesk:
         self.store = store
         self.receipts = {}  # receiptId -> Receipt
         self.answers = Counter()  # (receiptId, answer) -> how many times the sandbox carried it out
+        self.wing_answers = Counter()  # (receiptId, answer) -> carried out by the seller in Wing
+        self.late_answers = Counter()  # (receiptId, answer) -> sent through the API after completion
+        self.withdrawn = {}  # receiptId -> Receipt the buyer withdrew: off the lists and lookups
+        self._in_wing = False
         self._receipt_ids = itertools.count(FIRST_RECEIPT_ID)
 
     # --- what the buyer does ---
@@ -227,6 +241,53 @@ class ReturnDesk:
                 raise ValueError(f"Receipt {receipt_id} is {receipt.status}.")
             self._move(receipt, COUPANG_CHECK_REQUESTED)
 
+    # --- what the seller does in Wing, behind the client's back ---
+
+    def answer_stop_in_wing(self, receipt_id, shipped=False, courier_code="CJGLS", invoice_number=None):
+        """The seller answers a stop-shipment request in Wing: Shipment Stopped (출고중지완료, help
+        center article 360034320673: the items are canceled, the receipt RETURNS_COMPLETED), or Already
+        Shipped (이미출고, article 360033793034: the box ships with the waybill, the receipt becomes a
+        return, RETURNS_UNCHECKED). The only way for a Taiwan store (delivery-api/
+        stop-shipping-complete-processing is Korea-only)."""
+        with self.store.lock, self._wing():
+            receipt = self.receipts[int(receipt_id)]
+            if shipped:
+                return self.complete_shipment(receipt, courier_code, invoice_number or f"9{receipt.receipt_id:011d}")
+            return self.stop_shipment(receipt, receipt.cancel_count_sum)
+
+    def complete_return_in_wing(self, receipt_id, approve=True):
+        """The seller confirms a return's receipt in Wing (입고완료, VENDOR_WAREHOUSE_CONFIRM) and, with
+        ``approve``, approves it (반품완료, RETURNS_COMPLETED), as receiveConfirmation and approval do
+        (Coupang docs: return-api/return-request-product-receipt-confirmation-processing,
+        return-request-approval-processing; help center article 360034562513)."""
+        with self.store.lock, self._wing():
+            receipt = self.receipts[int(receipt_id)]
+            if receipt.status == RETURN_RECEIVED:
+                self.confirm_receipt(receipt)
+            if approve:
+                self.approve(receipt, receipt.cancel_count_sum)
+
+    def withdraw_return(self, receipt_id):
+        """The buyer withdraws a return before it is completed (반품철회, help center article
+        360034027354, returnWithdrawRequests, Korea-only): the held units are released and the receipt
+        leaves the returnRequests lists. The withdrawal history is Korea-only and not served here;
+        that the single lookup then answers "not found" is the sandbox's strictest reading."""
+        with self.store.lock:
+            receipt = self.receipts[int(receipt_id)]
+            if receipt.receipt_type != "RETURN" or receipt.status not in (RETURN_RECEIVED, RETURN_IN_WAREHOUSE):
+                raise ValueError(f"Receipt {receipt_id} is {receipt.status}: no return to withdraw.")
+            for receipt_line, line in self._order_lines(receipt):
+                line.hold_count_for_cancel -= receipt_line.cancel_count
+            self.withdrawn[receipt.receipt_id] = self.receipts.pop(receipt.receipt_id)
+
+    @contextmanager
+    def _wing(self):
+        self._in_wing = True
+        try:
+            yield
+        finally:
+            self._in_wing = False
+
     # --- reads through the API ---
 
     def listed(self, vendor_id, market, cancel_type, status, order_id, start, end):
@@ -253,6 +314,7 @@ class ReturnDesk:
 
     def stop_shipment(self, receipt, cancel_count):
         with self.store.lock:
+            self._note_late_answer(receipt, "stop_shipment")
             self._check_shipment_answer(receipt)
             self._check_count(receipt, cancel_count)
             for receipt_line, line in self._order_lines(receipt):
@@ -264,6 +326,7 @@ class ReturnDesk:
 
     def complete_shipment(self, receipt, courier_code, invoice_number):
         with self.store.lock:
+            self._note_late_answer(receipt, "complete_shipment")
             self._check_shipment_answer(receipt)
             order = self.store.order(receipt.lines[0].shipment_box_id)
             if order.status == "INSTRUCT":
@@ -276,12 +339,16 @@ class ReturnDesk:
 
     def confirm_receipt(self, receipt):
         with self.store.lock:
+            self._note_late_answer(receipt, "receive_confirmation")
+            self._check_return_open(receipt)
             if receipt.status != RETURN_RECEIVED or receipt.awaits_shipment_answer:
                 raise Refusal(f"receiptId ({receipt.receipt_id}) is {receipt.status}: no return to confirm.")
             self._move(receipt, RETURN_IN_WAREHOUSE, "receive_confirmation")
 
     def approve(self, receipt, cancel_count):
         with self.store.lock:
+            self._note_late_answer(receipt, "approval")
+            self._check_return_open(receipt)
             if receipt.status != RETURN_IN_WAREHOUSE:
                 raise Refusal(f"receiptId ({receipt.receipt_id}) is {receipt.status}: confirm the receipt first.")
             self._check_count(receipt, cancel_count)
@@ -291,6 +358,16 @@ class ReturnDesk:
             receipt.complete_confirm_type = "VENDOR_CONFIRM"
             receipt.complete_confirm_date = self.store.clock()
             self._move(receipt, RETURN_COMPLETED, "approval")
+
+    def _note_late_answer(self, receipt, answer):
+        """Counts an API answer to a receipt Coupang completed (the checks that follow refuse it)."""
+        if receipt.status == RETURN_COMPLETED and not self._in_wing:
+            self.late_answers[receipt.receipt_id, answer] += 1
+
+    @staticmethod
+    def _check_return_open(receipt):
+        if receipt.status == RETURN_COMPLETED:
+            raise Refusal(ALREADY_RETURNED)
 
     @staticmethod
     def _check_shipment_answer(receipt):
@@ -310,7 +387,7 @@ class ReturnDesk:
 
     def _move(self, receipt, status, answer=None):
         if answer:
-            self.answers[receipt.receipt_id, answer] += 1
+            (self.wing_answers if self._in_wing else self.answers)[receipt.receipt_id, answer] += 1
         receipt.status = status
         receipt.modified_at = self.store.clock()
         receipt.history.append((status, receipt.modified_at))

@@ -377,6 +377,19 @@ class CoupangSandbox:
     def request_coupang_check(self, receipt_id):
         self.returns.request_coupang_check(receipt_id)
 
+    def answer_stop_in_wing(self, receipt_id, shipped=False, courier_code="CJGLS", invoice_number=None):
+        """The seller answers a stop-shipment request in Wing: Shipment Stopped, or with ``shipped``
+        Already Shipped with a waybill (see :meth:`ReturnDesk.answer_stop_in_wing`)."""
+        return self.returns.answer_stop_in_wing(receipt_id, shipped, courier_code, invoice_number)
+
+    def complete_return_in_wing(self, receipt_id, approve=True):
+        """The seller confirms a return's receipt in Wing and, with ``approve``, approves it."""
+        self.returns.complete_return_in_wing(receipt_id, approve)
+
+    def withdraw_return(self, receipt_id):
+        """The buyer withdraws a return: it leaves the lists and the lookup."""
+        self.returns.withdraw_return(receipt_id)
+
     def serve_lookups_as_objects(self, enabled=True):
         """Lookups by orderId and receiptId answer ``data`` as one object, as older samples do."""
         self.endpoints.lookups_as_objects = enabled

@@ -17,6 +17,7 @@ RESULT_MESSAGES = {
     "INVALID_STATUS": ("배송진행상태가 유효하지 않습니다.", False),
     "DUPLICATE_INVOICE_NUMBER": ("이미 저장된 송장번호가 있습니다.", True),
     "ORDER_DELIVERY_CANCELED": ("취소된 주문건입니다.", False),
+    "ORDER_DELIVERY_PARTIAL_STOP_REQUESTED": ("출고중지 요청건입니다.", True),
     "NOT_FOUND_VENDOR_ITEM": ("합포장건 중 누락된 상품이 있습니다.", False),
     "UNDEFINED_ERROR_OCCUR": ("알수없는 오류", True),
 }
@@ -108,6 +109,13 @@ class Order:
 
     def open_item_ids(self):
         return {line.vendor_item_id for line in self.lines if not line.canceled}
+
+    @property
+    def partly_stop_requested(self):
+        """Some of the box's open units, not all, are held by a stop-shipment request."""
+        held = sum(line.hold_count_for_cancel for line in self.lines)
+        open_units = sum(line.shipping_count - line.cancel_count for line in self.lines)
+        return self.status == "INSTRUCT" and 0 < held < open_units
 
 
 @dataclass
@@ -272,6 +280,11 @@ class SandboxStore:
         allowed = UPDATABLE_STATUSES if update else ("INSTRUCT",)
         if order.status not in allowed:
             return box_result(box_id, "INVALID_STATUS")
+        if order.partly_stop_requested:
+            # Coupang docs: delivery-api/invoice-upload-processing, ORDER_DELIVERY_PARTIAL_STOP_REQUESTED
+            # (retryRequired true): the rest ships once the stop-shipment request is answered. That
+            # Coupang refuses the rest until then is the sandbox's strictest reading.
+            return box_result(box_id, "ORDER_DELIVERY_PARTIAL_STOP_REQUESTED")
         if not order.open_item_ids() <= {int(dto["vendorItemId"]) for dto in dtos}:
             return box_result(box_id, "NOT_FOUND_VENDOR_ITEM")
         if not update and any(dto.get("splitShipping") for dto in dtos):

@@ -136,3 +136,10 @@ def run(main):
         status = 1
     sys.stdout.flush()
     sys.exit(status)
+
+
+def answer_calls(sandbox, receipt_id):
+    """The answer calls (PUT) the sandbox received on a receipt."""
+    return sum(
+        request.method == "PUT" and f"/returnRequests/{receipt_id}/" in request.path for request in sandbox.requests
+    )

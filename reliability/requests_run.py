@@ -8,8 +8,13 @@ request is kept once and ends where it should, every answer Coupang needs was ca
 Then the HTTP requests of one fetch, with 0, 100 and 1000 more open orders: they stay the same.
 
 The store is a Taiwan one: Coupang offers the stop-shipment answers to Korean stores only, so the
-stop-shipment requests are applied in Odoo and left for Wing (the seller's Wing answer is played
-on the sandbox after the faults), and no stoppedShipment or completedShipment call is made.
+stop-shipment requests are applied in Odoo and left for Wing, and no stoppedShipment or
+completedShipment call is made. The seller acts in Wing behind the addon's back during the faulty
+checks: after the first, a third of the returns are confirmed and approved in Wing and the buyers
+withdraw another third; halfway, the stop-shipment requests are answered in Wing. The warehouse
+had picked the boxes canceled in part before the buyer canceled; after the checks it validates
+their deliveries. Every request is answered at most once (through the API or in Wing), none after
+Coupang completed it, and no delivery ships a canceled unit.
 
 Usage: python3 -m reliability.requests_run --conf odoo.conf --db DB [--orders 60]
 """
@@ -18,6 +23,7 @@ from collections import Counter
 
 from bench import harness
 from odoo import Command
+from odoo.exceptions import UserError
 
 from . import common
 from .fault_run import FAULT_RATE, FAULTS, WRITE_FAULTS, count_faults, fetch
@@ -38,21 +44,25 @@ def main():
         for endpoint in ANSWER_ENDPOINTS:
             for kind, options in WRITE_FAULTS:
                 run.sandbox.inject(endpoint, kind, **options)
-        for _check in range(FAULTY_CHECKS):
+        for number in range(FAULTY_CHECKS):
             check(run)
+            if number == 0:
+                act_on_returns_in_wing(run, plan)
+            if number == FAULTY_CHECKS // 2:
+                answer_in_wing(run, plan)
         faulty = faults.total()
         run.sandbox.clear_faults()
-        answer_in_wing(run, plan)
         for _check in range(CLEAN_CHECKS):
             check(run)
-        problems = plan.problems(run)
+        problems = plan.problems(run) + ship_partly_stopped(run, plan)
         figures = measure_fetch_requests(run)
         if len(set(figures.values())) != 1:
             problems.append(f"the HTTP requests of a fetch grow with the open orders: {figures}")
     proved = (
         f"{len(run.orders)} orders, {plan.summary()}; {faulty} faults ({dict(faults)}) over {FAULTY_CHECKS} checks, "
         f"then {CLEAN_CHECKS} without: every request kept once and applied, every answer carried out exactly "
-        f"once; HTTP requests of a fetch with {', '.join(map(str, figures))} open orders: "
+        "once (API or Wing) and none after Coupang completed the request or the buyer withdrew it, no canceled "
+        f"unit shipped; HTTP requests of a fetch with {', '.join(map(str, figures))} open orders: "
         f"{', '.join(map(str, figures.values()))}"
     )
     return common.verdict("requests run", problems, proved)
@@ -63,27 +73,44 @@ class Plan:
         self.stopped = {}  # receiptId -> (sale order id, canceled counts or None for all, quantity before)
         self.shipped = {}  # receiptId -> sale order id, canceled after the warehouse shipped it
         self.returns = {}  # receiptId -> sale order id
+        self.completed_in_wing = set()  # receiptIds of returns the seller completed in Wing
+        self.withdrawn = {}  # receiptId -> answer calls Coupang had received for it when withdrawn
 
     def summary(self):
         return (
-            f"{len(self.stopped)} stop-shipment requests, {len(self.shipped)} on boxes already shipped, "
-            f"{len(self.returns)} returns"
+            f"{len(self.stopped)} stop-shipment requests ({self.partial_count()} in part), {len(self.shipped)} on "
+            f"boxes already shipped, {len(self.returns)} returns ({len(self.completed_in_wing)} completed in Wing, "
+            f"{len(self.withdrawn)} withdrawn)"
         )
+
+    def partial_count(self):
+        return sum(counts is not None for _order_id, counts, _quantity in self.stopped.values())
 
     def problems(self, run):
         problems = []
         with harness.environment(run.registry) as env:
             Request = env["ec.coupang.request"]
             requests = {int(request.receipt_id): request for request in Request.search([])}
-            receipts = run.sandbox.returns.receipts
-            missing = set(receipts) - set(requests)
+            desk = run.sandbox.returns
+            missing = set(desk.receipts) - set(requests)
             if missing:
-                problems.append(f"{len(missing)} of {len(receipts)} requests were never kept, e.g. {min(missing)}")
+                problems.append(f"{len(missing)} of {len(desk.receipts)} requests were never kept, e.g. {min(missing)}")
             expected = self._expected_answers()
-            answers = run.sandbox.returns.answers
+            answers = desk.answers + desk.wing_answers
             wrong = {key: answers.get(key, 0) for key in set(expected) | set(answers) if answers[key] != expected[key]}
             if wrong:
-                problems.append(f"{len(wrong)} answers not carried out exactly once: {dict(list(wrong.items())[:5])}")
+                problems.append(
+                    f"{len(wrong)} answers not carried out exactly once (API or Wing): {dict(list(wrong.items())[:5])}"
+                )
+            if desk.late_answers:
+                problems.append(f"answers sent after Coupang completed the request: {dict(desk.late_answers)}")
+            after_withdrawal = {
+                receipt_id: calls
+                for receipt_id, before in self.withdrawn.items()
+                if (calls := common.answer_calls(run.sandbox, receipt_id)) != before
+            }
+            if after_withdrawal:
+                problems.append(f"answers sent after the buyer withdrew the return: {after_withdrawal}")
             if run.sandbox.requests_to("stop_shipment") or run.sandbox.requests_to("complete_shipment"):
                 problems.append("a stop-shipment answer was sent through the API for the Taiwan store")
             problems += self._state_problems(requests)
@@ -94,7 +121,8 @@ class Plan:
         for receipt_id in self.stopped:
             expected[receipt_id, "stop_shipment"] = 1  # the seller's answer in Wing (answer_in_wing)
         for receipt_id in self.returns:
-            expected[receipt_id, "receive_confirmation"] = expected[receipt_id, "approval"] = 1
+            if receipt_id not in self.withdrawn:
+                expected[receipt_id, "receive_confirmation"] = expected[receipt_id, "approval"] = 1
         return expected
 
     def _state_problems(self, requests):
@@ -137,6 +165,8 @@ def make_requests(run):
             box = run.sandbox.order(int(order.coupang_shipment_box_id))
             if order in quarters[1] and sum(line.shipping_count for line in box.lines) > 1:
                 counts = {box.lines[0].vendor_item_id: 1}
+                order.picking_ids.move_ids.picked = True  # the warehouse picked the whole box
+                env.cr.commit()
             receipt = run.sandbox.buyer_cancel(box.shipment_box_id, counts)
             plan.stopped[receipt.receipt_id] = (order.id, counts, sum(order.order_line.mapped("product_uom_qty")))
         for order in quarters[2]:
@@ -163,11 +193,48 @@ def check(run):
 
 def answer_in_wing(run, plan):
     """The seller answers the Taiwan stop-shipment requests in Wing (Shipment Stopped)."""
-    desk = run.sandbox.returns
     for receipt_id in plan.stopped:
-        receipt = desk.receipts[receipt_id]
-        if receipt.awaits_shipment_answer:
-            desk.stop_shipment(receipt, receipt.cancel_count_sum)
+        run.sandbox.answer_stop_in_wing(receipt_id)
+
+
+def act_on_returns_in_wing(run, plan):
+    """Behind the addon's back: the seller confirms and approves a third of the returns in Wing, the
+    buyers withdraw another third (those Coupang has not completed yet)."""
+    desk = run.sandbox.returns
+    for index, receipt_id in enumerate(sorted(plan.returns)):
+        if desk.receipts[receipt_id].status == "RETURNS_COMPLETED":
+            continue
+        if index % 3 == 0:
+            run.sandbox.complete_return_in_wing(receipt_id)
+            plan.completed_in_wing.add(receipt_id)
+        elif index % 3 == 1:
+            plan.withdrawn[receipt_id] = common.answer_calls(run.sandbox, receipt_id)
+            run.sandbox.withdraw_return(receipt_id)
+
+
+def ship_partly_stopped(run, plan):
+    """The warehouse validates the deliveries of the boxes canceled in part; returns the problems:
+    a canceled unit shipped, or a delivery refused."""
+    problems = []
+    with harness.environment(run.registry) as env:
+        orders = env["sale.order"].browse(
+            order_id for order_id, counts, _quantity in plan.stopped.values() if counts is not None
+        )
+        try:
+            harness.ship_orders(orders)
+        except UserError as error:
+            return [f"a delivery of a box canceled in part could not be validated: {error}"]
+        for line in orders.order_line:
+            delivered = line.move_ids.filtered(lambda move: move.state == "done" and move.picking_code == "outgoing")
+            shipped = sum(delivered.mapped("quantity"))
+            if shipped > line.product_uom_qty:
+                problems.append(f"{line.order_id.name}: {shipped:g} of {line.product_uom_qty:g} shipped")
+        phantom = orders.order_line.move_ids.filtered(
+            lambda move: move.picking_code == "incoming" and not move.origin_returned_move_id and move.state != "cancel"
+        )
+        if phantom:
+            problems.append(f"{len(phantom)} receipts from the buyer of units that never left: {phantom[0].reference}")
+    return problems
 
 
 def measure_fetch_requests(run):

@@ -15,6 +15,12 @@ waybill for a box already shipped; receiveConfirmation then approval for returns
 outcome is unknown is not sent again in the same check: the next check reads the request again.
 Twelve checks run under the faults, then the faults stop and up to three more run.
 
+Under the faults the seller acts in Wing behind the client's back: before the first check it
+confirms and approves a third of the returns and answers half the Korean stop-shipment requests
+there; after it, the buyers withdraw another third of the returns (they leave the lists). Every
+answer is carried out once, through the API or in Wing, none after Coupang completed the request
+or the buyer withdrew it.
+
 Usage: python3 -m reliability.returns_run --conf odoo.conf [--requests 60]
 """
 
@@ -52,8 +58,11 @@ def main():
         for endpoint in ANSWER_ENDPOINTS:
             for kind, options in WRITE_FAULTS:
                 sandbox.inject(endpoint, kind, **options)
-        for _check in range(FAULTY_CHECKS):
+        plan.answer_in_wing(sandbox)
+        for number in range(FAULTY_CHECKS):
             seller.check()
+            if number == 0:
+                plan.withdraw_returns(sandbox)
         faulty = faults.total()
         sandbox.clear_faults()
         for _check in range(CLEAN_CHECKS):
@@ -64,8 +73,9 @@ def main():
         f"{len(sandbox.returns.receipts)} requests ({plan.summary()}); {faulty} faults ({dict(faults)}) in "
         f"{len(sandbox.requests)} calls over {seller.checks} checks ({seller.failed_checks} stopped by a fault, "
         f"{seller.unknown_outcomes} answers of unknown outcome, {seller.refused} refused as already done); "
-        "every request seen, every answer carried out exactly once, every Korean request and every return "
-        "completed, the Taiwan stop-shipment requests left for Wing"
+        f"in Wing: {plan.wing_summary()}; every request seen, every answer carried out exactly once (API or "
+        "Wing) and none after the answer in Wing or the withdrawal, every Korean request and every return not "
+        "withdrawn completed, the Taiwan stop-shipment requests left for Wing"
     )
     return common.verdict("returns run", problems, proved)
 
@@ -94,6 +104,8 @@ class Plan:
         self.returns = {}  # receiptId -> box: receiveConfirmation, approval
         self.canceled = {}  # receiptId -> box canceled while ACCEPT: nothing to answer
         self.left_for_wing = {}  # receiptId -> box: Taiwan stop-shipment requests
+        self.done_in_wing = set()  # receiptIds the seller answered in Wing
+        self.withdrawn = {}  # receiptId -> answer calls Coupang had received for it when withdrawn
 
     @classmethod
     def make(cls, sandbox, count):
@@ -127,6 +139,28 @@ class Plan:
             f"{len(self.canceled)} canceled at once, {len(self.left_for_wing)} Taiwan stop-shipment requests"
         )
 
+    def answer_in_wing(self, sandbox):
+        """The seller answers in Wing: a third of the returns (confirmed and approved) and half the
+        Korean stop-shipment requests."""
+        for receipt_id in sorted(self.returns)[::3]:
+            sandbox.complete_return_in_wing(receipt_id)
+            self.done_in_wing.add(receipt_id)
+        for receipt_id in sorted(self.stopped)[::2]:
+            sandbox.answer_stop_in_wing(receipt_id)
+            self.done_in_wing.add(receipt_id)
+
+    def withdraw_returns(self, sandbox):
+        """The buyers withdraw another third of the returns, those the client has not finished nor
+        has an answer on the way for (a late answer's reply)."""
+        busy = answers_on_the_way(sandbox)
+        for receipt_id in sorted(self.returns)[1::3]:
+            if sandbox.receipt(receipt_id).status != "RETURNS_COMPLETED" and receipt_id not in busy:
+                self.withdrawn[receipt_id] = common.answer_calls(sandbox, receipt_id)
+                sandbox.withdraw_return(receipt_id)
+
+    def wing_summary(self):
+        return f"{len(self.done_in_wing)} requests answered, {len(self.withdrawn)} returns withdrawn"
+
     def expected_answers(self):
         expected = Counter()
         for receipt_id in self.stopped:
@@ -139,23 +173,42 @@ class Plan:
                 expected[receipt_id, answer] = 1
         return expected
 
-    def problems(self, sandbox, seller):
-        problems = []
-        receipts = sandbox.returns.receipts
-        unseen = sorted(set(receipts) - {int(receipt_id) for receipt_id in seller.seen})
-        if unseen:
-            problems.append(f"{len(unseen)} of {len(receipts)} requests were never listed, e.g. {unseen[:5]}")
-        if seller.unreadable:
-            problems.append(f"{len(seller.unreadable)} listed rows could not be read: {seller.unreadable[:3]}")
-        expected, answers = self.expected_answers(), sandbox.returns.answers
+    def _answer_problems(self, sandbox):
+        desk = sandbox.returns
+        expected, answers = self.expected_answers(), desk.answers + desk.wing_answers
         wrong = {
-            key: answers.get(key, 0) for key in set(expected) | set(answers) if answers.get(key, 0) != expected[key]
+            key: answers.get(key, 0)
+            for key in set(expected) | set(answers)
+            if key[0] not in self.withdrawn and answers.get(key, 0) != expected[key]
         }
+        problems = []
         if wrong:
             problems.append(
                 f"{len(wrong)} answers not carried out exactly once as planned: {dict(list(wrong.items())[:5])}"
             )
-        done = {*self.stopped, *self.shipped, *self.returns}
+        # A late answer of the client's own (an earlier one still on its way) is refused and harmless.
+        after_wing = {key: count for key, count in desk.late_answers.items() if key[0] in self.done_in_wing}
+        if after_wing:
+            problems.append(f"answers sent after the seller completed the request in Wing: {after_wing}")
+        late = [
+            receipt_id
+            for receipt_id, calls in self.withdrawn.items()
+            if common.answer_calls(sandbox, receipt_id) != calls
+        ]
+        if late:
+            problems.append(f"answers sent after the buyer withdrew the return: {late[:5]}")
+        return problems
+
+    def problems(self, sandbox, seller):
+        problems = []
+        receipts = sandbox.returns.receipts
+        unseen = sorted(set(receipts) - {int(receipt_id) for receipt_id in seller.seen} - self.done_in_wing)
+        if unseen:
+            problems.append(f"{len(unseen)} of {len(receipts)} requests were never listed, e.g. {unseen[:5]}")
+        if seller.unreadable:
+            problems.append(f"{len(seller.unreadable)} listed rows could not be read: {seller.unreadable[:3]}")
+        problems += self._answer_problems(sandbox)
+        done = {*self.stopped, *self.shipped, *self.returns} - set(self.withdrawn)
         unfinished = [receipt_id for receipt_id in done if receipts[receipt_id].status != "RETURNS_COMPLETED"]
         if unfinished:
             problems.append(f"{len(unfinished)} requests not completed, e.g. {receipts[unfinished[0]].status}")
@@ -177,10 +230,21 @@ class Plan:
             if (order.status, order.invoice_number) != ("DEPARTURE", waybill):
                 problems.append(f"box {order.shipment_box_id} is {order.status} with waybill {order.invoice_number!r}")
         for receipt_id, order in self.returns.items():
+            if receipt_id in self.withdrawn:
+                continue
             returned = {line.vendor_item_id: line.cancel_count for line in receipts[receipt_id].lines}
             if any(line.cancel_count != returned.get(line.vendor_item_id, 0) for line in order.lines):
                 problems.append(f"box {order.shipment_box_id}: the return's items were not refunded")
         return problems
+
+
+def answers_on_the_way(sandbox):
+    """The receipts with an answer call the sandbox has not replied to yet (or never will: a reset)."""
+    return {
+        int(request.path.split("/returnRequests/")[1].split("/")[0])
+        for request in sandbox.requests
+        if request.method == "PUT" and "/returnRequests/" in request.path and request.status is None
+    }
 
 
 class Seller:

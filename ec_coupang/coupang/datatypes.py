@@ -279,6 +279,8 @@ class InvoiceEntry:
 # Answers to a waybill upload or update that sending the same invoice again cannot change: a person
 # has to act first (Coupang docs: delivery-api/invoice-upload-processing, resultCode). Coupang's own
 # retryRequired flag is not used for this: its table marks e.g. DUPLICATE_INVOICE_NUMBER as retryable.
+# ORDER_DELIVERY_PARTIAL_STOP_REQUESTED is not here: the rest of the box ships once the stop-shipment
+# request is answered (in Wing, for Taiwan), so the same invoice is sent again later.
 INVOICE_CODES_NEEDING_A_PERSON = frozenset(
     {
         "INVALID_INVOICE_NUMBER",
@@ -291,7 +293,6 @@ INVOICE_CODES_NEEDING_A_PERSON = frozenset(
         "NOT_ALLOW_VENDOR_DIRECT",
         "ORDER_DELIVERY_CANCELED",
         "ORDER_DELIVERY_CANCELED_HOLDING_FOR_CANCEL",
-        "ORDER_DELIVERY_PARTIAL_STOP_REQUESTED",
         "PSD_NOT_ALLOW_TO_CHANGE",
         "NOT_ALLOW_SEPARATE_AFTER_NORMAL_DELIVERY",
         "IS_SEPARATE_MUST_BE_TRUE_WHEN_SEPARATE_DELIVERY",

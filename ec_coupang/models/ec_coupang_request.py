@@ -1,4 +1,5 @@
 import json
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -33,6 +34,9 @@ ANSWERS = [
     ("approval", "Return Approved"),
 ]
 REQUEST_CRON_XMLID = "ec_coupang.ir_cron_ec_check_requests"
+# A request that waits (for the goods, or for a person) is read again this often: its buyer may
+# have withdrawn it, or the seller answered it in Wing.
+READ_AGAIN_AFTER = timedelta(days=1)
 
 
 class EcCoupangRequest(models.Model):
@@ -69,6 +73,9 @@ class EcCoupangRequest(models.Model):
     delivery_stopped = fields.Boolean(readonly=True, help="The quantities of the request were canceled in Odoo.")
     answer = fields.Selection(ANSWERS, string="Last Answer", readonly=True, help="The last answer Coupang took.")
     answered_at = fields.Datetime(string="Answered On", readonly=True)
+    coupang_read_at = fields.Datetime(
+        string="Read from Coupang On", readonly=True, help="When Coupang's data of the request was last read."
+    )
     answer_in_doubt = fields.Selection(
         ANSWERS,
         readonly=True,
@@ -177,6 +184,7 @@ class EcCoupangRequest(models.Model):
             "payload": json.dumps(coupang_request.raw, ensure_ascii=False, indent=1, default=str, sort_keys=True),
             "coupang_order_id": coupang_request.order_id,
             "coupang_status": coupang_request.receipt_status,
+            "coupang_read_at": fields.Datetime.now(),
         }
         if not isinstance(coupang_request, UnreadableReturnRequest):
             values["shipment_box_id"] = coupang_request.shipment_box_ids[0]
@@ -202,11 +210,19 @@ class EcCoupangRequest(models.Model):
 
     def _lock(self):
         """Locks the request's row for this transaction, or refuses when a check applies it now."""
+        if not self._try_lock():
+            raise UserError(self.env._("This Coupang request is being applied right now. Reload in a moment."))
+
+    def _try_lock(self):
+        """Locks the request's row, or returns False when another transaction holds it. The values
+        are read again after the lock: a run that held it may have answered Coupang meanwhile."""
         self.env.cr.execute(
             SQL("SELECT id FROM ec_coupang_request WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED", self.id)
         )
-        if not self.env.cr.fetchone():
-            raise UserError(self.env._("This Coupang request is being applied right now. Reload in a moment."))
+        locked = bool(self.env.cr.fetchone())
+        if locked:
+            self.invalidate_recordset()
+        return locked
 
     # === BUSINESS METHODS: APPLY === #
 
@@ -214,33 +230,39 @@ class EcCoupangRequest(models.Model):
         self.ensure_one()
         self._lock()
         with self.account_id._coupang_client() as client:
-            self._apply_safely(client)
+            self._apply_safely(client, read=True)
 
-    def _apply_safely(self, client, fresh=False):
+    def _apply_safely(self, client, fresh=False, read=False):
         """Applies the request in a savepoint; when it cannot be, keeps it as failed with the reason.
+        When Coupang turns out to have had an answer already (given in Wing), applies it once more
+        from the data just read.
 
         :param fresh: the stored data was just listed by Coupang (no need to read it again)
+        :param read: read the request from Coupang first (a user's Retry)
         """
-        try:
-            with self.env.cr.savepoint():
-                self._apply(client, fresh)
-        except UserError as error:
-            self._fail(str(error))
-        except CoupangError as error:
-            self._fail(coupang_error_message(self.env, error))
+        for attempt in range(2):
+            try:
+                with self.env.cr.savepoint():
+                    self._apply(client, fresh or attempt, read and not attempt)
+            except UserError as error:
+                self._fail(str(error))
+            except CoupangError as error:
+                self._fail(coupang_error_message(self.env, error))
+            if self.state != "to_apply":
+                return
 
-    def _apply(self, client, fresh):
+    def _apply(self, client, fresh, read):
         coupang_request = self._coupang_request()
         if isinstance(coupang_request, UnreadableReturnRequest):
             raise UserError(coupang_request.reason)
-        if self.answer_in_doubt or (not fresh and self.state in ("waiting", "answered") and self.kind == "stop"):
-            coupang_request = self._read_again(client)
         order = self._find_sale_order(coupang_request)
         if not order:
-            if self.kind == "cancel":
-                self._finish(self.env._("Canceled on Coupang before it was imported; nothing to do."))
+            self._apply_not_imported(client)
+            return
+        if read or self._may_have_moved(fresh):
+            coupang_request = self._read_open(client)
+            if not coupang_request:
                 return
-            raise UserError(self.env._("The Coupang order of this request is not in Odoo (yet): fetch it, then retry."))
         self._link(order)
         if self.kind == "cancel":
             self._stop_delivery(order, coupang_request)
@@ -250,8 +272,45 @@ class EcCoupangRequest(models.Model):
         else:
             self._apply_return(order, coupang_request, client)
 
+    def _may_have_moved(self, fresh):
+        """Whether Coupang's state of the request may differ from the stored one: an answer of unknown
+        outcome, or data not just listed of a request to answer (the seller may have answered in
+        Wing) or read long ago. Cancellations are never read: Coupang has nothing to answer."""
+        if self.kind == "cancel":
+            return False
+        if self.answer_in_doubt:
+            return True
+        if fresh:
+            return False
+        if self.kind == "stop" or self.state in ("to_apply", "failed"):
+            return True
+        return not self.coupang_read_at or self.coupang_read_at < fields.Datetime.now() - READ_AGAIN_AFTER
+
+    def _read_open(self, client):
+        """The request read again; None when Coupang no longer serves it (the request is closed)."""
+        try:
+            return self._read_again(client)
+        except RequestRejectedError as error:
+            if self.kind != "return":
+                raise
+            self._close_withdrawn(error)
+            return None
+
+    def _close_withdrawn(self, error):
+        """A return Coupang no longer shows: the buyer withdrew it (it leaves Coupang's lists; the
+        withdrawal history is Korea-only)."""
+        if self.return_picking_id.state not in ("done", "cancel", False):
+            self.return_picking_id.action_cancel()
+        self._finish(
+            self.env._(
+                "Coupang no longer shows this return (%(error)s): the buyer withdrew it. Nothing is to "
+                "receive; its return in Odoo, if not validated, is canceled.",
+                error=coupang_error_message(self.env, error),
+            )
+        )
+
     def _read_again(self, client):
-        """Coupang's current state of the request, before an answer whose outcome is unknown is sent again."""
+        """Coupang's current state of the request, read before an answer that may no longer be due."""
         coupang_request = client.get_return_request(self.receipt_id)
         self.write(self._values_of(coupang_request))
         if self.answer_in_doubt and not self._still_due(self.answer_in_doubt, coupang_request):
@@ -259,6 +318,46 @@ class EcCoupangRequest(models.Model):
         self.answer_in_doubt = False
         self.kind = self._kind_of(coupang_request)
         return coupang_request
+
+    def _apply_not_imported(self, client):
+        """The request's box is not in Odoo. A cancellation needs nothing (its box kept for review
+        is closed when nothing is left to ship); any other request waits for the fetch when one may
+        still bring the box, else goes to a person with what fits the case and the market."""
+        review = self.env["ec.order.import"]._find(self.account_id, self.shipment_box_id)
+        if self.kind == "cancel":
+            review.filtered(lambda record: record.state != "done")._follow_buyer_cancel(client)
+            self._finish(self.env._("Canceled on Coupang before it was imported; nothing to do."))
+            return
+        if review:
+            why = self.env._("it is kept for review (%s)", review.display_name)
+        elif self._fetched_since():
+            why = self.env._("it was ordered before the first fetch, so it will never be fetched")
+        else:
+            raise UserError(
+                self.env._(
+                    "The Coupang order of this request is not in Odoo yet: the next fetch imports it, and the "
+                    "request is applied then."
+                )
+            )
+        self._set_state("person", self._not_imported_advice(why))
+
+    def _fetched_since(self):
+        """Whether a fetch ran after the request was made: the request's box was in its window, if ever."""
+        watermark = self.account_id.last_fetch_watermark
+        return bool(watermark and self.requested_at and self.requested_at <= watermark)
+
+    def _not_imported_advice(self, why):
+        if self.account_id.coupang_market == "TW":
+            return self.env._(
+                "The Coupang order of this request is not in Odoo: %s. Odoo has nothing of it to stop or to "
+                "receive. Answer the request in Wing: Coupang takes the answers of Taiwan stores there.",
+                why,
+            )
+        return self.env._(
+            "The Coupang order of this request is not in Odoo: %s. Odoo has nothing of it to stop or to "
+            "receive. Answer the request in Wing, or import the order from Coupang Orders to Review and Retry.",
+            why,
+        )
 
     def _find_sale_order(self, coupang_request):
         return self.env["sale.order"].search(
@@ -278,7 +377,8 @@ class EcCoupangRequest(models.Model):
     # --- stop-shipment requests ---
 
     def _apply_stop(self, order, coupang_request, client):
-        if self.delivery_stopped or self.answer == "stop_shipment":
+        stopped_on_coupang = coupang_request.receipt_status == RETURN_COMPLETED  # e.g. answered in Wing
+        if self.delivery_stopped or self.answer == "stop_shipment" or stopped_on_coupang:
             self._stop_after_answer(order, coupang_request)
         elif self._shipped(order):
             self._answer_shipped(order, coupang_request, client)
@@ -431,7 +531,7 @@ class EcCoupangRequest(models.Model):
             return self._answer_in_wing(answer)
         except RequestRejectedError as error:
             # Never raised further: a rollback would forget an answer Coupang took before this one.
-            self._fail(coupang_error_message(self.env, error))
+            self._refused(client, answer, error)
             return None
         except CoupangError as error:
             self.write(
@@ -440,6 +540,18 @@ class EcCoupangRequest(models.Model):
             return None
         self._record_answer(answer)
         return result
+
+    def _refused(self, client, answer, error):
+        """Coupang refused the answer: when a read shows it no longer due (answered in Wing), the
+        request is applied again from that data; otherwise it failed."""
+        try:
+            coupang_request = self._read_again(client)
+        except CoupangError:
+            coupang_request = None
+        if coupang_request and not self._still_due(answer, coupang_request):
+            self._set_state("to_apply", self.env._("Coupang had this answer already (given in Wing)."))
+        else:
+            self._fail(coupang_error_message(self.env, error))
 
     def _answer_in_wing(self, answer):
         if answer == "stop_shipment":

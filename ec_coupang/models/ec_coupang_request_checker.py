@@ -97,10 +97,7 @@ class EcCoupangRequestChecker(models.AbstractModel):
         for request_id in Request.search(
             [("account_id", "=", account.id), ("state", "in", OPEN_STATES)], order="id"
         ).ids:
-            self.env.cr.execute(
-                SQL("SELECT id FROM ec_coupang_request WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED", request_id)
-            )
-            if self.env.cr.fetchone():
-                request = Request.browse(request_id)
+            request = Request.browse(request_id)
+            if request._try_lock() and request.state in OPEN_STATES:
                 request._apply_safely(client, fresh=request in listed)
             self.env["ec.coupang.importer"]._commit(auto_commit)

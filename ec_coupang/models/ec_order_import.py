@@ -2,7 +2,7 @@ import json
 
 from odoo import api, fields, models
 
-from ..coupang import read_order_sheet
+from ..coupang import CoupangError, read_order_sheet
 from ..tools.dates import to_naive_utc
 
 
@@ -62,7 +62,8 @@ class EcOrderImport(models.Model):
         for record in self.filtered(lambda record: record.state != "done"):
             importer, account = self.env["ec.coupang.importer"]._sudo_for(record.account_id)
             with account._coupang_client() as client:
-                importer._import_sheets(account, record._order_sheets(), importer.env["ec.fetch.log"], client)
+                sheets = record._current_sheets(client)
+                importer._import_sheets(account, sheets, importer.env["ec.fetch.log"], client)
         if len(self) != 1:
             return True
         if self.state == "done":
@@ -84,15 +85,7 @@ class EcOrderImport(models.Model):
     @api.model
     def _keep(self, account, sheet, state, reason, log):
         """Stores (or updates) the box with its data and why it was not imported; tells the user."""
-        values = {
-            "state": state,
-            "reason": reason,
-            "payload": json.dumps(sheet.raw, ensure_ascii=False, indent=1, default=str),
-            "coupang_order_id": sheet.order_id,
-            "coupang_status": sheet.status,
-            "ordered_at": sheet.ordered_at and to_naive_utc(sheet.ordered_at),
-            "fetch_log_id": log.id,
-        }
+        values = dict(self._sheet_values(sheet), state=state, reason=reason, fetch_log_id=log.id)
         record = self._find(account, sheet.shipment_box_id)
         if record:
             record.write(values)
@@ -108,6 +101,32 @@ class EcOrderImport(models.Model):
         log._count("count_held" if state == "held" else "count_failed")
         record._ask_for_review()
         return record
+
+    @staticmethod
+    def _sheet_values(sheet):
+        return {
+            "payload": json.dumps(sheet.raw, ensure_ascii=False, indent=1, default=str),
+            "coupang_order_id": sheet.order_id,
+            "coupang_status": sheet.status,
+            "ordered_at": sheet.ordered_at and to_naive_utc(sheet.ordered_at),
+        }
+
+    def _current_sheets(self, client):
+        """The boxes as Coupang shows them now (the buyer may have canceled since they were kept), so
+        that a Retry never acknowledges a canceled box; the stored ones when Coupang cannot be read."""
+        try:
+            return [client.get_order_sheet(record.shipment_box_id) for record in self]
+        except CoupangError:
+            return self._order_sheets()
+
+    def _follow_buyer_cancel(self, client):
+        """The buyer canceled (part of) the kept box: closed when nothing is left to ship, else kept
+        with the box as Coupang shows it now."""
+        for record, sheet in zip(self, self._current_sheets(client), strict=True):
+            if getattr(sheet, "is_fully_canceled", False):
+                record._resolve_canceled()
+            else:
+                record.write(record._sheet_values(sheet))
 
     def _ask_for_review(self):
         self.ensure_one()

@@ -196,7 +196,41 @@ class SaleOrder(models.Model):
         for line, quantity in left.items():
             if quantity < line.product_uom_qty:
                 line.product_uom_qty = max(quantity, line.qty_delivered)
+        self._ec_shrink_deliveries()
         self.message_post(body=self.env._("The buyer canceled part of this order on Coupang; the delivery follows."))
+
+    def _ec_shrink_deliveries(self):
+        """Leaves on the open deliveries no more of each line than is left to ship. Odoo lowers the
+        moves' demand when a line goes down, but keeps what was already picked, and when it cannot
+        lower a move it plans a receipt from the customer instead, of units that never left."""
+        deliveries = self._ec_deliveries()
+        for line in self.order_line.filtered("coupang_vendor_item_id"):
+            line.move_ids.filtered(
+                lambda move: move.picking_code == "incoming"
+                and not move.origin_returned_move_id
+                and move.state not in ("done", "cancel")
+            )._action_cancel()
+            left = max(line.product_uom_qty - line.qty_delivered, 0)
+            moves = line.move_ids.filtered(
+                lambda move: move.picking_id in deliveries and move.state not in ("done", "cancel")
+            )
+            for move in moves.sorted("id"):
+                kept = min(move.product_uom_qty, left)
+                if move.quantity > kept:
+                    move.quantity = kept
+                if move.product_uom_qty > kept:
+                    move.product_uom_qty = kept
+                left -= kept
+
+    def _ec_units_over_what_is_left(self, picking):
+        """{sale line: units} the delivery would ship beyond what is left of the line to ship."""
+        over = {}
+        for line in self.order_line.filtered("coupang_vendor_item_id"):
+            moves = picking.move_ids.filtered(lambda move, line=line: move.sale_line_id == line)
+            excess = sum(moves.mapped("quantity")) - max(line.product_uom_qty - line.qty_delivered, 0)
+            if excess > 0:
+                over[line] = excess
+        return over
 
     def _ec_flag_shipped_despite_stop(self, receipt_id):
         self.ensure_one()

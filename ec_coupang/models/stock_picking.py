@@ -79,7 +79,8 @@ class StockPicking(models.Model):
 
     def _ec_check_no_stop_request(self):
         for picking in self:
-            requests = picking.sudo().ec_request_ids.filtered("blocks_delivery")
+            picking._ec_check_no_canceled_unit()
+            requests = picking._ec_open_stop_requests()
             if requests:
                 raise UserError(
                     self.env._(
@@ -90,6 +91,20 @@ class StockPicking(models.Model):
                         receipt=", ".join(requests.mapped("receipt_id")),
                     )
                 )
+
+    def _ec_check_no_canceled_unit(self):
+        if not self._ec_filter_to_push():
+            return
+        over = self.sale_id._ec_units_over_what_is_left(self)
+        if over:
+            raise UserError(
+                self.env._(
+                    "%(picking)s cannot be validated: it ships more than is left of the order after the "
+                    "buyer canceled on Coupang (%(items)s). Leave the canceled units out.",
+                    picking=self.name,
+                    items=", ".join(f"{line.product_id.display_name} × {units:g}" for line, units in over.items()),
+                )
+            )
 
     def _check_carrier_details_compliance(self):
         result = super()._check_carrier_details_compliance()
@@ -123,7 +138,7 @@ class StockPicking(models.Model):
         """Applies the pending stop-shipment requests of the delivery now."""
         self.ensure_one()
         self.check_access("write")
-        self.sudo().ec_request_ids.filtered("blocks_delivery").action_retry()
+        self._ec_open_stop_requests().action_retry()
         return True
 
     def action_ec_open_tracking_push(self):
@@ -150,6 +165,23 @@ class StockPicking(models.Model):
                 and not picking.return_id
             )
         )
+
+    def _ec_open_stop_requests(self):
+        """The box's stop-shipment requests not yet applied, linked to the delivery or not (a request
+        kept but not applied yet, or failed before its order was found)."""
+        self.ensure_one()
+        order = self.sudo().sale_id
+        requests = self.env["ec.coupang.request"].sudo()
+        if not (order.ec_store_key and order.coupang_shipment_box_id):
+            return requests
+        requests = requests.search(
+            [
+                ("ec_store_key", "=", order.ec_store_key),
+                ("shipment_box_id", "=", order.coupang_shipment_box_id),
+                ("kind", "=", "stop"),
+            ]
+        )
+        return (requests | self.sudo().ec_request_ids).filtered("blocks_delivery")
 
     def _ec_tracking_key(self):
         return (self.carrier_tracking_ref or "", self.carrier_id.id)

@@ -332,6 +332,77 @@ def test_buyer_helpers_follow_the_box_status(sandbox):
         sandbox.buyer_cancel(waiting.shipment_box_id)
 
 
+# --- the seller in Wing, the buyer's withdrawal ---
+
+
+def test_stop_requests_answered_in_wing_are_not_api_answers(sandbox):
+    order, stopped = instruct_cancel(sandbox, counts={80012340001: 1})
+    sandbox.answer_stop_in_wing(stopped.receipt_id)
+    assert stopped.status == "RETURNS_COMPLETED" and order.lines[0].cancel_count == 1
+    shipped_order, shipped = instruct_cancel(sandbox, "KR")
+    sandbox.answer_stop_in_wing(shipped.receipt_id, shipped=True, invoice_number="500000000009")
+    assert (shipped.status, shipped_order.status, shipped_order.invoice_number) == (
+        "RETURNS_UNCHECKED",
+        "DEPARTURE",
+        "500000000009",
+    )
+    assert not sandbox.returns.answers
+    assert sandbox.returns.wing_answers == {
+        (stopped.receipt_id, "stop_shipment"): 1,
+        (shipped.receipt_id, "complete_shipment"): 1,
+    }
+
+
+def test_a_return_completed_in_wing_refuses_the_api_answers(sandbox):
+    _order, receipt = shipped_return(sandbox)
+    sandbox.complete_return_in_wing(receipt.receipt_id)
+    assert [status for status, _moment in receipt.history] == [
+        "RETURNS_UNCHECKED",
+        "VENDOR_WAREHOUSE_CONFIRM",
+        "RETURNS_COMPLETED",
+    ]
+    reply = answer(sandbox, receipt, "receiveConfirmation", version="v5")
+    assert (reply.status_code, reply.json()["message"]) == (400, "Product is already returned.")
+    assert not sandbox.returns.answers
+    assert sandbox.returns.late_answers == {(receipt.receipt_id, "receive_confirmation"): 1}
+    _order, confirmed = shipped_return(sandbox)
+    sandbox.complete_return_in_wing(confirmed.receipt_id, approve=False)
+    assert confirmed.status == "VENDOR_WAREHOUSE_CONFIRM"
+
+
+def test_a_withdrawn_return_leaves_the_lists_and_the_lookup(sandbox):
+    order, receipt = shipped_return(sandbox)
+    sandbox.withdraw_return(receipt.receipt_id)
+    assert all(line.hold_count_for_cancel == 0 for line in order.lines)
+    assert list_requests(sandbox, "status=UC").json()["data"] == []
+    reply = call(sandbox, "GET", f"{RETURNS_PATH.format(version='v6')}/{receipt.receipt_id}")
+    assert reply.status_code == 400 and "is not found" in reply.json()["message"]
+    _order, stop = instruct_cancel(sandbox)
+    with pytest.raises(ValueError, match="no return to withdraw"):
+        sandbox.withdraw_return(stop.receipt_id)
+
+
+def test_a_partial_stop_holds_the_rest_of_the_box(sandbox):
+    order, receipt = instruct_cancel(sandbox, counts={80012340001: 1})
+    dtos = [
+        {
+            "shipmentBoxId": order.shipment_box_id,
+            "orderId": order.order_id,
+            "vendorItemId": line.vendor_item_id,
+            "deliveryCompanyCode": "KERRYTJ",
+            "invoiceNumber": "TW500000001",
+        }
+        for line in order.lines
+    ]
+    results = sandbox.store.apply_invoices("A00012345", dtos, lambda box_id: None, update=False)["responseList"]
+    assert [(result["resultCode"], result["retryRequired"]) for result in results] == [
+        ("ORDER_DELIVERY_PARTIAL_STOP_REQUESTED", True)
+    ]
+    sandbox.answer_stop_in_wing(receipt.receipt_id)
+    results = sandbox.store.apply_invoices("A00012345", dtos, lambda box_id: None, update=False)["responseList"]
+    assert [result["resultCode"] for result in results] == ["OK"]
+
+
 # --- Coupang's errors ---
 
 

@@ -56,6 +56,32 @@ class TestFetchReview(EcFetchCase):
         self.assertEqual(self.sandbox.order(unknown.shipment_box_id).status, "INSTRUCT")
         self.assertEqual(self.account.order_import_count, 0)
 
+    def held_box(self):
+        """A box held at its first read (an item with an unknown SKU), and the item's mapping."""
+        box = self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1), ("CP-POT-001", 1)])
+        box.lines[1].external_vendor_sku_code = "POT-OLD-SKU"
+        self.fetch()
+        self.assertEqual(self.kept(box).state, "held")
+        return box, self.env["ec.product.mapping"].search([("account_id", "=", self.account.id)])
+
+    def test_defect8_held_box_canceled_by_the_buyer_is_closed_when_the_cancel_is_seen(self):
+        box, _mapping = self.held_box()
+        self.sandbox.buyer_cancel(box.shipment_box_id)
+        self.env["ec.coupang.request.checker"]._check_requests(self.account)
+        kept = self.kept(box)
+        self.assertEqual(kept.state, "done")
+        self.assertIn("Canceled", kept.reason)
+        self.assertFalse(kept.activity_ids)
+
+    def test_defect8_retry_of_a_held_box_canceled_by_the_buyer_never_acknowledges_it(self):
+        box, mapping = self.held_box()
+        self.sandbox.buyer_cancel(box.shipment_box_id)
+        mapping.product_id = self.products["CP-POT-001"]
+        self.kept(box).action_retry()
+        self.assertFalse(self.sandbox.requests_to("acknowledge"))
+        self.assertEqual(self.kept(box).state, "done")
+        self.assertFalse(self.sale_order(box))
+
     def test_mapping_wins_over_the_sku(self):
         order = self.sandbox.add_order(delivery="home", items=[("CP-TEA-003", 1)])
         self.env["ec.product.mapping"].create(

@@ -171,7 +171,7 @@ class TestPushTracking(PushCase):
 
     def test_push_button_sends_at_once(self):
         order = self.create_coupang_order([(TEA, 1)])
-        self.sandbox.inject("upload_invoices", "box_failure", result_code="ORDER_DELIVERY_PARTIAL_STOP_REQUESTED")
+        self.sandbox.inject("upload_invoices", "box_failure", result_code="ORDER_DELIVERY_CANCELED")
         picking = self.ship(order.picking_ids, "TW100000001")
         self.run_push_cron()
         self.assertEqual(picking.ec_push_state, "error")
@@ -188,7 +188,7 @@ class TestPushTracking(PushCase):
             }
         )
         order = self.create_coupang_order([(TEA, 1)])
-        self.sandbox.inject("upload_invoices", "box_failure", result_code="ORDER_DELIVERY_PARTIAL_STOP_REQUESTED")
+        self.sandbox.inject("upload_invoices", "box_failure", result_code="ORDER_DELIVERY_CANCELED")
         picking = self.ship(order.picking_ids.with_user(clerk), "TW100000001")
         self.assertEqual(picking.ec_push_state, "pending")
         self.run_push_cron()

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import Command
 from odoo.tests import tagged
 
@@ -92,3 +94,36 @@ class TestRequestRetry(RequestCase):
         self.kr_account._fetch_orders()
         self.assertEqual(self.request_of(receipt).state, "done")
         self.assertTrue(self.kr_account.last_request_watermark)
+
+    def test_defect5_request_of_a_held_box_asks_for_wing_in_taiwan(self):
+        box = self.sandbox.add_order("TW", status="INSTRUCT", items=TWO_ITEMS)
+        review = self.env["ec.order.import"].create(
+            {
+                "account_id": self.account.id,
+                "ec_store_key": self.account._coupang_store_key(),
+                "shipment_box_id": str(box.shipment_box_id),
+                "state": "held",
+                "reason": "No product for the item.",
+                "payload": "{}",
+            }
+        )
+        receipt = self.sandbox.buyer_cancel(box.shipment_box_id)
+        self.check()
+        request = self.request_of(receipt)
+        self.assertEqual(request.state, "person")
+        self.assertIn(review.display_name, request.reason)
+        self.assertIn("Answer the request in Wing", request.reason)
+        self.assertNotIn("fetch it", request.reason)
+
+    def test_defect5_request_of_a_box_older_than_the_first_fetch_is_not_left_to_the_fetch(self):
+        ordered_at = self.sandbox.now() - timedelta(days=60)
+        box = self.sandbox.add_order("KR", status="INSTRUCT", items=TWO_ITEMS, ordered_at=ordered_at)
+        receipt = self.sandbox.buyer_cancel(box.shipment_box_id)
+        receipt.created_at -= timedelta(minutes=1)
+        self.kr_account._fetch_orders()
+        self.check(self.kr_account)
+        request = self.request_of(receipt)
+        self.assertEqual(request.state, "person")
+        self.assertIn("before the first fetch", request.reason)
+        self.assertIn("Wing", request.reason)
+        self.assertFalse(self.answers(receipt))

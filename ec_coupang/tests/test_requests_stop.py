@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -141,3 +143,54 @@ class TestStopShipment(RequestCase):
         ]
         self.assertEqual(self.env["sale.order"].search(stop_filter), order)
         self.assertEqual(self.env["stock.picking"].search(stop_filter), order.picking_ids)
+
+    def _shipped_units(self, picking):
+        return {move.product_id.default_code: move.quantity for move in picking.move_ids if move.state == "done"}
+
+    def test_defect3_partial_stop_of_a_picked_delivery_ships_no_canceled_unit(self):
+        order = self.create_coupang_order(TWO_ITEMS)
+        picking = order.picking_ids
+        picking.move_ids.picked = True  # the warehouse picked the whole box before the request came
+        self.sandbox.buyer_cancel(int(order.coupang_shipment_box_id), {self.vendor_item(TEA): 1})
+        self.check()
+        self.assertEqual(order.order_line.filtered(lambda line: line.product_id.default_code == TEA).product_uom_qty, 1)
+        tea_moves = picking.move_ids.filtered(lambda move: move.product_id.default_code == TEA)
+        self.assertEqual((sum(tea_moves.mapped("product_uom_qty")), sum(tea_moves.mapped("quantity"))), (1, 1))
+        # Picking the canceled unit again: the guard holds until it is left out.
+        tea_moves.quantity = 2
+        with self.assertRaisesText(UserError, "canceled"):
+            self.ship(picking, "TJ0003")
+        tea_moves.quantity = 1
+        self.ship(picking, "TJ0003")
+        self.assertEqual(self._shipped_units(picking), {TEA: 1, TEAPOT: 1})
+
+    def test_defect6_partial_stop_waiting_for_wing_retries_the_rest_push(self):
+        order = self.create_coupang_order(TWO_ITEMS)
+        receipt = self.sandbox.buyer_cancel(int(order.coupang_shipment_box_id), {self.vendor_item(TEA): 1})
+        self.check()
+        self.assertEqual(self.request_of(receipt).state, "waiting")
+        picking = self.ship(order.picking_ids, "TJ0004")
+        self.run_push_cron()
+        push = picking.ec_push_ids
+        self.assertEqual(push.attempt_ids.result_code, "ORDER_DELIVERY_PARTIAL_STOP_REQUESTED")
+        self.assertEqual((push.state, push.attempts), ("pending", 1))
+        self.assertTrue(push.next_attempt_at, "Coupang asks to send it again (retryRequired)")
+        self.sandbox.answer_stop_in_wing(receipt.receipt_id)
+        self.check()
+        self.assertEqual(self.request_of(receipt).state, "done")
+        push.next_attempt_at = "2000-01-01 00:00:00"
+        self.run_push_cron()
+        self.assertEqual(push.state, "done")
+
+    def test_defect7_delivery_guard_blocks_on_a_stop_request_not_applied_yet(self):
+        order = self.create_coupang_order(TWO_ITEMS, account=self.kr_account)
+        receipt = self.sandbox.buyer_cancel(int(order.coupang_shipment_box_id))
+        with patch.object(type(self.checker), "_apply_open"):
+            self.check(self.kr_account)
+        request = self.request_of(receipt)
+        self.assertRecordValues(request, [{"state": "to_apply", "picking_ids": []}])
+        with self.assertRaisesText(UserError, "asked Coupang to stop this shipment"):
+            self.ship(order.picking_ids, "612345678901", carrier=self.kr_carrier)
+        request._fail("Coupang was not reached.")
+        with self.assertRaisesText(UserError, str(receipt.receipt_id)):
+            self.ship(order.picking_ids, "612345678901", carrier=self.kr_carrier)
