@@ -53,7 +53,9 @@ FETCH_LOCK_KEY = 0x45434346
 # of "ECCR" (ec_coupang requests), and the lists it reads, (cancelType, status) (Coupang docs:
 # return-api/lookup-return-request-list-per-minute; stop-shipment requests are RETURN under RU).
 REQUEST_LOCK_KEY = 0x45434352
-REQUEST_LISTS = (("CANCEL", None), ("RETURN", "RU"), ("RETURN", "UC"))
+# CC too: a stop-shipment request the seller answered in Wing before a check saw it is listed as
+# completed only, and its units must still come off the delivery.
+REQUEST_LISTS = (("CANCEL", None), ("RETURN", "RU"), ("RETURN", "UC"), ("RETURN", "CC"))
 
 # What a Coupang request means for an order or a delivery, most pressing first.
 REQUEST_DISPLAY_STATES = [

@@ -53,7 +53,8 @@ RETURN_COMPLETED = "RETURNS_COMPLETED"  # 반품완료
 # 자동처리(이미출고) shipped; 비대상 no stop-shipment request. No documented schema has a per-item
 # status (study 13).
 STOP_UNANSWERED = "미처리"
-STOP_ANSWERED = ("처리(출고중지)", "처리(이미출고)", "자동처리(이미출고)")
+SHIPMENT_STOPPED = "처리(출고중지)"
+STOP_ANSWERED = (SHIPMENT_STOPPED, "처리(이미출고)", "자동처리(이미출고)")
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,12 @@ class ReturnRequest:
     @property
     def shipment_box_ids(self):
         return tuple(dict.fromkeys(item.shipment_box_id for item in self.items))
+
+    @property
+    def shipment_stopped(self):
+        """The stop-shipment request was answered Shipment Stopped (in Wing or through the API): its
+        units are canceled on Coupang."""
+        return self.release_stop_status == SHIPMENT_STOPPED
 
     @property
     def awaits_shipment_answer(self):

@@ -198,7 +198,12 @@ class EcCoupangRequest(models.Model):
             return "cancel"
         if isinstance(coupang_request, UnreadableReturnRequest):
             return self.kind or "return"
-        if coupang_request.awaits_shipment_answer or self.delivery_stopped or self.answer == "stop_shipment":
+        if (
+            coupang_request.awaits_shipment_answer
+            or coupang_request.shipment_stopped
+            or self.delivery_stopped
+            or self.answer == "stop_shipment"
+        ):
             return "stop"
         return "return"
 
@@ -320,11 +325,12 @@ class EcCoupangRequest(models.Model):
         return coupang_request
 
     def _apply_not_imported(self, client):
-        """The request's box is not in Odoo. A cancellation needs nothing (its box kept for review
-        is closed when nothing is left to ship); any other request waits for the fetch when one may
-        still bring the box, else goes to a person with what fits the case and the market."""
+        """The request's box is not in Odoo. A cancellation, or a request Coupang already completed,
+        needs nothing (its box kept for review is closed when nothing is left to ship); any other
+        request waits for the fetch when one may still bring the box, else goes to a person with what
+        fits the case and the market."""
         review = self.env["ec.order.import"]._find(self.account_id, self.shipment_box_id)
-        if self.kind == "cancel":
+        if self.kind == "cancel" or self.coupang_status == RETURN_COMPLETED:
             review.filtered(lambda record: record.state != "done")._follow_buyer_cancel(client)
             self._finish(self.env._("Canceled on Coupang before it was imported; nothing to do."))
             return

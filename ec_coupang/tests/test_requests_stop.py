@@ -58,6 +58,19 @@ class TestStopShipment(RequestCase):
         self.assertEqual(self.answers(receipt), {"stop_shipment": 1})
         self.assertEqual(self.request_of(receipt).state, "done")
 
+    def test_stop_answered_in_wing_before_any_check_cancels_the_delivery(self):
+        """The seller stops the box in Wing before a check lists the request: it is listed as a
+        completed one only (CC), and its units must still come off the delivery."""
+        order = self.create_coupang_order(TWO_ITEMS)
+        receipt = self.sandbox.buyer_cancel(int(order.coupang_shipment_box_id))
+        self.sandbox.answer_stop_in_wing(receipt.receipt_id)
+        self.check()
+        request = self.request_of(receipt)
+        self.assertRecordValues(request, [{"kind": "stop", "state": "done", "delivery_stopped": True}])
+        self.assertEqual(order.state, "cancel")
+        self.assertEqual(order.picking_ids.state, "cancel")
+        self.assertEqual(self.answers(receipt), {}, "answered in Wing: nothing is sent")
+
     def test_taiwan_stop_cancels_in_odoo_and_waits_for_coupang(self):
         order = self.create_coupang_order(TWO_ITEMS)
         receipt = self.sandbox.buyer_cancel(int(order.coupang_shipment_box_id))

@@ -1,6 +1,7 @@
 from collections import Counter
 from datetime import timedelta
 
+from odoo.addons.ec_coupang.const import REQUEST_LISTS
 from odoo.tests import tagged
 
 from .requests_common import TWO_ITEMS, RequestCase
@@ -34,8 +35,9 @@ class TestRequestWindows(RequestCase):
         self.sandbox.clear_requests()
         self.check(self.kr_account)
         self.assert_applied(order, receipt)
-        # One list each of cancellations, RU and UC: the 7 days by day, the last hours by minute.
-        self.assertEqual(self.calls_by_mode(), Counter({"day": 3, "minute": 3}))
+        # Each list (cancellations, RU, UC, CC) once by day for the 7 days, once by minute for the last hours.
+        self.assertEqual(len(REQUEST_LISTS), 4)
+        self.assertEqual(self.calls_by_mode(), Counter({"day": 4, "minute": 4}))
         self.assertTrue(self.kr_account.last_request_watermark)
 
     def test_check_after_a_3_day_outage_reads_the_missed_days(self):
@@ -45,7 +47,7 @@ class TestRequestWindows(RequestCase):
         self.sandbox.clear_requests()
         self.check(self.kr_account)
         self.assert_applied(order, receipt)
-        self.assertEqual(self.calls_by_mode(), Counter({"day": 3, "minute": 3}))
+        self.assertEqual(self.calls_by_mode(), Counter({"day": 4, "minute": 4}))
 
     def test_a_regular_check_reads_by_minute_only(self):
         self.check(self.kr_account)
@@ -53,4 +55,4 @@ class TestRequestWindows(RequestCase):
         self.sandbox.clear_requests()
         self.check(self.kr_account)
         self.assert_applied(order, receipt)
-        self.assertEqual(self.calls_by_mode(), Counter({"minute": 3}))
+        self.assertEqual(self.calls_by_mode(), Counter({"minute": 4}))
