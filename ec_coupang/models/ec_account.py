@@ -99,7 +99,8 @@ class EcAccount(models.Model):
         help="The Coupang vendor code of the store, as shown in Wing (it starts with A or C). Several "
         "Coupang stores: one EC account each, with its own keys.",
     )
-    coupang_access_key = fields.Char(string="Access Key", tracking=True, copy=False)
+    # Not tracked: the chatter says that the keys changed, never what they are.
+    coupang_access_key = fields.Char(string="Access Key", groups="ec_coupang.group_ec_manager", copy=False)
     coupang_secret_key = fields.Char(
         string="Secret Key",
         compute="_compute_coupang_secret_key",
@@ -446,16 +447,30 @@ class EcAccount(models.Model):
     def _check_one_active_account_per_store(self):
         for account in self.filtered(lambda account: account.active and account.coupang_vendor_id):
             other = account._other_accounts_of_store()
-            if other:
+            if not other:
+                continue
+            store = self.env._(
+                "The Coupang store %(vendor)s (%(market)s)",
+                vendor=account.coupang_vendor_id.strip(),
+                market=account._fields["coupang_market"].convert_to_export(account.coupang_market, account),
+            )
+            visible = other.filtered(lambda other: other.company_id in self.env.user.company_ids)
+            if not visible:
+                # Another company's account: nothing of it is told, not even its name.
                 raise ValidationError(
                     self.env._(
-                        "The Coupang store %(vendor)s (%(market)s) already has an active EC account: %(account)s. "
-                        "Use that account, or archive it before connecting the store here.",
-                        vendor=account.coupang_vendor_id.strip(),
-                        market=account._fields["coupang_market"].convert_to_export(account.coupang_market, account),
-                        account=other[0].display_name,
+                        "%s is already connected to Odoo by another company. A store is connected once.",
+                        store,
                     )
                 )
+            raise ValidationError(
+                self.env._(
+                    "%(store)s already has an active EC account: %(account)s. "
+                    "Use that account, or archive it before connecting the store here.",
+                    store=store,
+                    account=visible[0].display_name,
+                )
+            )
 
     @api.constrains("fetch_orders", "fetch_slot_ids")
     def _check_fetch_slots(self):
@@ -504,6 +519,8 @@ class EcAccount(models.Model):
         result = super().write(vals)
         self._forget_typed_secret_key()
         self._post_changed_fetch_times(times_before)
+        if KEY_FIELDS & vals.keys():
+            self._log_in_chatter(self.env._("The Coupang Open API keys were changed."))
         return result
 
     @api.model
@@ -521,9 +538,15 @@ class EcAccount(models.Model):
         for account, before in times_before.items():
             after = account._fetch_times_text()
             if after != before:
-                account.message_post(
-                    body=self.env._("Fetch times changed: %(before)s → %(after)s", before=before, after=after)
+                account._log_in_chatter(
+                    self.env._("Fetch times changed: %(before)s → %(after)s", before=before, after=after)
                 )
+
+    def _log_in_chatter(self, body):
+        """A note on each account's chatter that no mail failure can stop: a user without an e-mail
+        address cannot send a message, and the change or the failure it reports must be saved."""
+        for account in self:
+            account._message_log(body=body)
 
     # === ACTION METHODS === #
 
@@ -781,7 +804,7 @@ class EcAccount(models.Model):
     def _set_connection_failed(self, message, note=None):
         """:param note: the chatter's text, when something else than Test Connection failed"""
         self.write({"state": "failed", "connection_message": message, "connected_at": False})
-        self.message_post(body=note or self.env._("Connection test failed: %s", message))
+        self._log_in_chatter(note or self.env._("Connection test failed: %s", message))
 
     def _set_connection_succeeded(self):
         self.write(
