@@ -1,9 +1,13 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.exceptions import MissingError, UserError, ValidationError
+from odoo.tools import SQL, plaintext2html
 
 from ..const import (
+    BUYER_DATA_FIELDS,
     COUPANG_MARKETS,
+    DEFAULT_BUYER_DATA_DAYS,
     DEFAULT_COUPANG_BASE_URL,
     DEFAULT_FETCH_FIRST_DAYS,
     DEFAULT_RATE_LIMIT,
@@ -211,6 +215,13 @@ class EcAccount(models.Model):
         tracking=True,
         help="A Coupang return is approved (the buyer refunded) as soon as its return is validated in "
         "Odoo; off, the Coupang request waits for its Approve Return button.",
+    )
+    buyer_data_days = fields.Integer(
+        string="Keep Buyers' Data (Days)",
+        default=DEFAULT_BUYER_DATA_DAYS,
+        help="Coupang's data of an order to review or a request (the buyer's name, phone and address) "
+        "is erased this many days after the record is closed; the sale order and its delivery keep "
+        "what they need. Open records keep it until they are settled.",
     )
     fetch_slot_ids = fields.One2many("ec.fetch.slot", "account_id", string="Fetch Schedule")
     fetch_slots_full = fields.Boolean(compute="_compute_fetch_slots_full")
@@ -733,7 +744,38 @@ class EcAccount(models.Model):
         self.env.cr.execute("ALTER TABLE ec_account ADD COLUMN IF NOT EXISTS coupang_secret_key_encrypted varchar")
         return result
 
+    # === BUSINESS METHODS: BUYERS' DATA === #
+
+    @api.model
+    def _cron_forget_buyers_data(self):
+        """Erases Coupang's raw data of the records closed longer ago than their account keeps it."""
+        now = fields.Datetime.now()
+        for account in self.with_context(active_test=False).search([("buyer_data_days", ">", 0)]):
+            account._forget_buyers_data(now - timedelta(days=account.buyer_data_days))
+
+    def _forget_buyers_data(self, closed_before):
+        """Blanks the raw data of the account's records closed (done) before ``closed_before``."""
+        self.ensure_one()
+        for model, field_name in BUYER_DATA_FIELDS.items():
+            records = self.env[model].search(
+                [
+                    ("account_id", "=", self.id),
+                    ("state", "=", "done"),
+                    ("write_date", "<", closed_before),
+                    (field_name, "!=", False),
+                ]
+            )
+            records.write({field_name: False})
+
     # === BUSINESS METHODS: COUPANG === #
+
+    def _check_coupang_rights(self):
+        """Refuses a caller who may not change these accounts (an EC manager of their company may),
+        before any key is decrypted or anything sent: Coupang's calls spend the store's shared rate
+        and change what the store holds."""
+        if len(self.exists()) != len(self):
+            raise MissingError(self.env._("This EC account does not exist, or was deleted."))
+        self.check_access("write")
 
     def _coupang_client(self):
         """The one place where the addon talks to Coupang: ``with account._coupang_client() as client:``."""
@@ -759,6 +801,11 @@ class EcAccount(models.Model):
         accounts = self.sudo().search([("coupang_vendor_id", "=", vendor_id), ("id", "!=", self.id)])
         rates = [rate for rate in (self | accounts).mapped("coupang_rate_limit") if rate > 0]
         return VendorRateLimit(self.env.registry, vendor_id, min(rates, default=DEFAULT_RATE_LIMIT))
+
+    @api.constrains("buyer_data_days")
+    def _check_buyer_data_days(self):
+        if any(account.buyer_data_days <= 0 for account in self):
+            raise ValidationError(self.env._("Buyers' data is kept at least one day after a record is closed."))
 
     @api.constrains("coupang_rate_limit")
     def _check_coupang_rate_limit(self):
@@ -941,7 +988,10 @@ class EcAccount(models.Model):
         if record.activity_ids.filtered(lambda activity: activity.activity_type_id == todo):
             return
         user = self.user_id or self.create_uid
-        record.activity_schedule("mail.mail_activity_data_todo", user_id=user.id, summary=summary, note=note)
+        # The note quotes Coupang's texts (item names): shown as text, never as HTML.
+        record.activity_schedule(
+            "mail.mail_activity_data_todo", user_id=user.id, summary=summary, note=plaintext2html(note)
+        )
 
     def _notification(self, title, message, kind):
         return {

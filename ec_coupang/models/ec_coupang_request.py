@@ -59,7 +59,12 @@ class EcCoupangRequest(models.Model):
         REQUEST_STATES, required=True, default="to_apply", readonly=True, index=True, tracking=True
     )
     reason = fields.Text(readonly=True, help="What the addon did, or why it could not, and what to do.")
-    payload = fields.Text(string="Coupang Data", readonly=True, help="The request as Coupang sent it (JSON).")
+    payload = fields.Text(
+        string="Coupang Data",
+        readonly=True,
+        groups="ec_coupang.group_ec_manager",
+        help="The request as Coupang sent it (JSON).",
+    )
     attempts = fields.Integer(readonly=True, help="Failed tries to apply the request.")
     sale_order_id = fields.Many2one("sale.order", readonly=True, ondelete="set null", index="btree_not_null")
     picking_ids = fields.Many2many("stock.picking", string="Deliveries", readonly=True)

@@ -39,7 +39,13 @@ class EcOrderImport(models.Model):
         tracking=True,
     )
     reason = fields.Text(readonly=True, help="Why the order was not imported, and what to do.")
-    payload = fields.Text(string="Coupang Data", readonly=True, help="The order sheet as Coupang sent it (JSON).")
+    # The buyer's name, phone and address: a manager's (see ec.account's buyer_data_days).
+    payload = fields.Text(
+        string="Coupang Data",
+        readonly=True,
+        groups="ec_coupang.group_ec_manager",
+        help="The order sheet as Coupang sent it (JSON).",
+    )
     sale_order_id = fields.Many2one("sale.order", readonly=True, ondelete="set null", index="btree_not_null")
     fetch_log_id = fields.Many2one("ec.fetch.log", string="Last Fetch", readonly=True, ondelete="set null")
 

@@ -9,6 +9,7 @@ from . import test_fetch_review
 from . import test_fetch_schedule
 from . import test_i18n
 from . import test_import_properties
+from . import test_personal_data
 from . import test_push_tracking
 from . import test_push_split
 from . import test_push_concurrency
