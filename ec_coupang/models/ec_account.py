@@ -563,6 +563,7 @@ class EcAccount(models.Model):
 
     def action_test_connection(self):
         self.ensure_one()
+        self._check_coupang_rights()
         try:
             with self._coupang_client() as client:
                 client.check_connection()
@@ -580,6 +581,7 @@ class EcAccount(models.Model):
 
     def action_load_locations(self):
         self.ensure_one()
+        self._check_coupang_rights()
         if self.state != "connected":
             raise UserError(self.env._("Test the connection before loading locations."))
         try:
@@ -590,6 +592,7 @@ class EcAccount(models.Model):
 
     def action_detect_outbound_ip(self):
         self.ensure_one()
+        self._check_coupang_rights()
         ip = self._detect_outbound_ip()
         if not ip:
             return self._notification(
@@ -612,7 +615,7 @@ class EcAccount(models.Model):
 
     def action_fetch_now(self):
         self.ensure_one()
-        self.check_access("write")
+        self._check_coupang_rights()
         if self.state != "connected":
             raise UserError(self.env._("Test the connection before fetching orders."))
         log = self._fetch_orders()

@@ -1,3 +1,4 @@
+from . import test_access_rights
 from . import test_ec_account_connection
 from . import test_ec_account_security
 from . import test_ec_account_tour

@@ -3,12 +3,14 @@ from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 from odoo import Command
+from odoo.addons.ec_coupang.tests.common import MANAGERS, create_users
 from odoo.addons.ec_coupang.tests.fetch_common import EcFetchCase
 from odoo.addons.ec_coupang.tests.push_common import TEA, PushCase
 from odoo.addons.queue_job.controllers.main import RunJobController
 from odoo.addons.queue_job.exception import FailedJobError, RetryableJobError
 from odoo.addons.queue_job.job import Job
 from odoo.addons.queue_job.tests.common import trap_jobs
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -137,6 +139,29 @@ class TestFetchJobs(EcFetchCase):
         now = datetime.now(timezone.utc)
         with self.account._coupang_client() as client:
             yield from client.iter_order_sheets(now - timedelta(days=7), now, "ACCEPT")
+
+    def test_who_reads_the_jobs_and_the_waiting_pages(self):
+        users = create_users(self.env)
+        self.fetch_job()
+        jobs = self.env["queue.job"].search([("ec_account_id", "=", self.account.id)])
+        pages = self.env["ec.order.page"].search([("account_id", "=", self.account.id)])
+        self.assertTrue(jobs and pages)
+        readers = {}
+        for name, user in users.items():
+            readers[name] = {
+                model: self._reads(user, records) for model, records in (("jobs", jobs), ("pages", pages))
+            }
+        expected = {name: {"jobs": name in MANAGERS, "pages": name in MANAGERS} for name in users}
+        self.assertEqual(readers, expected)
+
+    def _reads(self, user, records):
+        """Whether the user finds and reads every one of the records (their rows)."""
+        try:
+            found = records.with_user(user).search([("id", "in", records.ids)])
+            found.read(["id"])
+        except AccessError:
+            return False
+        return found == records.with_user(user)
 
     def test_coupang_refusing_the_fetch_fails_its_job_visible_on_the_account(self):
         self.sandbox.inject("order_sheets", "status", status=400, message="vendorId is not valid", times=None)
