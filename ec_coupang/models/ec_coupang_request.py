@@ -81,6 +81,7 @@ class EcCoupangRequest(models.Model):
         "before it is sent again.",
     )
     blocks_delivery = fields.Boolean(compute="_compute_blocks_delivery")
+    items = fields.Char(compute="_compute_items", help="The request's items and quantities, as Coupang names them.")
 
     _sql_constraints = [
         ("receipt_unique", "UNIQUE(ec_store_key, receipt_id)", "A Coupang request is kept once per Coupang store."),
@@ -100,6 +101,13 @@ class EcCoupangRequest(models.Model):
                 and not request.delivery_stopped
                 and request.state in ("to_apply", "waiting", "failed")
             )
+
+    def _compute_items(self):
+        # Read from Coupang's data as a manager would: only the items are shown, not the buyer.
+        for request in self:
+            coupang_request = request.sudo().payload and request.sudo()._coupang_request()
+            readable = coupang_request and not isinstance(coupang_request, UnreadableReturnRequest)
+            request.items = describe_items(coupang_request) if readable else False
 
     # === ACTION METHODS === #
 

@@ -9,6 +9,7 @@ from odoo.tests import tagged
 from odoo.tools import SQL
 
 from .fetch_common import EcFetchCase
+from .requests_common import TWO_ITEMS, RequestCase
 
 BUYER = {"name": "王小明", "safeNumber": "0912-345-678", "addr1": "台北市信義區松高路1號"}
 
@@ -31,6 +32,21 @@ class TestPersonalData(EcFetchCase):
         self.assertIn("綠茶", note)
         self.assertNotIn("<img", note)
         self.assertIn("&lt;img", note)
+
+    def test_ec_user_sees_the_items_of_an_order_to_review_not_the_buyer(self):
+        order = self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 2)])
+        order.lines[0].external_vendor_sku_code = "NOT-IN-ODOO"
+        self.fetch()
+        kept = self.env["ec.order.import"].search([("shipment_box_id", "=", str(order.shipment_box_id))])
+        receiver = json.loads(kept.payload)["receiver"]
+        values = kept.with_user(self.ec_user).read(["reason", "shipment_box_id", "items"])[0]
+        self.assertEqual(values["items"], f"{order.lines[0].vendor_item_name} × 2")
+        self.assertIn("NOT-IN-ODOO", values["reason"])
+        everything = repr(kept.with_user(self.ec_user).read()[0])
+        self.assertNotIn("payload", everything)
+        for contact in (receiver["name"], receiver["safeNumber"], receiver["addr1"]):
+            self.assertTrue(contact)
+            self.assertNotIn(contact, everything)
 
     def _review(self, box, state):
         return self.env["ec.order.import"].create(
@@ -94,3 +110,23 @@ class TestPersonalData(EcFetchCase):
         cron = self.env.ref("ec_coupang.ir_cron_ec_forget_buyers_data")
         self.assertTrue(cron.active)
         self.assertEqual(cron.code.strip(), "model._cron_forget_buyers_data()")
+
+
+@tagged("post_install", "-at_install")
+class TestRequestItems(RequestCase):
+    def test_ec_user_sees_the_items_of_a_return_not_the_buyer(self):
+        order = self.create_coupang_order(TWO_ITEMS)
+        self.ship(order.picking_ids, "TJ1001")
+        self.sheet(order).status = "DELIVERING"
+        receipt = self.sandbox.buyer_return(int(order.coupang_shipment_box_id))
+        self.check()
+        request = self.request_of(receipt)
+        payload = json.loads(request.payload)
+        values = request.with_user(self.ec_user).read(["reason", "shipment_box_id", "items"])[0]
+        self.assertEqual(values["shipment_box_id"], order.coupang_shipment_box_id)
+        self.assertIn("× 2", values["items"])
+        self.assertIn("× 1", values["items"])
+        everything = repr(request.with_user(self.ec_user).read()[0])
+        for key in ("requesterName", "requesterPhoneNumber", "requesterAddress"):
+            self.assertTrue(payload[key])
+            self.assertNotIn(payload[key], everything)
