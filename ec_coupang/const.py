@@ -34,6 +34,11 @@ RECORD_HIDE_VENDOR_ID_PARAM = "ec_coupang.record_hide_vendor_id"
 
 # Order fetching
 DEFAULT_FETCH_FIRST_DAYS = 7
+
+# Buyers' data: how long Coupang's raw data (the buyer's name, phone, address) stays on a closed
+# record, and the records that keep it {model: field}.
+DEFAULT_BUYER_DATA_DAYS = 90
+BUYER_DATA_FIELDS = {"ec.order.import": "payload", "ec.coupang.request": "payload"}
 # A fetch run's result, on its log and as the account's last fetch. A static list: Odoo translates
 # the labels of static selections only.
 FETCH_LOG_STATES = [

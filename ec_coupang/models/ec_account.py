@@ -1,12 +1,15 @@
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, str2bool
+from odoo.exceptions import MissingError, UserError, ValidationError
+from odoo.tools import SQL, plaintext2html, str2bool
 
 from ..const import (
+    BUYER_DATA_FIELDS,
     COUPANG_MARKETS,
+    DEFAULT_BUYER_DATA_DAYS,
     DEFAULT_COUPANG_BASE_URL,
     DEFAULT_FETCH_FIRST_DAYS,
     DEFAULT_RATE_LIMIT,
@@ -105,7 +108,8 @@ class EcAccount(models.Model):
         help="The Coupang vendor code of the store, as shown in Wing (it starts with A or C). Several "
         "Coupang stores: one EC account each, with its own keys.",
     )
-    coupang_access_key = fields.Char(string="Access Key", tracking=True, copy=False)
+    # Not tracked: the chatter says that the keys changed, never what they are.
+    coupang_access_key = fields.Char(string="Access Key", groups="ec_coupang.group_ec_manager", copy=False)
     coupang_secret_key = fields.Char(
         string="Secret Key",
         compute="_compute_coupang_secret_key",
@@ -216,6 +220,13 @@ class EcAccount(models.Model):
         tracking=True,
         help="A Coupang return is approved (the buyer refunded) as soon as its return is validated in "
         "Odoo; off, the Coupang request waits for its Approve Return button.",
+    )
+    buyer_data_days = fields.Integer(
+        string="Keep Buyers' Data (Days)",
+        default=DEFAULT_BUYER_DATA_DAYS,
+        help="Coupang's data of an order to review or a request (the buyer's name, phone and address) "
+        "is erased this many days after the record is closed; the sale order and its delivery keep "
+        "what they need. Open records keep it until they are settled.",
     )
     fetch_slot_ids = fields.One2many("ec.fetch.slot", "account_id", string="Fetch Schedule")
     fetch_slots_full = fields.Boolean(compute="_compute_fetch_slots_full")
@@ -452,16 +463,30 @@ class EcAccount(models.Model):
     def _check_one_active_account_per_store(self):
         for account in self.filtered(lambda account: account.active and account.coupang_vendor_id):
             other = account._other_accounts_of_store()
-            if other:
+            if not other:
+                continue
+            store = self.env._(
+                "The Coupang store %(vendor)s (%(market)s)",
+                vendor=account.coupang_vendor_id.strip(),
+                market=account._fields["coupang_market"].convert_to_export(account.coupang_market, account),
+            )
+            visible = other.filtered(lambda other: other.company_id in self.env.user.company_ids)
+            if not visible:
+                # Another company's account: nothing of it is told, not even its name.
                 raise ValidationError(
                     self.env._(
-                        "The Coupang store %(vendor)s (%(market)s) already has an active EC account: %(account)s. "
-                        "Use that account, or archive it before connecting the store here.",
-                        vendor=account.coupang_vendor_id.strip(),
-                        market=account._fields["coupang_market"].convert_to_export(account.coupang_market, account),
-                        account=other[0].display_name,
+                        "%s is already connected to Odoo by another company. A store is connected once.",
+                        store,
                     )
                 )
+            raise ValidationError(
+                self.env._(
+                    "%(store)s already has an active EC account: %(account)s. "
+                    "Use that account, or archive it before connecting the store here.",
+                    store=store,
+                    account=visible[0].display_name,
+                )
+            )
 
     @api.constrains("fetch_orders", "fetch_slot_ids")
     def _check_fetch_slots(self):
@@ -510,6 +535,8 @@ class EcAccount(models.Model):
         result = super().write(vals)
         self._forget_typed_secret_key()
         self._post_changed_fetch_times(times_before)
+        if KEY_FIELDS & vals.keys():
+            self._log_in_chatter(self.env._("The Coupang Open API keys were changed."))
         return result
 
     @api.model
@@ -527,14 +554,21 @@ class EcAccount(models.Model):
         for account, before in times_before.items():
             after = account._fetch_times_text()
             if after != before:
-                account.message_post(
-                    body=self.env._("Fetch times changed: %(before)s → %(after)s", before=before, after=after)
+                account._log_in_chatter(
+                    self.env._("Fetch times changed: %(before)s → %(after)s", before=before, after=after)
                 )
+
+    def _log_in_chatter(self, body):
+        """A note on each account's chatter that no mail failure can stop: a user without an e-mail
+        address cannot send a message, and the change or the failure it reports must be saved."""
+        for account in self:
+            account._message_log(body=body)
 
     # === ACTION METHODS === #
 
     def action_test_connection(self):
         self.ensure_one()
+        self._check_coupang_rights()
         try:
             with self._coupang_client() as client:
                 client.check_connection()
@@ -552,6 +586,7 @@ class EcAccount(models.Model):
 
     def action_load_locations(self):
         self.ensure_one()
+        self._check_coupang_rights()
         if self.state != "connected":
             raise UserError(self.env._("Test the connection before loading locations."))
         try:
@@ -562,6 +597,7 @@ class EcAccount(models.Model):
 
     def action_detect_outbound_ip(self):
         self.ensure_one()
+        self._check_coupang_rights()
         ip = self._detect_outbound_ip()
         if not ip:
             return self._notification(
@@ -584,7 +620,7 @@ class EcAccount(models.Model):
 
     def action_fetch_now(self):
         self.ensure_one()
-        self.check_access("write")
+        self._check_coupang_rights()
         if self.state != "connected":
             raise UserError(self.env._("Test the connection before fetching orders."))
         log = self._fetch_orders()
@@ -716,7 +752,38 @@ class EcAccount(models.Model):
         self.env.cr.execute("ALTER TABLE ec_account ADD COLUMN IF NOT EXISTS coupang_secret_key_encrypted varchar")
         return result
 
+    # === BUSINESS METHODS: BUYERS' DATA === #
+
+    @api.model
+    def _cron_forget_buyers_data(self):
+        """Erases Coupang's raw data of the records closed longer ago than their account keeps it."""
+        now = fields.Datetime.now()
+        for account in self.with_context(active_test=False).search([("buyer_data_days", ">", 0)]):
+            account._forget_buyers_data(now - timedelta(days=account.buyer_data_days))
+
+    def _forget_buyers_data(self, closed_before):
+        """Blanks the raw data of the account's records closed (done) before ``closed_before``."""
+        self.ensure_one()
+        for model, field_name in BUYER_DATA_FIELDS.items():
+            records = self.env[model].search(
+                [
+                    ("account_id", "=", self.id),
+                    ("state", "=", "done"),
+                    ("write_date", "<", closed_before),
+                    (field_name, "!=", False),
+                ]
+            )
+            records.write({field_name: False})
+
     # === BUSINESS METHODS: COUPANG === #
+
+    def _check_coupang_rights(self):
+        """Refuses a caller who may not change these accounts (an EC manager of their company may),
+        before any key is decrypted or anything sent: Coupang's calls spend the store's shared rate
+        and change what the store holds."""
+        if len(self.exists()) != len(self):
+            raise MissingError(self.env._("This EC account does not exist, or was deleted."))
+        self.check_access("write")
 
     def _coupang_client(self):
         """The one place where the addon talks to Coupang: ``with account._coupang_client() as client:``."""
@@ -759,6 +826,11 @@ class EcAccount(models.Model):
         accounts = self.sudo().search([("coupang_vendor_id", "=", vendor_id), ("id", "!=", self.id)])
         rates = [rate for rate in (self | accounts).mapped("coupang_rate_limit") if rate > 0]
         return VendorRateLimit(self.env.registry, vendor_id, min(rates, default=DEFAULT_RATE_LIMIT))
+
+    @api.constrains("buyer_data_days")
+    def _check_buyer_data_days(self):
+        if any(account.buyer_data_days <= 0 for account in self):
+            raise ValidationError(self.env._("Buyers' data is kept at least one day after a record is closed."))
 
     @api.constrains("coupang_rate_limit")
     def _check_coupang_rate_limit(self):
@@ -804,7 +876,7 @@ class EcAccount(models.Model):
     def _set_connection_failed(self, message, note=None):
         """:param note: the chatter's text, when something else than Test Connection failed"""
         self.write({"state": "failed", "connection_message": message, "connected_at": False})
-        self.message_post(body=note or self.env._("Connection test failed: %s", message))
+        self._log_in_chatter(note or self.env._("Connection test failed: %s", message))
 
     def _set_connection_succeeded(self):
         self.write(
@@ -941,7 +1013,10 @@ class EcAccount(models.Model):
         if record.activity_ids.filtered(lambda activity: activity.activity_type_id == todo):
             return
         user = self.user_id or self.create_uid
-        record.activity_schedule("mail.mail_activity_data_todo", user_id=user.id, summary=summary, note=note)
+        # The note quotes Coupang's texts (item names): shown as text, never as HTML.
+        record.activity_schedule(
+            "mail.mail_activity_data_todo", user_id=user.id, summary=summary, note=plaintext2html(note)
+        )
 
     def _notification(self, title, message, kind):
         return {

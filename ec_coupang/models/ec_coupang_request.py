@@ -63,7 +63,12 @@ class EcCoupangRequest(models.Model):
         REQUEST_STATES, required=True, default="to_apply", readonly=True, index=True, tracking=True
     )
     reason = fields.Text(readonly=True, help="What the addon did, or why it could not, and what to do.")
-    payload = fields.Text(string="Coupang Data", readonly=True, help="The request as Coupang sent it (JSON).")
+    payload = fields.Text(
+        string="Coupang Data",
+        readonly=True,
+        groups="ec_coupang.group_ec_manager",
+        help="The request as Coupang sent it (JSON).",
+    )
     attempts = fields.Integer(readonly=True, help="Failed tries to apply the request.")
     sale_order_id = fields.Many2one("sale.order", readonly=True, ondelete="set null", index="btree_not_null")
     picking_ids = fields.Many2many("stock.picking", string="Deliveries", readonly=True)
@@ -83,6 +88,7 @@ class EcCoupangRequest(models.Model):
         "before it is sent again.",
     )
     blocks_delivery = fields.Boolean(compute="_compute_blocks_delivery")
+    items = fields.Char(compute="_compute_items", help="The request's items and quantities, as Coupang names them.")
 
     _sql_constraints = [
         ("receipt_unique", "UNIQUE(ec_store_key, receipt_id)", "A Coupang request is kept once per Coupang store."),
@@ -102,6 +108,13 @@ class EcCoupangRequest(models.Model):
                 and not request.delivery_stopped
                 and request.state in ("to_apply", "waiting", "failed")
             )
+
+    def _compute_items(self):
+        # Read from Coupang's data as a manager would: only the items are shown, not the buyer.
+        for request in self:
+            coupang_request = request.sudo().payload and request.sudo()._coupang_request()
+            readable = coupang_request and not isinstance(coupang_request, UnreadableReturnRequest)
+            request.items = describe_items(coupang_request) if readable else False
 
     # === ACTION METHODS === #
 

@@ -2,7 +2,7 @@ import json
 
 from odoo import api, fields, models
 
-from ..coupang import CoupangError, read_order_sheet
+from ..coupang import CoupangError, OrderSheet, read_order_sheet
 from ..tools.dates import to_naive_utc
 
 
@@ -39,7 +39,14 @@ class EcOrderImport(models.Model):
         tracking=True,
     )
     reason = fields.Text(readonly=True, help="Why the order was not imported, and what to do.")
-    payload = fields.Text(string="Coupang Data", readonly=True, help="The order sheet as Coupang sent it (JSON).")
+    # The buyer's name, phone and address: a manager's (see ec.account's buyer_data_days).
+    payload = fields.Text(
+        string="Coupang Data",
+        readonly=True,
+        groups="ec_coupang.group_ec_manager",
+        help="The order sheet as Coupang sent it (JSON).",
+    )
+    items = fields.Char(compute="_compute_items", help="The box's items and quantities, as Coupang names them.")
     sale_order_id = fields.Many2one("sale.order", readonly=True, ondelete="set null", index="btree_not_null")
     fetch_log_id = fields.Many2one("ec.fetch.log", string="Last Fetch", readonly=True, ondelete="set null")
 
@@ -52,6 +59,15 @@ class EcOrderImport(models.Model):
         for record in self:
             record.name = self.env._(
                 "Coupang order %(order)s (box %(box)s)", order=record.coupang_order_id, box=record.shipment_box_id
+            )
+
+    def _compute_items(self):
+        # Read from Coupang's data as a manager would: only the items are shown, not the buyer.
+        for record in self:
+            sheet = record.sudo()._order_sheets()[0] if record.sudo().payload else None
+            items = sheet.items if isinstance(sheet, OrderSheet) else ()
+            record.items = ", ".join(
+                f"{item.vendor_item_name or item.vendor_item_id} × {item.shipping_count}" for item in items
             )
 
     # === ACTION METHODS === #

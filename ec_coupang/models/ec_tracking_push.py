@@ -6,7 +6,7 @@ from psycopg2.errors import LockNotAvailable, SerializationFailure
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.modules import module
-from odoo.tools import SQL
+from odoo.tools import SQL, plaintext2html
 
 from ..coupang import CoupangError, InvoiceEntry, RequestRejectedError
 from ..tools.coupang_errors import coupang_error_message
@@ -602,4 +602,4 @@ class EcTrackingPush(models.Model):
         if picking.activity_ids.filtered(lambda activity: activity.activity_type_id == activity_type):
             return
         user = self.account_id.user_id or picking.user_id or self.env.user
-        picking.activity_schedule(PUSH_ACTIVITY_XMLID, note=message, user_id=user.id)
+        picking.activity_schedule(PUSH_ACTIVITY_XMLID, note=plaintext2html(message), user_id=user.id)

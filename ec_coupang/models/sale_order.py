@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.osv import expression
+from odoo.tools import plaintext2html
 
 from ..const import RECEIPT_OPTIONS, RECEIPT_TYPES, REQUEST_DISPLAY_STATES
 
@@ -304,4 +305,6 @@ class SaleOrder(models.Model):
 
     def _ec_schedule_activity(self, summary, note):
         user = self.ec_account_id.user_id or self.user_id
-        self.activity_schedule("mail.mail_activity_data_todo", user_id=user.id, summary=summary, note=note)
+        self.activity_schedule(
+            "mail.mail_activity_data_todo", user_id=user.id, summary=summary, note=plaintext2html(note)
+        )

@@ -1,3 +1,4 @@
+from . import test_access_rights
 from . import test_ec_account_connection
 from . import test_ec_account_security
 from . import test_ec_account_tour
@@ -9,6 +10,7 @@ from . import test_fetch_review
 from . import test_fetch_schedule
 from . import test_i18n
 from . import test_import_properties
+from . import test_personal_data
 from . import test_push_tracking
 from . import test_push_split
 from . import test_push_concurrency

@@ -13,6 +13,39 @@ from odoo.tests.common import HOST, _super_send
 from odoo.tools.pdf import PdfFileReader
 
 SECRET_KEY = DEMO_SECRET_KEY
+# The kinds of users whose rights the tests check: {name: their groups}.
+USERS = {
+    "portal": ["base.group_portal"],
+    "internal": ["base.group_user"],
+    "sales_own": ["sales_team.group_sale_salesman"],
+    "sales_all": ["sales_team.group_sale_salesman_all_leads"],
+    "inventory": ["stock.group_stock_user"],
+    "ec_user": ["ec_coupang.group_ec_user"],
+    "ec_manager": ["ec_coupang.group_ec_manager"],
+    "other_company_manager": ["ec_coupang.group_ec_manager"],
+    "admin": None,  # base.user_admin, an EC manager
+}
+MANAGERS = {"ec_manager", "admin"}
+
+
+def create_users(env):
+    """{name: user} of each kind of ``USERS``, in the current company but the other company's manager."""
+    other_company = env["res.company"].create({"name": "Other Warehouse Co."})
+    users = {"admin": env.ref("base.user_admin")}
+    for name, groups in USERS.items():
+        if groups is None:
+            continue
+        company = other_company if name == "other_company_manager" else env.company
+        users[name] = env["res.users"].create(
+            {
+                "name": name,
+                "login": f"access_{name}",
+                "company_id": company.id,
+                "company_ids": [Command.set(company.ids)],
+                "groups_id": [Command.set([env.ref(group).id for group in groups])],
+            }
+        )
+    return users
 
 
 class EcCoupangTestMixin:
@@ -112,9 +145,12 @@ class IpEchoServer:
 
     def __init__(self, answer):
         answer_bytes = answer.encode()
+        self.hits = 0
+        echo = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
+                echo.hits += 1
                 self.send_response(200)
                 self.send_header("Content-Type", "text/plain")
                 self.end_headers()

@@ -2,6 +2,7 @@ import logging
 
 from odoo import Command
 from odoo.addons.ec_coupang.tools import secret_box
+from odoo.api import call_kw
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import SQL, mute_logger
@@ -158,3 +159,102 @@ class TestEcAccountMultiCompany(EcCoupangCase):
 
     def test_user_of_the_company_sees_its_accounts(self):
         self.assertEqual(self.env["ec.account"].with_user(self.ec_user).search([]), self.account)
+
+    def test_store_error_names_nothing_of_the_other_company(self):
+        team = self.env["crm.team"].create({"name": "Other sales", "company_id": self.other_company.id})
+        Account = self.env["ec.account"].with_user(self.other_user).with_company(self.other_company)
+        with self.assertRaises(ValidationError) as caught:
+            Account.create(
+                {
+                    "name": "Our Coupang",
+                    "merchant_id": self.merchant.id,
+                    "team_id": team.id,
+                    "coupang_vendor_id": self.sandbox.demo_vendor.vendor_id,
+                    "coupang_access_key": "access",
+                    "coupang_market": "TW",
+                }
+            )
+        message = str(caught.exception)
+        self.assertIn(self.sandbox.demo_vendor.vendor_id, message)
+        for other_company_text in (self.account.name, self.account.company_id.name, self.merchant.name):
+            self.assertNotIn(other_company_text, message)
+
+
+@tagged("post_install", "-at_install")
+class TestEcAccountKeysAndLogs(EcCoupangCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # No e-mail address: nothing this manager does may depend on sending mail.
+        cls.manager = cls.env["res.users"].create(
+            {
+                "name": "EC manager without e-mail",
+                "login": "ec_manager_no_mail",
+                "email": False,
+                "groups_id": [Command.set([cls.env.ref("ec_coupang.group_ec_manager").id])],
+            }
+        )
+
+    def _flush_tracking(self):
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+
+    def test_access_key_is_read_by_managers_only(self):
+        account = self.account.with_user(self.ec_user)
+        self.assertNotIn("coupang_access_key", account.fields_get())
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            account.read(["coupang_access_key"])
+        self.assertNotIn(self.sandbox.demo_vendor.access_key, repr(account.read()[0]))
+        values = self.account.with_user(self.manager).read(["coupang_access_key"])[0]
+        self.assertEqual(values["coupang_access_key"], self.sandbox.demo_vendor.access_key)
+
+    def test_chatter_says_the_keys_changed_not_their_values(self):
+        self._flush_tracking()
+        self.account.with_user(self.manager).write({"name": "Renamed", "coupang_access_key": "new-access-key-4711"})
+        self._flush_tracking()
+        tracked = self.account.message_ids.tracking_value_ids
+        self.assertIn("name", tracked.field_id.mapped("name"), "tracking ran")
+        self.assertNotIn("coupang_access_key", tracked.field_id.mapped("name"))
+        texts = " ".join(
+            [str(body) for body in self.account.message_ids.mapped("body")]
+            + [f"{value.old_value_char} {value.new_value_char}" for value in tracked]
+        )
+        self.assertNotIn("new-access-key-4711", texts)
+        self.assertNotIn(self.sandbox.demo_vendor.access_key, texts)
+        self.assertIn("keys were changed", texts)
+
+    def test_failed_test_is_saved_for_a_manager_without_email(self):
+        self.account.coupang_vendor_id = "A99999999"
+        action = self.account.with_user(self.manager).action_test_connection()
+        self.assertEqual(action["params"]["type"], "danger")
+        self.assertEqual(self.account.state, "failed")
+        self.assertIn("Vendor ID", self.account.connection_message)
+        self.assertIn("Connection test failed", str(self.account.message_ids[0].body))
+
+    def test_fetch_times_saved_by_a_manager_without_email(self):
+        self.account.with_user(self.manager).write({"fetch_slot_ids": [Command.create({"time": 7.5})]})
+        self.assertEqual(self.account.fetch_slot_ids.mapped("time"), [7.5])
+        self.assertIn("Fetch times changed", str(self.account.message_ids[0].body))
+
+    def test_rpc_debug_log_holds_no_secret_key(self):
+        secret = "typed-in-the-form-8c1f2e"
+        Account = self.env["ec.account"].with_user(self.manager)
+        with self.assertLogs("odoo.api", level=logging.DEBUG) as logs:
+            # As the web client saves the form: an existing account, then a new one, then an onchange.
+            call_kw(Account, "web_save", [[self.account.id], {"coupang_secret_key": secret}], {"specification": {}})
+            call_kw(
+                Account,
+                "web_save",
+                [[], {"name": "New", "merchant_id": self.merchant.id, "coupang_secret_key": secret}],
+                {"specification": {}},
+            )
+            call_kw(
+                Account,
+                "onchange",
+                [[], {"coupang_secret_key": secret}, ["coupang_secret_key"], {"coupang_secret_key": {}}],
+                {},
+            )
+        output = "\n".join(logs.output)
+        self.assertEqual(output.count("web_save"), 2, "the calls were logged")
+        self.assertEqual(output.count(secret), 0)
+        self.assertEqual(self.account._get_coupang_secret_key(), secret)

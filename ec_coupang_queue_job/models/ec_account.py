@@ -42,15 +42,17 @@ class EcAccount(models.Model):
 
     def _delay_page_import(self, sheets):
         """One job importing these INSTRUCT sheets of the account; a page waiting already is not
-        queued twice (identity key: the account and the page's shipment box ids)."""
+        queued twice (identity key: the account and the page's shipment box ids). The job carries
+        the id of the page kept aside, not the buyers' data."""
         self.ensure_one()
         box_ids = ",".join(sorted(str(sheet.shipment_box_id) for sheet in sheets))
         digest = hashlib.sha1(box_ids.encode(), usedforsecurity=False).hexdigest()
+        page = self.env["ec.order.page"].sudo()._keep(self, digest, [sheet.raw for sheet in sheets])
         self._delay_job(
             FETCH_CHANNEL,
             f"ec.account.page-{self.id}-{digest}",
             self.env._("Coupang: import %(count)s orders of %(account)s", count=len(sheets), account=self.name),
-        )._ec_job_import_page([sheet.raw for sheet in sheets])
+        )._ec_job_import_page(page.id)
 
     def _delay_reservation(self, pickings):
         """One job reserving the stock of these deliveries (those still waiting for it)."""
@@ -102,11 +104,17 @@ class EcAccount(models.Model):
         log = self.with_context(**{JOB_CONTEXT: True})._fetch_orders(schedule=schedule)
         return log.summary
 
-    def _ec_job_import_page(self, rows):
-        """Imports one page of order sheets as Coupang sent them; a box imported already (the job
-        run once before, or another fetch) is left as it is."""
+    def _ec_job_import_page(self, page_id):
+        """Imports one page of order sheets as Coupang sent them, then forgets the page; a box
+        imported already (by another fetch) is left as it is."""
         self.ensure_one()
-        return self.env["ec.coupang.importer"]._import_rows(self, rows)
+        page = self.env["ec.order.page"].sudo().browse(page_id).exists()
+        if not page:
+            # The job ran to its end before (its worker died after the commit): the page went with it.
+            return self.env._("The page was imported already.")
+        result = self.env["ec.coupang.importer"]._import_rows(self, page.rows)
+        page.unlink()
+        return result
 
     def _ec_job_reserve(self, picking_ids):
         """Reserves the stock of the deliveries a page job confirmed; one such job runs at a time."""

@@ -3,12 +3,14 @@ from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 from odoo import Command
+from odoo.addons.ec_coupang.tests.common import MANAGERS, create_users
 from odoo.addons.ec_coupang.tests.fetch_common import EcFetchCase
 from odoo.addons.ec_coupang.tests.push_common import TEA, PushCase
 from odoo.addons.queue_job.controllers.main import RunJobController
 from odoo.addons.queue_job.exception import FailedJobError, RetryableJobError
 from odoo.addons.queue_job.job import Job
 from odoo.addons.queue_job.tests.common import trap_jobs
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -43,6 +45,11 @@ class TestFetchJobs(EcFetchCase):
     def page_jobs(self, trap):
         return trap._filtered_enqueued_jobs(self.account._ec_job_import_page)
 
+    def page_rows(self, job):
+        """The order sheets a page job imports, kept on the page its only argument names."""
+        (page_id,) = job.args
+        return self.env["ec.order.page"].browse(page_id).rows
+
     def test_the_schedule_queues_one_fetch_job_per_account(self):
         self.account.write({"fetch_orders": True, "fetch_slot_ids": [Command.create({"time": 9.0})]})
         schedule = self.account.fetch_slot_ids.schedule_id
@@ -69,10 +76,16 @@ class TestFetchJobs(EcFetchCase):
             self.assertEqual(len(self.sandbox.requests_to("acknowledge")), 1, "12 boxes: one batch")
             self.assertFalse(self.imported_box_ids(), "the pages wait for their jobs")
             pages = self.page_jobs(trap)
-            self.assertEqual([len(job.args[0]) for job in pages], [5, 5, 2])
+            self.assertEqual([len(self.page_rows(job)) for job in pages], [5, 5, 2])
+            buyers = {row["receiver"]["name"] for job in pages for row in self.page_rows(job)}
+            self.assertTrue(buyers)
+            self.assertFalse(
+                [buyer for buyer in buyers for job in pages if buyer in repr((job.args, job.kwargs))],
+                "the jobs carry no buyer's data",
+            )
             self.assertEqual({job.channel for job in pages}, {"root.coupang.fetch"})
             self.assertEqual(len({job.identity_key for job in pages}), 3, "one identity key per page")
-            page_boxes = [sorted(str(row["shipmentBoxId"]) for row in job.args[0]) for job in pages]
+            page_boxes = [sorted(str(row["shipmentBoxId"]) for row in self.page_rows(job)) for job in pages]
             self.assertEqual(sorted(box for boxes in page_boxes for box in boxes), sorted(self.box_ids(self.orders)))
             requests_before = len(self.sandbox.requests)
             trap.perform_enqueued_jobs()
@@ -81,15 +94,16 @@ class TestFetchJobs(EcFetchCase):
         self.assertEqual(set(imported), self.box_ids(self.orders))
         self.assertEqual(set(imported.values()), {1})
         self.assertTrue(self.account.last_fetch_watermark)
+        self.assertFalse(self.env["ec.order.page"].search([]), "an imported page is not kept")
 
     def test_a_page_job_run_twice_imports_its_orders_once(self):
         with trap_jobs() as trap:
             self.fetch_job()
             first = self.page_jobs(trap)[0]
-            rows = first.args[0]
-            self.assertIn("5 of 5 orders in Odoo", self.account._ec_job_import_page(rows))
-            # Requeued after its worker died with the page committed, or queued again by the next fetch.
-            self.assertIn("5 of 5 orders in Odoo", self.account._ec_job_import_page(rows))
+            (page_id,) = first.args
+            self.assertIn("5 of 5 orders in Odoo", self.account._ec_job_import_page(page_id))
+            # Requeued after its worker died with the page committed.
+            self.assertIn("imported already", self.account._ec_job_import_page(page_id))
         imported = Counter(self.imported_box_ids())
         self.assertEqual(len(imported), 5)
         self.assertEqual(set(imported.values()), {1}, "each order once")
@@ -100,8 +114,7 @@ class TestFetchJobs(EcFetchCase):
         self.env["stock.quant"]._update_available_quantity(self.products["CP-SNK-001"], warehouse.lot_stock_id, 100)
         with trap_jobs() as trap:
             self.fetch_job()
-            rows = self.page_jobs(trap)[0].args[0]
-            self.account._ec_job_import_page(rows)
+            self.account._ec_job_import_page(*self.page_jobs(trap)[0].args)
             pickings = self.env["sale.order"].search([("ec_account_id", "=", self.account.id)]).picking_ids
             self.assertEqual(len(pickings), 5)
             self.assertEqual(set(pickings.mapped("state")), {"confirmed"}, "not reserved by the page job")
@@ -126,6 +139,29 @@ class TestFetchJobs(EcFetchCase):
         now = datetime.now(timezone.utc)
         with self.account._coupang_client() as client:
             yield from client.iter_order_sheets(now - timedelta(days=7), now, "ACCEPT")
+
+    def test_who_reads_the_jobs_and_the_waiting_pages(self):
+        users = create_users(self.env)
+        self.fetch_job()
+        jobs = self.env["queue.job"].search([("ec_account_id", "=", self.account.id)])
+        pages = self.env["ec.order.page"].search([("account_id", "=", self.account.id)])
+        self.assertTrue(jobs and pages)
+        readers = {}
+        for name, user in users.items():
+            readers[name] = {
+                model: self._reads(user, records) for model, records in (("jobs", jobs), ("pages", pages))
+            }
+        expected = {name: {"jobs": name in MANAGERS, "pages": name in MANAGERS} for name in users}
+        self.assertEqual(readers, expected)
+
+    def _reads(self, user, records):
+        """Whether the user finds and reads every one of the records (their rows)."""
+        try:
+            found = records.with_user(user).search([("id", "in", records.ids)])
+            found.read(["id"])
+        except AccessError:
+            return False
+        return found == records.with_user(user)
 
     def test_coupang_refusing_the_fetch_fails_its_job_visible_on_the_account(self):
         self.sandbox.inject("order_sheets", "status", status=400, message="vendorId is not valid", times=None)
