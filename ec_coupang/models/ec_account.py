@@ -719,7 +719,7 @@ class EcAccount(models.Model):
         self.env.cr.execute(
             SQL(
                 "UPDATE ec_account SET coupang_secret_key_encrypted = %s WHERE id = %s",
-                secret_box.encrypt(secret_key),
+                self._with_encryption_key(secret_box.encrypt, secret_key),
                 self.id,
             )
         )
@@ -736,7 +736,7 @@ class EcAccount(models.Model):
         if not token:
             raise UserError(self.env._("Enter the Secret Key of the account %s.", self.name))
         try:
-            return secret_box.decrypt(token)
+            return self._with_encryption_key(secret_box.decrypt, token)
         except secret_box.SecretUnreadableError:
             raise UserError(
                 self.env._(
@@ -745,6 +745,56 @@ class EcAccount(models.Model):
                     self.name,
                 )
             ) from None
+
+    def _with_encryption_key(self, operation, value):
+        """Runs a secret_box operation, its key errors told as what the administrator must configure."""
+        try:
+            return operation(value)
+        except secret_box.EncryptionKeyMissingError:
+            raise UserError(
+                self.env._(
+                    "This server may run several processes (workers, or queue_job), so it does not generate "
+                    "its own encryption key for the Secret Keys: every process must use the same one. Set the "
+                    "option %(option)s in the server configuration file, or the environment variable "
+                    "%(variable)s, to one Fernet key, the same on every server, then restart.",
+                    option=secret_box.CONFIG_OPTION,
+                    variable=secret_box.ENV_VARIABLE,
+                )
+            ) from None
+        except secret_box.EncryptionKeyMalformedError as error:
+            raise UserError(
+                self.env._(
+                    "Key number %(position)s of the encryption key configured in %(option)s or %(variable)s is "
+                    "not a Fernet key (44 characters of URL-safe base64). Fix the server configuration, "
+                    "then restart.",
+                    position=error.position,
+                    option=secret_box.CONFIG_OPTION,
+                    variable=secret_box.ENV_VARIABLE,
+                )
+            ) from None
+
+    @api.model
+    def _rotate_encryption_key(self):
+        """Re-encrypts every stored Secret Key with the first configured encryption key; returns the
+        accounts whose Secret Key none of the configured keys decrypts (left as they are)."""
+        # Every company's and archived account, as the server's key is one for all of them.
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, coupang_secret_key_encrypted FROM ec_account "
+                "WHERE coupang_secret_key_encrypted IS NOT NULL"
+            )
+        )
+        unreadable = self.browse()
+        for account_id, token in self.env.cr.fetchall():
+            try:
+                rotated = self._with_encryption_key(secret_box.rotate, token)
+            except secret_box.SecretUnreadableError:
+                unreadable |= self.browse(account_id)
+                continue
+            self.env.cr.execute(
+                SQL("UPDATE ec_account SET coupang_secret_key_encrypted = %s WHERE id = %s", rotated, account_id)
+            )
+        return unreadable
 
     def _auto_init(self):
         # The ciphertext is a plain column, not an ORM field, so no RPC call can read it.
