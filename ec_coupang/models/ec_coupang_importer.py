@@ -499,6 +499,9 @@ class EcCoupangImporter(models.AbstractModel):
     def _hold_reason(self, account, sheet, products):
         """What the user must set before this order can be imported, or an empty string."""
         reasons = []
+        receiver_problem = self._receiver_problem(sheet.receiver)
+        if receiver_problem:
+            reasons.append(receiver_problem)
         delivery_problem = account._delivery_problem(sheet.delivery.kind)
         if delivery_problem:
             reasons.append(delivery_problem)
@@ -510,6 +513,23 @@ class EcCoupangImporter(models.AbstractModel):
             self._add_mapping_stubs(account, unknown)
         reasons.extend(self._product_problems(sheet, products))
         return "\n".join(reasons)
+
+    @api.model
+    def _receiver_problem(self, receiver):
+        """What a delivery needs that the receiver lacks (a store pickup's store is its first
+        address line), or False."""
+        missing = []
+        if not receiver.name.strip():
+            missing.append(self.env._("name"))
+        if not receiver.addr1.strip():
+            missing.append(self.env._("address"))
+        if not missing:
+            return False
+        return self.env._(
+            "Coupang sent the order without the receiver's %s, which the delivery needs: check the order "
+            "in Coupang Wing, then retry once Coupang shows the receiver.",
+            ", ".join(missing),
+        )
 
     @api.model
     def _match_products(self, account, sheet, known=None):

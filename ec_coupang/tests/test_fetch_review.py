@@ -124,6 +124,25 @@ class TestFetchReview(EcFetchCase):
         self.assertEqual(kept.state, "done")
         self.assertEqual(kept.sale_order_id.ec_location_id.code, "1000558001")
 
+    def test_order_without_receiver_is_held_and_not_acknowledged(self):
+        # Coupang docs: order-api/ordersheet-by-shipmentboxid documents the receiver; the strictest
+        # reading is that Coupang may still send it empty.
+        nobody = self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)])
+        nobody.receiver = {}
+        nameless = self.sandbox.add_order(delivery="seven_eleven", items=[("CP-TEA-001", 1)])
+        nameless.receiver["name"] = ""
+        fine = self.sandbox.add_order(delivery="home", items=[("CP-TEA-002", 1)])
+        log = self.fetch()
+        kept = self.kept(nobody)
+        self.assertEqual(kept.state, "held")
+        self.assertIn("without the receiver's name, address", kept.reason)
+        self.assertIn("without the receiver's name,", self.kept(nameless).reason)
+        self.assertNotIn("address", self.kept(nameless).reason)
+        self.assertFalse(self.sale_order(nobody) or self.sale_order(nameless))
+        self.assertEqual((nobody.status, nameless.status), ("ACCEPT", "ACCEPT"), "not acknowledged")
+        self.assertTrue(self.sale_order(fine))
+        self.assertEqual((log.count_held, log.count_created), (2, 1))
+
     def test_coupang_error_on_the_second_read_is_kept_as_failed(self):
         # A box kept with its ACCEPT data is read again after its acknowledgement when it is retried
         # (the fetch reads new boxes again through the INSTRUCT list, never one by one).
