@@ -12,7 +12,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..const import DEFAULT_FETCH_FIRST_DAYS, FETCH_LOCK_KEY, FETCH_OVERLAP
-from ..coupang import MAX_PAGE_SIZE, CoupangError, IpNotAllowedError, UnreadableOrderSheet
+from ..coupang import MAX_PAGE_SIZE, ROW_KEY_PREFIX, CoupangError, IpNotAllowedError, UnreadableOrderSheet
 from ..tools.coupang_errors import coupang_error_message
 from .ec_coupang_order_mapper import product_key
 
@@ -263,10 +263,24 @@ class EcCoupangImporter(models.AbstractModel):
                 ("ec_store_key", "=", account._coupang_store_key()),
                 ("state", "=", "failed"),
                 ("shipment_box_id", "not in", list(seen)),
+                # A row kept under a made-up id has no box to read again: only the run that met it counts it.
+                ("shipment_box_id", "not like", f"{ROW_KEY_PREFIX}%"),
             ]
         )
         if failed:
-            self._import_sheets(account, failed._order_sheets(), log, client, auto_commit)
+            sheets = [self._read_whole_again(client, sheet) for sheet in failed._order_sheets()]
+            self._import_sheets(account, sheets, log, client, auto_commit)
+
+    @api.model
+    def _read_whole_again(self, client, sheet):
+        """An unreadable kept box read again from Coupang, which may send it whole now; a readable
+        one as kept (it is read again before its acknowledgement)."""
+        if not isinstance(sheet, UnreadableOrderSheet):
+            return sheet
+        try:
+            return client.get_order_sheet(sheet.shipment_box_id)
+        except CoupangError:
+            return sheet
 
     # === ONE PAGE OF ORDER SHEETS === #
 
@@ -430,8 +444,11 @@ class EcCoupangImporter(models.AbstractModel):
         unreadable = isinstance(sheet, UnreadableOrderSheet)
         if order:
             log._count("count_existing")
-            if not unreadable and order._ec_apply_coupang_sheet(sheet):
-                log._count("count_canceled")
+            if not unreadable:
+                kept = Review._find(account, sheet.shipment_box_id).filtered(lambda kept: kept.state != "done")
+                kept._resolve(self.env._("Imported."), order)
+                if order._ec_apply_coupang_sheet(sheet):
+                    log._count("count_canceled")
             return {}
         if unreadable:
             raise UserError(sheet.reason)  # kept as failed, with the row as Coupang sent it

@@ -4,6 +4,7 @@ from datetime import timedelta
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
+from ..coupang import read_order_sheet
 from .fetch_common import EcFetchCase
 
 
@@ -191,6 +192,36 @@ class TestFetchReview(EcFetchCase):
         self.assertTrue(kept.reason)
         self.assertEqual(json.loads(kept.payload)["orderId"], order.order_id)
         self.assertTrue(self.sale_order(fine))
+
+    def test_unreadable_box_closes_when_coupang_sends_it_whole(self):
+        # Out of the next run's window: only the retry of failed boxes reads it again.
+        two_days_ago = self.sandbox.now() - timedelta(days=2)
+        order = self.sandbox.add_order(
+            delivery="home", items=[("CP-TEA-001", 1)], status="INSTRUCT", ordered_at=two_days_ago
+        )
+        order.lines[0].shipping_count = 0
+        order.lines[0].cancel_count = -1
+        self.fetch()
+        kept = self.kept(order)
+        self.assertEqual(kept.state, "failed")
+        order.lines[0].shipping_count = 1
+        order.lines[0].cancel_count = 0
+        log = self.fetch()
+        self.assertEqual(kept.state, "done", kept.reason)
+        self.assertEqual(kept.sale_order_id, self.sale_order(order))
+        self.assertEqual(log.state, "done")
+
+    def test_row_kept_under_a_made_up_id_counts_only_in_the_run_that_met_it(self):
+        sheet = read_order_sheet({"shipmentBoxId": "not a box", "status": "INSTRUCT"}, "TW")
+        first = self.env["ec.fetch.log"].create({"account_id": self.account.id, "trigger": "manual"})
+        with self.account._coupang_client() as client:
+            self.env["ec.coupang.importer"]._import_sheets(self.account, [sheet], first, client)
+        kept = self.env["ec.order.import"].search([("shipment_box_id", "=", sheet.shipment_box_id)])
+        self.assertTrue(kept.shipment_box_id.startswith("unreadable-"))
+        self.assertEqual((kept.state, first.count_failed), ("failed", 1))
+        log = self.fetch()
+        self.assertEqual((log.state, log.count_failed), ("done", 0))
+        self.assertEqual(kept.state, "failed", "still kept for review, with the row as Coupang sent it")
 
     def test_only_managers_fetch_and_retry(self):
         order = self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)])
