@@ -211,6 +211,19 @@ class TestFetchReview(EcFetchCase):
         self.assertEqual(kept.sale_order_id, self.sale_order(order))
         self.assertEqual(log.state, "done")
 
+    def test_unreadable_box_closes_when_read_whole_with_its_sale_order(self):
+        order = self.sandbox.add_order(
+            delivery="home", items=[("CP-TEA-001", 1)], status="INSTRUCT", ordered_at=self.sandbox.now()
+        )
+        self.fetch()
+        unreadable = read_order_sheet({"shipmentBoxId": order.shipment_box_id, "status": "INSTRUCT"}, "TW")
+        no_log = self.env["ec.fetch.log"]
+        kept = self.env["ec.order.import"]._keep(self.account, unreadable, "failed", "unreadable", no_log)
+        log = self.fetch()
+        self.assertEqual(kept.state, "done", kept.reason)
+        self.assertEqual(kept.sale_order_id, self.sale_order(order))
+        self.assertEqual((log.state, log.count_existing), ("done", 1))
+
     def test_row_kept_under_a_made_up_id_counts_only_in_the_run_that_met_it(self):
         sheet = read_order_sheet({"shipmentBoxId": "not a box", "status": "INSTRUCT"}, "TW")
         first = self.env["ec.fetch.log"].create({"account_id": self.account.id, "trigger": "manual"})
