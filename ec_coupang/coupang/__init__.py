@@ -41,7 +41,7 @@ from .datatypes import (
     UnreadableOrderSheet,
     delivery_from_receiver,
 )
-from .parsing import parse_order_sheet, parse_order_sheets, read_order_sheet
+from .parsing import ROW_KEY_PREFIX, parse_order_sheet, parse_order_sheets, read_order_sheet
 from .recorder import ExchangeRecorder, redact
 from .returns import (
     CANCEL_TYPES,

@@ -266,13 +266,16 @@ def _readable_status(raw):
         return ""
 
 
+ROW_KEY_PREFIX = "unreadable-"
+
+
 def _row_key(raw):
     """A stable key for a row without a usable shipmentBoxId: the same row gets the same key."""
     try:
         text = json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str)
     except (TypeError, ValueError):
         text = repr(raw)
-    return "unreadable-" + hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()[:16]
+    return ROW_KEY_PREFIX + hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()[:16]
 
 
 def parse_place_address(raw):

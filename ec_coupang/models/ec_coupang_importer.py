@@ -12,7 +12,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..const import DEFAULT_FETCH_FIRST_DAYS, FETCH_LOCK_KEY, FETCH_OVERLAP
-from ..coupang import MAX_PAGE_SIZE, CoupangError, IpNotAllowedError, UnreadableOrderSheet
+from ..coupang import MAX_PAGE_SIZE, ROW_KEY_PREFIX, CoupangError, IpNotAllowedError, UnreadableOrderSheet
 from ..tools.coupang_errors import coupang_error_message
 from .ec_coupang_order_mapper import product_key
 
@@ -74,6 +74,7 @@ class EcCoupangImporter(models.AbstractModel):
         window_to = fields.Datetime.now()
         window_from = importer._fetch_window_start(account, window_to)
         with importer._fetch_worker(account, auto_commit) as (worker, worker_account):
+            worker.env["ec.fetch.log"]._close_interrupted(worker_account)
             log = worker.env["ec.fetch.log"].create(dict(log_values, window_from=window_from, window_to=window_to))
             if worker._fetch_window(worker_account, log, window_from, window_to, auto_commit):
                 worker._save_watermark(worker_account, window_to, auto_commit)
@@ -262,10 +263,24 @@ class EcCoupangImporter(models.AbstractModel):
                 ("ec_store_key", "=", account._coupang_store_key()),
                 ("state", "=", "failed"),
                 ("shipment_box_id", "not in", list(seen)),
+                # A row kept under a made-up id has no box to read again: only the run that met it counts it.
+                ("shipment_box_id", "not like", f"{ROW_KEY_PREFIX}%"),
             ]
         )
         if failed:
-            self._import_sheets(account, failed._order_sheets(), log, client, auto_commit)
+            sheets = [self._read_whole_again(client, sheet) for sheet in failed._order_sheets()]
+            self._import_sheets(account, sheets, log, client, auto_commit)
+
+    @api.model
+    def _read_whole_again(self, client, sheet):
+        """An unreadable kept box read again from Coupang, which may send it whole now; a readable
+        one as kept (it is read again before its acknowledgement)."""
+        if not isinstance(sheet, UnreadableOrderSheet):
+            return sheet
+        try:
+            return client.get_order_sheet(sheet.shipment_box_id)
+        except CoupangError:
+            return sheet
 
     # === ONE PAGE OF ORDER SHEETS === #
 
@@ -429,8 +444,11 @@ class EcCoupangImporter(models.AbstractModel):
         unreadable = isinstance(sheet, UnreadableOrderSheet)
         if order:
             log._count("count_existing")
-            if not unreadable and order._ec_apply_coupang_sheet(sheet):
-                log._count("count_canceled")
+            if not unreadable:
+                kept = Review._find(account, sheet.shipment_box_id).filtered(lambda kept: kept.state != "done")
+                kept._resolve(self.env._("Imported."), order)
+                if order._ec_apply_coupang_sheet(sheet):
+                    log._count("count_canceled")
             return {}
         if unreadable:
             raise UserError(sheet.reason)  # kept as failed, with the row as Coupang sent it
@@ -499,6 +517,9 @@ class EcCoupangImporter(models.AbstractModel):
     def _hold_reason(self, account, sheet, products):
         """What the user must set before this order can be imported, or an empty string."""
         reasons = []
+        receiver_problem = self._receiver_problem(sheet.receiver)
+        if receiver_problem:
+            reasons.append(receiver_problem)
         delivery_problem = account._delivery_problem(sheet.delivery.kind)
         if delivery_problem:
             reasons.append(delivery_problem)
@@ -510,6 +531,23 @@ class EcCoupangImporter(models.AbstractModel):
             self._add_mapping_stubs(account, unknown)
         reasons.extend(self._product_problems(sheet, products))
         return "\n".join(reasons)
+
+    @api.model
+    def _receiver_problem(self, receiver):
+        """What a delivery needs that the receiver lacks (a store pickup's store is its first
+        address line), or False."""
+        missing = []
+        if not receiver.name.strip():
+            missing.append(self.env._("name"))
+        if not receiver.addr1.strip():
+            missing.append(self.env._("address"))
+        if not missing:
+            return False
+        return self.env._(
+            "Coupang sent the order without the receiver's %s, which the delivery needs: check the order "
+            "in Coupang Wing, then retry once Coupang shows the receiver.",
+            ", ".join(missing),
+        )
 
     @api.model
     def _match_products(self, account, sheet, known=None):

@@ -83,6 +83,14 @@ class EcFetchLog(models.Model):
         )
         return {account_id: self.browse(log_id) for account_id, log_id in self.env.cr.fetchall()}
 
+    @api.model
+    def _close_interrupted(self, account):
+        """Marks the account's runs still "running" as failed. Only a run holding the account's
+        fetch lock calls it: no other run of the account is alive, so their workers stopped."""
+        interrupted = self.search([("account_id", "=", account.id), ("state", "=", "running")])
+        for log in interrupted:
+            log._finish(self.env._("The run was interrupted: its worker stopped before the run ended."))
+
     def _count(self, counter):
         """Adds one to ``counter``; an empty log (a retry outside any fetch) counts nothing."""
         for log in self:

@@ -4,6 +4,7 @@ from datetime import timedelta
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
+from ..coupang import read_order_sheet
 from .fetch_common import EcFetchCase
 
 
@@ -124,6 +125,25 @@ class TestFetchReview(EcFetchCase):
         self.assertEqual(kept.state, "done")
         self.assertEqual(kept.sale_order_id.ec_location_id.code, "1000558001")
 
+    def test_order_without_receiver_is_held_and_not_acknowledged(self):
+        # Coupang docs: order-api/ordersheet-by-shipmentboxid documents the receiver; the strictest
+        # reading is that Coupang may still send it empty.
+        nobody = self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)])
+        nobody.receiver = {}
+        nameless = self.sandbox.add_order(delivery="seven_eleven", items=[("CP-TEA-001", 1)])
+        nameless.receiver["name"] = ""
+        fine = self.sandbox.add_order(delivery="home", items=[("CP-TEA-002", 1)])
+        log = self.fetch()
+        kept = self.kept(nobody)
+        self.assertEqual(kept.state, "held")
+        self.assertIn("without the receiver's name, address", kept.reason)
+        self.assertIn("without the receiver's name,", self.kept(nameless).reason)
+        self.assertNotIn("address", self.kept(nameless).reason)
+        self.assertFalse(self.sale_order(nobody) or self.sale_order(nameless))
+        self.assertEqual((nobody.status, nameless.status), ("ACCEPT", "ACCEPT"), "not acknowledged")
+        self.assertTrue(self.sale_order(fine))
+        self.assertEqual((log.count_held, log.count_created), (2, 1))
+
     def test_coupang_error_on_the_second_read_is_kept_as_failed(self):
         # A box kept with its ACCEPT data is read again after its acknowledgement when it is retried
         # (the fetch reads new boxes again through the INSTRUCT list, never one by one).
@@ -172,6 +192,49 @@ class TestFetchReview(EcFetchCase):
         self.assertTrue(kept.reason)
         self.assertEqual(json.loads(kept.payload)["orderId"], order.order_id)
         self.assertTrue(self.sale_order(fine))
+
+    def test_unreadable_box_closes_when_coupang_sends_it_whole(self):
+        # Out of the next run's window: only the retry of failed boxes reads it again.
+        two_days_ago = self.sandbox.now() - timedelta(days=2)
+        order = self.sandbox.add_order(
+            delivery="home", items=[("CP-TEA-001", 1)], status="INSTRUCT", ordered_at=two_days_ago
+        )
+        order.lines[0].shipping_count = 0
+        order.lines[0].cancel_count = -1
+        self.fetch()
+        kept = self.kept(order)
+        self.assertEqual(kept.state, "failed")
+        order.lines[0].shipping_count = 1
+        order.lines[0].cancel_count = 0
+        log = self.fetch()
+        self.assertEqual(kept.state, "done", kept.reason)
+        self.assertEqual(kept.sale_order_id, self.sale_order(order))
+        self.assertEqual(log.state, "done")
+
+    def test_unreadable_box_closes_when_read_whole_with_its_sale_order(self):
+        order = self.sandbox.add_order(
+            delivery="home", items=[("CP-TEA-001", 1)], status="INSTRUCT", ordered_at=self.sandbox.now()
+        )
+        self.fetch()
+        unreadable = read_order_sheet({"shipmentBoxId": order.shipment_box_id, "status": "INSTRUCT"}, "TW")
+        no_log = self.env["ec.fetch.log"]
+        kept = self.env["ec.order.import"]._keep(self.account, unreadable, "failed", "unreadable", no_log)
+        log = self.fetch()
+        self.assertEqual(kept.state, "done", kept.reason)
+        self.assertEqual(kept.sale_order_id, self.sale_order(order))
+        self.assertEqual((log.state, log.count_existing), ("done", 1))
+
+    def test_row_kept_under_a_made_up_id_counts_only_in_the_run_that_met_it(self):
+        sheet = read_order_sheet({"shipmentBoxId": "not a box", "status": "INSTRUCT"}, "TW")
+        first = self.env["ec.fetch.log"].create({"account_id": self.account.id, "trigger": "manual"})
+        with self.account._coupang_client() as client:
+            self.env["ec.coupang.importer"]._import_sheets(self.account, [sheet], first, client)
+        kept = self.env["ec.order.import"].search([("shipment_box_id", "=", sheet.shipment_box_id)])
+        self.assertTrue(kept.shipment_box_id.startswith("unreadable-"))
+        self.assertEqual((kept.state, first.count_failed), ("failed", 1))
+        log = self.fetch()
+        self.assertEqual((log.state, log.count_failed), ("done", 0))
+        self.assertEqual(kept.state, "failed", "still kept for review, with the row as Coupang sent it")
 
     def test_only_managers_fetch_and_retry(self):
         order = self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)])

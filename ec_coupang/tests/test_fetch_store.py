@@ -1,6 +1,7 @@
 import importlib.util
 import os
 from collections import Counter
+from unittest.mock import patch
 
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
@@ -128,3 +129,19 @@ class TestLastFetch(EcFetchCase):
         self.assertEqual(self.account.last_fetch_date, newer.date_start)
         self.assertEqual(other.last_fetch_state, "failed")
         self.assertNotEqual(older, self.account.last_fetch_log_id)
+
+    def test_next_run_marks_the_runs_whose_worker_stopped(self):
+        Log = self.env["ec.fetch.log"]
+        other = self._create_account(self.add_store(), name="Coupang TW 2")
+        killed = Log.create({"account_id": self.account.id, "trigger": "schedule"})
+        other_running = Log.create({"account_id": other.id, "trigger": "schedule"})
+        Importer = type(self.env["ec.coupang.importer"])
+        with patch.object(Importer, "_lock_fetch", return_value=False):
+            skipped = self.fetch()
+        self.assertEqual((skipped.state, killed.state), ("skipped", "running"), "without the lock, runs may be alive")
+        log = self.fetch()
+        self.assertEqual(killed.state, "failed")
+        self.assertIn("interrupted", killed.error)
+        self.assertTrue(killed.date_end)
+        self.assertEqual(log.state, "done")
+        self.assertEqual(other_running.state, "running", "another account's run is left to its own runs")
