@@ -21,7 +21,7 @@ def _expected(readers, action):
 
 
 EXPECTED = [
-    _expected(MANAGERS | EC_USERS, "read the account, the review's reason and box, the request's reason"),
+    _expected(MANAGERS | EC_USERS, "read the account, the reason, box and items of reviews and requests"),
     _expected(MANAGERS, "read Access Key"),
     _expected(MANAGERS, "read Secret Key (always empty)"),
     _expected(MANAGERS, "read order to review's payload"),
@@ -75,10 +75,10 @@ class TestAccessRights(EcCoupangCase):
     def _actions(self):
         """{action: what the user does, on the records as the user sees them}"""
         return {
-            "read the account, the review's reason and box, the request's reason": lambda account, review, request: (
+            "read the account, the reason, box and items of reviews and requests": lambda account, review, request: (
                 account.read(["name", "state", "coupang_vendor_id"]),
-                review.read(["reason", "shipment_box_id", "coupang_order_id"]),
-                request.read(["reason", "shipment_box_id", "kind"]),
+                review.read(["reason", "shipment_box_id", "coupang_order_id", "items"]),
+                request.read(["reason", "shipment_box_id", "kind", "items"]),
             ),
             "read Access Key": lambda account, review, request: account.read(["coupang_access_key"]),
             "read Secret Key (always empty)": lambda account, review, request: account.read(["coupang_secret_key"]),
@@ -134,7 +134,7 @@ class TestAccessRights(EcCoupangCase):
                         self.assertEqual((echo_calls, params.get_param(DETECTED_IP_PARAM)), (1, "203.0.113.7"))
                 table.append(tested)
         self.assertEqual(table, EXPECTED)
-        self.assertTrue(refused_calls)
+        self.assertEqual(len(refused_calls), sum(row[name] == "refused" for row in EXPECTED for name in USERS))
         self.assertEqual({attempt: calls for attempt, calls in refused_calls.items() if calls}, {})
 
     def test_refused_before_the_secret_key_is_decrypted(self):

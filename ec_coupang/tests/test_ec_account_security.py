@@ -239,7 +239,8 @@ class TestEcAccountKeysAndLogs(EcCoupangCase):
     def test_rpc_debug_log_holds_no_secret_key(self):
         secret = "typed-in-the-form-8c1f2e"
         Account = self.env["ec.account"].with_user(self.manager)
-        with self.assertLogs("odoo.api", level=logging.DEBUG) as logs:
+        # Every logger of Odoo at DEBUG (as --log-level=debug, and the SQL queries too).
+        with self.assertLogs("odoo", level=logging.DEBUG) as logs:
             # As the web client saves the form: an existing account, then a new one, then an onchange.
             call_kw(Account, "web_save", [[self.account.id], {"coupang_secret_key": secret}], {"specification": {}})
             call_kw(
@@ -255,6 +256,7 @@ class TestEcAccountKeysAndLogs(EcCoupangCase):
                 {},
             )
         output = "\n".join(logs.output)
-        self.assertEqual(output.count("web_save"), 2, "the calls were logged")
+        self.assertEqual(output.count("odoo.api:call ec.account"), 3, "the calls were logged")
+        self.assertIn("[redacted]", output)
         self.assertEqual(output.count(secret), 0)
         self.assertEqual(self.account._get_coupang_secret_key(), secret)
