@@ -58,6 +58,8 @@ FETCH_LOCK_KEY = 0x45434346
 # of "ECCR" (ec_coupang requests), and the lists it reads, (cancelType, status) (Coupang docs:
 # return-api/lookup-return-request-list-per-minute; stop-shipment requests are RETURN under RU).
 REQUEST_LOCK_KEY = 0x45434352
+# Under the cron, the imports of one company take turns (see ec.coupang.importer._stock_turn).
+STOCK_LOCK_KEY = 0x45434353
 # CC too: a stop-shipment request the seller answered in Wing before a check saw it is listed as
 # completed only, and its units must still come off the delivery.
 REQUEST_LISTS = (("CANCEL", None), ("RETURN", "RU"), ("RETURN", "UC"), ("RETURN", "CC"))

@@ -11,7 +11,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..const import DEFAULT_FETCH_FIRST_DAYS, FETCH_LOCK_KEY, FETCH_OVERLAP
+from ..const import DEFAULT_FETCH_FIRST_DAYS, FETCH_LOCK_KEY, FETCH_OVERLAP, STOCK_LOCK_KEY
 from ..coupang import MAX_PAGE_SIZE, ROW_KEY_PREFIX, CoupangError, IpNotAllowedError, UnreadableOrderSheet
 from ..tools.coupang_errors import coupang_error_message
 from .ec_coupang_order_mapper import product_key
@@ -319,7 +319,7 @@ class EcCoupangImporter(models.AbstractModel):
         stores reserving the same stock): the shorter transactions of the orders one by one then
         meet it less, and try again."""
         try:
-            with self._order_savepoint(auto_commit):
+            with self._stock_turn(account, auto_commit), self._order_savepoint(auto_commit):
                 self._create_page(account, ready, log)
         except psycopg2.errors.SerializationFailure:
             if not auto_commit:
@@ -382,7 +382,7 @@ class EcCoupangImporter(models.AbstractModel):
         """Runs ``step`` for one box in a savepoint and returns its result; when it fails, the box
         is kept as failed, with Coupang's data and the reason, and the others go on."""
         try:
-            return self._serialized(step, auto_commit)
+            return self._serialized(account, step, auto_commit)
         except psycopg2.errors.UniqueViolation as error:
             if error.diag.constraint_name != "sale_order_ec_shipment_box_unique":
                 raise
@@ -405,13 +405,13 @@ class EcCoupangImporter(models.AbstractModel):
         return False
 
     @api.model
-    def _serialized(self, step, auto_commit):
-        """Runs ``step`` in a savepoint. Under the cron, when another transaction updated the same
-        rows meanwhile (two stores reserving the same stock), it is tried again in a new
-        transaction: everything before it was committed."""
+    def _serialized(self, account, step, auto_commit):
+        """Runs ``step`` in a savepoint, in the company's turn. Under the cron, when another
+        transaction updated the same rows meanwhile (a user reserving the same stock), it is tried
+        again in a new transaction: everything before it was committed."""
         for attempt in range(1, SERIALIZATION_TRIES + 1):
             try:
-                with self._order_savepoint(auto_commit):
+                with self._stock_turn(account, auto_commit), self._order_savepoint(auto_commit):
                     return step()
             except psycopg2.errors.SerializationFailure:
                 if not auto_commit or attempt == SERIALIZATION_TRIES:
@@ -419,6 +419,35 @@ class EcCoupangImporter(models.AbstractModel):
                 self.env.cr.rollback()
                 time.sleep(SERIALIZATION_PAUSE * attempt * random.uniform(0.5, 1.5))
         return False
+
+    @contextmanager
+    def _stock_turn(self, account, auto_commit):
+        """Under the cron, the imports of one company take turns. Two stores of one warehouse
+        reserving the same quants under repeatable read otherwise fail each other's transactions,
+        again and again under load. The turn is a session lock, taken and then committed before the
+        import's transaction starts, so that its snapshot already holds the other import's stock."""
+        if not auto_commit:
+            yield
+            return
+        key = SQL("%s, %s", STOCK_LOCK_KEY, account.company_id.id)
+        self._commit(auto_commit)  # no row of this run stays locked while it waits for its turn
+        self.env.cr.execute(SQL("SELECT pg_advisory_lock(%s)", key))
+        # The lock's statement took the snapshot while it waited: a new transaction sees the stock
+        # the other import committed.
+        self._commit(auto_commit)
+        try:
+            yield
+        finally:
+            self._end_stock_turn(key)
+
+    def _end_stock_turn(self, key):
+        """Releases the turn even after a failed transaction: a session lock left on a pooled
+        connection would stop every later import of the company."""
+        try:
+            self.env.cr.execute(SQL("SELECT pg_advisory_unlock(%s)", key))
+        except psycopg2.Error:
+            self.env.cr.rollback()
+            self.env.cr.execute(SQL("SELECT pg_advisory_unlock(%s)", key))
 
     @contextmanager
     def _order_savepoint(self, auto_commit):

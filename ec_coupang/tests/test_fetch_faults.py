@@ -1,4 +1,5 @@
 import threading
+import time
 from collections import Counter
 from unittest.mock import patch
 
@@ -229,3 +230,38 @@ class TestFetchConcurrency(EcCoupangCase):
             account = api.Environment(cr, SUPERUSER_ID, {})["ec.account"].browse(self.account_id)
             self.assertEqual((account.name, account.require_tracking), ("Edited during the fetch", False))
             self.assertEqual(account.last_fetch_watermark, account.last_fetch_log_id.window_to)
+
+    def test_imports_of_one_company_take_turns_each_seeing_the_others_stock(self):
+        """Under the cron an import waits for the company's turn, and its transaction starts after
+        the other import committed: two stores reserving the same quants no longer fail each other."""
+        waiting, seen = threading.Event(), {}
+
+        def second_import():
+            with self.registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                waiting.set()
+                with env["ec.coupang.importer"]._stock_turn(env["ec.account"].browse(self.account_id), True):
+                    seen["name"] = env["ec.account"].browse(self.account_id).name
+
+        with self.registry.cursor() as first_cr:
+            first = api.Environment(first_cr, SUPERUSER_ID, {})
+            with first["ec.coupang.importer"]._stock_turn(first["ec.account"].browse(self.account_id), True):
+                thread = threading.Thread(target=second_import, name="second-import")
+                thread.start()
+                self.assertTrue(waiting.wait(timeout=60))
+                self.assertTrue(self.wait_for_advisory_waiter(first_cr), "the second import waits for its turn")
+                self.assertNotIn("name", seen)
+                first["ec.account"].browse(self.account_id).name = "Renamed by the first import"
+                first_cr.commit()
+            self.join(thread)
+        self.assertEqual(seen["name"], "Renamed by the first import")
+
+    def wait_for_advisory_waiter(self, cr):
+        """Whether another session waits for an advisory lock within 30 s."""
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            cr.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+            if cr.fetchone()[0]:
+                return True
+            time.sleep(0.05)
+        return False
