@@ -14,7 +14,7 @@ import pytest
 
 from coupang_sandbox import CoupangSandbox
 from coupang_sandbox.render import Renderer
-from odoo.addons.ec_coupang.coupang import (
+from ec_coupang.coupang import (
     KR_COURIER_CODES,
     BlockedError,
     CoupangClient,
@@ -36,12 +36,12 @@ from odoo.addons.ec_coupang.coupang import (
     delivery_from_receiver,
     parse_order_sheets,
 )
-from odoo.addons.ec_coupang.coupang.parsing import loads, parse_order_sheet, reading
+from ec_coupang.coupang.parsing import loads, parse_order_sheet, reading
 
 NOW = datetime(2026, 3, 16, 4, 0, tzinfo=timezone.utc)
 DAY_FROM, DAY_TO = date(2026, 3, 1), date(2026, 3, 16)
 AUTHORIZATION = re.compile(r"^CEA algorithm=HmacSHA256, access-key=(\S+), signed-date=(\d{6}T\d{6}Z), signature=(\w+)$")
-CLIENT_LOGGERS = ("urllib3", "odoo.addons.ec_coupang.coupang", "requests")
+CLIENT_LOGGERS = ("urllib3", "ec_coupang.coupang", "requests")
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import requests
 
 import coupang_sandbox
 from coupang_sandbox import SKU_CATALOGUE, CoupangSandbox
-from odoo.addons.ec_coupang.coupang import authorization_header
+from ec_coupang.coupang import authorization_header
 
 NOW = datetime(2026, 3, 16, 4, 0, tzinfo=timezone.utc)
 VENDOR_PATH = "/v2/providers/openapi/apis/api/{version}/vendors/{vendor}"

@@ -6,15 +6,14 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
+from test_coupang_sandbox import call, orders_path
+from test_coupang_sandbox_returns import RETURNS_PATH, answer, instruct_cancel, list_requests, shipped_return
 
 from coupang_sandbox import CoupangSandbox
 from coupang_sandbox.api import INVALID_NEXT_TOKEN, MINUTE_RANGE_TOO_LONG, NOT_IN_TIME_FRAME, RANGE_TOO_LONG
 from coupang_sandbox.gateway import INVALID_VENDOR_ID, WRONG_REGION
 from coupang_sandbox.store import MARKET_TIMEZONES
-from odoo.addons.ec_coupang.coupang import authorization_header
-
-from .test_coupang_sandbox import call, orders_path
-from .test_coupang_sandbox_returns import RETURNS_PATH, answer, instruct_cancel, list_requests, shipped_return
+from ec_coupang.coupang import authorization_header
 
 MINUTE = "%Y-%m-%dT%H:%M"
 # Coupang docs: return-api/lookup-return-request-list-per-day, receiptStatus "취소(반품)진행 상태".

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from odoo.addons.ec_coupang.coupang import authorization_header, compute_signature, encode_query, format_signed_date
+from ec_coupang.coupang import authorization_header, compute_signature, encode_query, format_signed_date
 
 SECRET = "worked-example-secret-0123456789abcdef"
 ACCESS_KEY = "ak-worked-example"

@@ -11,7 +11,7 @@ import pytest
 from coupang_sandbox import CoupangSandbox
 from coupang_sandbox.render import Renderer
 from coupang_sandbox.returns import render_receipt
-from odoo.addons.ec_coupang.coupang import (
+from ec_coupang.coupang import (
     CoupangClient,
     MalformedResponseError,
     Money,

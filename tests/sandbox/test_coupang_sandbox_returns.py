@@ -5,11 +5,10 @@ import re
 from datetime import timedelta, timezone
 
 import pytest
+from test_coupang_sandbox import call
 
 from coupang_sandbox import CoupangSandbox
 from coupang_sandbox.api import MINUTE_RANGE_TOO_LONG, MISSING_PARAMETERS, RANGE_TOO_LONG
-
-from .test_coupang_sandbox import call
 
 RETURNS_PATH = "/v2/providers/openapi/apis/api/{version}/vendors/A00012345/returnRequests"
 LOCAL_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
