@@ -8,6 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from coupang_sandbox import DEMO_SECRET_KEY, CoupangSandbox
 from odoo import Command
 from odoo.addons.ec_coupang.const import IP_ECHO_URL_PARAM
+from odoo.modules.registry import DummyRLock, Registry
 from odoo.tests import TransactionCase
 from odoo.tests.common import HOST, _super_send
 from odoo.tools.pdf import PdfFileReader
@@ -129,6 +130,15 @@ class EcCoupangTestMixin:
 
     def set_ip_echo_url(self, url):
         self.env["ir.config_parameter"].sudo().set_param(IP_ECHO_URL_PARAM, url)
+
+    def let_threads_open_environments(self):
+        """For the test, threads may open an environment of their own, on a cursor of their own.
+
+        Odoo's test runner holds the registry lock while the tests run, and a new environment takes
+        it (``Registry(dbname)``): a worker thread would wait for it until the end of the run. As
+        HttpCase does for its requests, the lock is a dummy for the test's duration."""
+        self.addCleanup(setattr, Registry, "_lock", Registry._lock)
+        Registry._lock = DummyRLock()
 
 
 def pdf_text(pdf):

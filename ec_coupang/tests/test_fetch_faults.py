@@ -76,6 +76,7 @@ class TestFetchConcurrency(EcCoupangCase):
 
     def setUp(self):
         super().setUp()
+        self.let_threads_open_environments()
         with self.sandbox.store.lock:
             self.sandbox.store.orders.clear()
         with self.registry.cursor() as cr:

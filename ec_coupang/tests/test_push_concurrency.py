@@ -14,6 +14,10 @@ ORDER_COUNT = 6
 class TestPushConcurrency(PushCase):
     """Two scheduler workers push at the same time, on committed data, each in its own transaction."""
 
+    def setUp(self):
+        super().setUp()
+        self.let_threads_open_environments()
+
     def _commit_shipped_orders(self, in_two_parcels=False):
         """Committed Coupang orders of a tea and a teapot, shipped: at once, or the tea first and the
         teapot in the backorder."""
