@@ -7,6 +7,7 @@ from . import test_encryption_key
 from . import test_fetch_cancel
 from . import test_fetch_faults
 from . import test_fetch_import
+from . import test_fetch_now
 from . import test_fetch_review
 from . import test_fetch_schedule
 from . import test_i18n
