@@ -1084,9 +1084,9 @@ class EcAccount(models.Model):
         for account in requests.account_id.with_context(active_test=False):
             if not account.active or account.state != "connected":
                 # The account was archived, or lost its connection, after the request.
-                requests.filtered(lambda log, account=account: log.account_id == account)._finish(
-                    self.env._("Not fetched: the account is archived or its connection is not Connected.")
-                )
+                reason = self.env._("Not fetched: the account is archived or its connection is not Connected.")
+                for log in requests.filtered(lambda log, account=account: log.account_id == account):
+                    log._finish(reason)
                 continue
             account._fetch_scheduled(None, auto_commit)
 
