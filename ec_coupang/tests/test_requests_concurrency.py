@@ -5,9 +5,9 @@ from unittest.mock import patch
 from odoo import SUPERUSER_ID, api
 from odoo.tests import tagged
 
+from . import test_push_concurrency
 from .push_common import TEA, TEAPOT
 from .requests_common import RequestCase
-from .test_push_concurrency import TestPushConcurrency
 
 
 @tagged("post_install", "-at_install")
@@ -32,7 +32,7 @@ class TestRequestsConcurrency(RequestCase):
                 "delivery_company": carrier.ec_delivery_company_id.id,
                 "account": account.id,
             }
-        self.addCleanup(TestPushConcurrency._delete_committed, self, ids)
+        self.addCleanup(test_push_concurrency.TestPushConcurrency._delete_committed, self, ids)
         return account.id, order.id
 
     def user_saves_the_order(self, order_id):
