@@ -16,6 +16,7 @@
         "data/ir_cron_data_push.xml",
         "data/ir_cron_data_key.xml",
         "data/ir_cron_data_requests.xml",
+        "data/ir_cron_data_fetch_now.xml",
         "data/ir_cron_data_buyer_data.xml",
         "data/mail_activity_type_data_push.xml",
         "views/ec_account_views.xml",

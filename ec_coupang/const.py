@@ -42,6 +42,7 @@ BUYER_DATA_FIELDS = {"ec.order.import": "payload", "ec.coupang.request": "payloa
 # A fetch run's result, on its log and as the account's last fetch. A static list: Odoo translates
 # the labels of static selections only.
 FETCH_LOG_STATES = [
+    ("queued", "Requested"),
     ("running", "Running"),
     ("done", "Done"),
     ("partial", "Done with Orders to Review"),

@@ -129,6 +129,6 @@ ensure_traditional_chinese()
 ensure_stock(ensure_products())
 ensure_carrier()
 demo_account = ensure_account()
-demo_account.action_fetch_now()
+demo_account._fetch_orders()
 env.cr.commit()  # noqa: F821
 print(f"demo account ready: {demo_account.name}, {demo_account.sale_order_count} orders")

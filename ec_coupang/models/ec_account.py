@@ -4,6 +4,7 @@ from pathlib import Path
 
 from odoo import api, fields, models
 from odoo.exceptions import MissingError, UserError, ValidationError
+from odoo.modules import module
 from odoo.tools import SQL, plaintext2html, str2bool
 
 from ..const import (
@@ -29,6 +30,7 @@ from ..tools.fetch_times import format_minute
 from ..tools.outbound_ip import detect_outbound_ip, known_outbound_ip, local_addresses
 from ..tools.rate_limit import VendorRateLimit
 
+FETCH_REQUESTED_CRON_XMLID = "ec_coupang.ir_cron_ec_fetch_requested"
 CREDENTIAL_FIELDS = {
     "coupang_vendor_id",
     "coupang_access_key",
@@ -623,9 +625,26 @@ class EcAccount(models.Model):
         self._check_coupang_rights()
         if self.state != "connected":
             raise UserError(self.env._("Test the connection before fetching orders."))
-        log = self._fetch_orders()
-        kind = {"done": "success", "partial": "warning", "skipped": "info"}.get(log.state, "danger")
-        return self._notification(self.env._("Orders Fetched"), log.summary, kind)
+        Log = self.env["ec.fetch.log"].sudo()
+        if Log._pending_run(self):
+            return self._notification(
+                self.env._("Fetch Already Started"),
+                self.env._(
+                    "A fetch of this account is requested or running: its result shows under Last Fetch, on "
+                    "the Settings tab, when it ends."
+                ),
+                "info",
+            )
+        Log.create({"account_id": self.id, "trigger": "manual", "state": "queued", "user_id": self.env.uid})
+        self.env.ref(FETCH_REQUESTED_CRON_XMLID).sudo()._trigger()
+        return self._notification(
+            self.env._("Fetch Started"),
+            self.env._(
+                "The orders are fetched in the background. The result shows under Last Fetch, on the "
+                "Settings tab, and in the Fetch Logs."
+            ),
+            "info",
+        )
 
     def action_view_sale_orders(self):
         return self._account_action("sale.action_orders", [("ec_account_id", "=", self.id)], {"create": False})
@@ -1052,9 +1071,24 @@ class EcAccount(models.Model):
         return self.env["ec.coupang.importer"]._fetch_orders(self, schedule=schedule, auto_commit=auto_commit)
 
     def _fetch_scheduled(self, schedule, auto_commit):
-        """The schedule's fetch of this account: here at once; a job queue may run it in a job of
-        its own instead (``ec_coupang_queue_job``)."""
+        """The schedule's fetch of this account (``schedule`` None: the requested Fetch Now): here
+        at once; a job queue may run it in a job of its own instead (``ec_coupang_queue_job``)."""
         return self._fetch_orders(schedule=schedule, auto_commit=auto_commit)
+
+    @api.model
+    def _cron_fetch_requested(self):
+        """Entry point of the Fetch Now cron: runs the fetch of each account with a request waiting."""
+        requests = self.env["ec.fetch.log"].search([("state", "=", "queued")])
+        # Commits per order are only safe in a real cron worker, never inside a test's transaction.
+        auto_commit = not module.current_test
+        for account in requests.account_id.with_context(active_test=False):
+            if not account.active or account.state != "connected":
+                # The account was archived, or lost its connection, after the request.
+                reason = self.env._("Not fetched: the account is archived or its connection is not Connected.")
+                for log in requests.filtered(lambda log, account=account: log.account_id == account):
+                    log._finish(reason)
+                continue
+            account._fetch_scheduled(None, auto_commit)
 
     def _ask_responsible(self, record, summary, note):
         """A to-do for the account's responsible user on ``record``, unless one is open already."""

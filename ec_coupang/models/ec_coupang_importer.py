@@ -75,7 +75,7 @@ class EcCoupangImporter(models.AbstractModel):
         window_from = importer._fetch_window_start(account, window_to)
         with importer._fetch_worker(account, auto_commit) as (worker, worker_account):
             worker.env["ec.fetch.log"]._close_interrupted(worker_account)
-            log = worker.env["ec.fetch.log"].create(dict(log_values, window_from=window_from, window_to=window_to))
+            log = worker.env["ec.fetch.log"]._start_run(dict(log_values, window_from=window_from, window_to=window_to))
             if worker._fetch_window(worker_account, log, window_from, window_to, auto_commit):
                 worker._save_watermark(worker_account, window_to, auto_commit)
             log_id = log.id

@@ -1,8 +1,12 @@
 import json
+from contextlib import contextmanager
 from datetime import timedelta
+
+from psycopg2.errors import SerializationFailure
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.modules import module
 from odoo.tools import SQL
 
 from ..const import REQUEST_DISPLAY_STATES
@@ -37,6 +41,12 @@ REQUEST_CRON_XMLID = "ec_coupang.ir_cron_ec_check_requests"
 # A request that waits (for the goods, or for a person) is read again this often: its buyer may
 # have withdrawn it, or the seller answered it in Wing.
 READ_AGAIN_AFTER = timedelta(days=1)
+# The context key of a run that commits each answer as soon as Coupang took it (the cron, or a
+# user's Retry in a transaction of its own): no rollback of the Odoo changes that follow, such as a
+# user's concurrent save of the sale order, may forget it.
+COMMIT_ANSWERS = "ec_coupang_commit_answers"
+# Tries of one request's apply when a user's save of its sale order or delivery crosses it.
+APPLY_TRIES = 3
 
 
 class EcCoupangRequest(models.Model):
@@ -121,23 +131,37 @@ class EcCoupangRequest(models.Model):
     def action_retry(self):
         """Applies the requests again from their stored Coupang data."""
         self.check_access("write")
-        for request in self.filtered(lambda request: request.state != "done"):
-            request.sudo()._apply_locked()
-        if len(self) != 1:
-            return True
-        kind = {"failed": "danger", "person": "warning"}.get(self.state, "success")
-        return self.account_id._notification(self.name, self.reason or self.env._("Applied."), kind)
+        with self._answering() as requests:
+            for request in requests.filtered(lambda request: request.state != "done"):
+                request.sudo()._apply_locked()
+            if len(requests) != 1:
+                return True
+            kind = {"failed": "danger", "person": "warning"}.get(requests.state, "success")
+            return requests.account_id._notification(requests.name, requests.reason or self.env._("Applied."), kind)
 
     def action_approve_return(self):
         """Approves a received return on Coupang, which refunds the buyer."""
         self.check_access("write")
-        for request in self.sudo():
-            if not request._awaits_approval():
-                raise UserError(self.env._("Coupang approves a return once its receipt was confirmed."))
-            request._lock()
-            with request.account_id._coupang_client() as client:
-                request._approve(client, request._coupang_request())
+        with self._answering() as requests:
+            for request in requests.sudo():
+                if not request._awaits_approval():
+                    raise UserError(self.env._("Coupang approves a return once its receipt was confirmed."))
+                request._lock()
+                with request.account_id._coupang_client() as client:
+                    request._approve(client, request._coupang_request())
         return True
+
+    @contextmanager
+    def _answering(self):
+        """These requests in the transaction that answers Coupang for a user: one of its own, which
+        commits each answer as soon as Coupang took it, so that a concurrent save of the sale order
+        or delivery can never roll it back (inside a test, the test's transaction)."""
+        if module.current_test:
+            yield self
+            return
+        with self.env.registry.cursor() as cr:
+            yield self.with_env(self.env(cr=cr)).with_context(**{COMMIT_ANSWERS: True})
+        self.invalidate_recordset()
 
     def action_view_sale_order(self):
         self.ensure_one()
@@ -260,14 +284,48 @@ class EcCoupangRequest(models.Model):
         """
         for attempt in range(2):
             try:
-                with self.env.cr.savepoint():
-                    self._apply(client, fresh or attempt, read and not attempt)
+                if not self._apply_serialized(client, fresh or attempt, read and not attempt):
+                    return
             except UserError as error:
                 self._fail(str(error))
             except CoupangError as error:
                 self._fail(coupang_error_message(self.env, error))
             if self.state != "to_apply":
                 return
+
+    def _apply_serialized(self, client, fresh, read):
+        """Applies the request in a step of its own. When a user's save of its sale order or
+        delivery crosses it (a serialization failure), the answers Coupang took are committed
+        already: the apply starts again in a new transaction, from what is recorded. Returns False
+        when another transaction holds the request now."""
+        for attempt in range(1, APPLY_TRIES + 1):
+            try:
+                with self._apply_step():
+                    self._apply(client, fresh, read)
+                return True
+            except SerializationFailure:
+                if not self.env.context.get(COMMIT_ANSWERS) or attempt == APPLY_TRIES:
+                    raise
+                if not self._try_lock():
+                    return False
+        return True
+
+    @contextmanager
+    def _apply_step(self):
+        """A savepoint; when answers are committed, the transaction itself, which holds nothing
+        else (everything before it was committed): a failure rolls it back and locks the request
+        again for what follows."""
+        if not self.env.context.get(COMMIT_ANSWERS):
+            with self.env.cr.savepoint():
+                yield
+            return
+        try:
+            yield
+            self.env.flush_all()  # a write refused must fail here, not at the commit after the step
+        except Exception:
+            self.env.cr.rollback()
+            self._try_lock()
+            raise
 
     def _apply(self, client, fresh, read):
         coupang_request = self._coupang_request()
@@ -497,10 +555,11 @@ class EcCoupangRequest(models.Model):
         coupang_request = self._coupang_request()
         if isinstance(coupang_request, UnreadableReturnRequest) or self.state == "done":
             return False
-        return self.answer == "receive_confirmation" or coupang_request.can_approve
+        return self.answer in ("receive_confirmation", "approval") or coupang_request.can_approve
 
     def _approve(self, client, coupang_request):
-        if self._send(client, "approval", coupang_request.cancel_count_sum) is not None:
+        """Approves the return on Coupang, once: an approval Coupang took is only followed in Odoo."""
+        if self.answer == "approval" or self._send(client, "approval", coupang_request.cancel_count_sum) is not None:
             self.sale_order_id._ec_follow_return(completed=True)
             self._finish(self.env._("The return was received and approved; Coupang refunds the buyer."))
 
@@ -556,9 +615,18 @@ class EcCoupangRequest(models.Model):
             self.write(
                 {"answer_in_doubt": answer, "state": "waiting", "reason": coupang_error_message(self.env, error)}
             )
+            self._commit_answer()
             return None
         self._record_answer(answer)
+        self._commit_answer()
         return result
+
+    def _commit_answer(self):
+        """Commits the answer Coupang took (or may have taken) before anything else is written,
+        when the run commits answers; the request is locked again for what follows."""
+        if self.env.context.get(COMMIT_ANSWERS):
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+            self._try_lock()
 
     def _refused(self, client, answer, error):
         """Coupang refused the answer: when a read shows it no longer due (answered in Wing), the

@@ -8,6 +8,7 @@ from odoo.tools import SQL
 
 from ..const import REQUEST_LISTS, REQUEST_LOCK_KEY
 from ..coupang import CoupangError
+from .ec_coupang_request import COMMIT_ANSWERS
 
 _logger = logging.getLogger(__name__)
 OPEN_STATES = ("to_apply", "waiting", "answered", "failed")
@@ -93,7 +94,7 @@ class EcCoupangRequestChecker(models.AbstractModel):
     def _apply_open(self, account, client, listed, auto_commit):
         """Applies each open request of the account, one at a time, skipping those another
         transaction (a user's Retry) holds."""
-        Request = self.env["ec.coupang.request"]
+        Request = self.env["ec.coupang.request"].with_context(**{COMMIT_ANSWERS: auto_commit})
         for request_id in Request.search(
             [("account_id", "=", account.id), ("state", "in", OPEN_STATES)], order="id"
         ).ids:

@@ -54,6 +54,11 @@ class EcFetchLog(models.Model):
             if log.state == "skipped":
                 log.summary = log.error
                 continue
+            if log.state == "queued":
+                log.summary = self.env._(
+                    "Requested by %s: the fetch starts in a moment, in the background.", log.user_id.name
+                )
+                continue
             summary = self.env._(
                 "%(read)s read, %(created)s created, %(existing)s already imported, %(held)s held, "
                 "%(failed)s failed, %(canceled)s canceled.",
@@ -82,6 +87,29 @@ class EcFetchLog(models.Model):
             )
         )
         return {account_id: self.browse(log_id) for account_id, log_id in self.env.cr.fetchall()}
+
+    @api.model
+    def _pending_run(self, account):
+        """The account's run requested and not started yet, or running; empty when none."""
+        return self.search([("account_id", "=", account.id), ("state", "in", ("queued", "running"))], limit=1)
+
+    @api.model
+    def _start_run(self, values):
+        """The log of a run starting now: for Fetch Now, the account's oldest request (it keeps its
+        requesting user); otherwise a new one."""
+        requested = values["trigger"] == "manual" and self.search(
+            [("account_id", "=", values["account_id"]), ("state", "=", "queued")], order="id", limit=1
+        )
+        if not requested:
+            return self.create(values)
+        requested.write(
+            {
+                **{name: value for name, value in values.items() if name not in ("user_id", "trigger")},
+                "state": "running",
+                "date_start": fields.Datetime.now(),
+            }
+        )
+        return requested
 
     @api.model
     def _close_interrupted(self, account):

@@ -10,6 +10,7 @@ from . import test_encryption_key
 from . import test_fetch_cancel
 from . import test_fetch_faults
 from . import test_fetch_import
+from . import test_fetch_now
 from . import test_fetch_review
 from . import test_fetch_schedule
 from . import test_fetch_store
@@ -23,6 +24,7 @@ from . import test_push_concurrency
 from . import test_rate_limit
 from . import test_requests_stop
 from . import test_requests_returns
+from . import test_requests_concurrency
 from . import test_requests_retry
 from . import test_requests_tour
 from . import test_requests_windows

@@ -49,6 +49,21 @@ class PushCase(EcCoupangCase):
             }
         )
 
+    def create_committed_account(self, env, market="TW"):
+        """An account of the sandbox's demo vendor in ``env``, for tests on committed data."""
+        vendor = self.sandbox.demo_vendor
+        return env["ec.account"].create(
+            {
+                "name": f"Coupang {market} (committed)",
+                "merchant_id": env["res.partner"].create({"name": "Committed merchant"}).id,
+                "coupang_vendor_id": vendor.vendor_id,
+                "coupang_access_key": vendor.access_key,
+                "coupang_secret_key": vendor.secret_key,
+                "coupang_base_url": self.sandbox.base_url,
+                "coupang_market": market,
+            }
+        )
+
     def create_coupang_order(self, items, env=None, account=None, products=None, **sheet_values):
         """A confirmed sale order of a Coupang box, and the box's order sheet in the sandbox (INSTRUCT),
         in the account's market.

@@ -128,8 +128,10 @@ class TestAccessRights(EcCoupangCase):
                         self.assertFalse(params.get_param(DETECTED_IP_PARAM), (name, row["action"]))
                     elif row["action"] == "read Secret Key (always empty)":
                         self.assertFalse(values[0]["coupang_secret_key"], name)
-                    elif row["action"] in ("Test Connection", "Load Locations", "Fetch Now"):
+                    elif row["action"] in ("Test Connection", "Load Locations"):
                         self.assertGreater(coupang_calls, 0, (name, row["action"]))
+                    elif row["action"] == "Fetch Now":
+                        self.assertEqual(coupang_calls, 0, "Fetch Now asks the cron, Coupang is called there")
                     elif row["action"] == "Detect outbound IP":
                         self.assertEqual((echo_calls, params.get_param(DETECTED_IP_PARAM)), (1, "203.0.113.7"))
                 table.append(tested)

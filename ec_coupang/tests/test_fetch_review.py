@@ -117,6 +117,7 @@ class TestFetchReview(EcFetchCase):
         self.account.return_center_seven_eleven_id = False
         seven = self.sandbox.add_order(delivery="seven_eleven", items=[("CP-TEA-001", 1)])
         self.account.action_fetch_now()
+        self.env.ref("ec_coupang.ir_cron_ec_fetch_requested").method_direct_trigger()
         kept = self.kept(seven)
         self.assertEqual(kept.state, "held")
         self.assertIn("Return Center for 7-ELEVEN", kept.reason)
@@ -248,10 +249,11 @@ class TestFetchReview(EcFetchCase):
 
     def test_fetch_now_reports_the_run(self):
         self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)])
-        action = self.account.action_fetch_now()
-        self.assertEqual(action["params"]["type"], "success")
-        self.assertIn("1 created", action["params"]["message"])
+        self.account.action_fetch_now()
+        self.env.ref("ec_coupang.ir_cron_ec_fetch_requested").method_direct_trigger()
+        self.account.invalidate_recordset()
         self.assertEqual(self.account.last_fetch_state, "done")
+        self.assertIn("1 created", self.account.last_fetch_summary)
         self.assertEqual(self.account.sale_order_count, 1)
         self.assertEqual(self.account.fetch_log_count, 1)
         self.assertEqual(self.account.action_view_sale_orders()["domain"], [("ec_account_id", "=", self.account.id)])

@@ -23,18 +23,7 @@ class TestPushConcurrency(PushCase):
         teapot in the backorder."""
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            vendor = self.sandbox.demo_vendor
-            account = env["ec.account"].create(
-                {
-                    "name": "Coupang TW (committed)",
-                    "merchant_id": env["res.partner"].create({"name": "Committed merchant"}).id,
-                    "coupang_vendor_id": vendor.vendor_id,
-                    "coupang_access_key": vendor.access_key,
-                    "coupang_secret_key": vendor.secret_key,
-                    "coupang_base_url": self.sandbox.base_url,
-                    "coupang_market": "TW",
-                }
-            )
+            account = self.create_committed_account(env)
             # Another code than the test transaction's, whose uncommitted row would block this insert.
             products, _delivery_company, carrier = self.create_catalogue(env, "KERRYTJ-2")
             orders = env["sale.order"]

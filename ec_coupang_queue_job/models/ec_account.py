@@ -32,13 +32,14 @@ class EcAccount(models.Model):
     # === ENQUEUING === #
 
     def _fetch_scheduled(self, schedule, auto_commit):
-        """The schedule's fetch runs as a job: one per account and schedule waiting at a time."""
+        """The fetch runs as a job: one per account and schedule (or Fetch Now) waiting at a time."""
         self.ensure_one()
+        schedule_id = schedule.id if schedule else None
         self._delay_job(
             FETCH_CHANNEL,
-            f"ec.account.fetch-{self.id}-{schedule.id}",
+            f"ec.account.fetch-{self.id}-{schedule_id or 'manual'}",
             self.env._("Coupang: fetch the orders of %s", self.name),
-        )._ec_job_fetch_orders(schedule.id)
+        )._ec_job_fetch_orders(schedule_id)
 
     def _delay_page_import(self, sheets):
         """One job importing these INSTRUCT sheets of the account; a page waiting already is not

@@ -70,6 +70,23 @@ class TestFetchJobs(EcFetchCase):
             trap.perform_enqueued_jobs()
         self.assertEqual(Counter(self.imported_box_ids()), Counter(self.box_ids(self.orders)))
 
+    def test_fetch_now_queues_the_fetch_job_through_its_cron(self):
+        with trap_jobs() as trap:
+            self.account.action_fetch_now()
+            trap.assert_jobs_count(0)
+            self.env.ref("ec_coupang.ir_cron_ec_fetch_requested").method_direct_trigger()
+            trap.assert_jobs_count(1)
+            trap.assert_enqueued_job(
+                self.account._ec_job_fetch_orders,
+                args=(None,),
+                properties={"identity_key": f"ec.account.fetch-{self.account.id}-manual"},
+            )
+            trap.perform_enqueued_jobs()
+            trap.perform_enqueued_jobs()
+        self.assertEqual(Counter(self.imported_box_ids()), Counter(self.box_ids(self.orders)))
+        log = self.env["ec.fetch.log"].search([("account_id", "=", self.account.id)])
+        self.assertRecordValues(log, [{"trigger": "manual", "state": "done", "user_id": self.env.uid}])
+
     def test_the_fetch_job_acknowledges_and_queues_one_job_per_page(self):
         with trap_jobs() as trap:
             self.fetch_job()

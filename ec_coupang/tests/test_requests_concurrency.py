@@ -1,0 +1,71 @@
+"""The requests check under the cron, on committed data, while a user saves what it changes."""
+
+from unittest.mock import patch
+
+from odoo import SUPERUSER_ID, api
+from odoo.tests import tagged
+
+from . import test_push_concurrency
+from .push_common import TEA, TEAPOT
+from .requests_common import RequestCase
+
+
+@tagged("post_install", "-at_install")
+class TestRequestsConcurrency(RequestCase):
+    def _commit_kr_order(self):
+        """(account id, sale order id) of a committed Korea account's confirmed Coupang order."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            account = self.create_committed_account(env, "KR")
+            account.action_test_connection()
+            # Another code than the test transaction's, whose uncommitted row would block this insert.
+            products, _delivery_company, carrier = self.create_catalogue(env, "KERRYTJ-3")
+            order = self.create_coupang_order([(TEA, 1), (TEAPOT, 1)], env=env, account=account, products=products)
+            products = env["product.product"].union(*products.values(), carrier.product_id)
+            ids = {
+                "pickings": order.picking_ids.ids,
+                "orders": order.ids,
+                "products": products.ids,
+                "templates": products.product_tmpl_id.ids,
+                "partners": [*order.partner_id.ids, account.merchant_id.id],
+                "carrier": carrier.id,
+                "delivery_company": carrier.ec_delivery_company_id.id,
+                "account": account.id,
+            }
+        self.addCleanup(test_push_concurrency.TestPushConcurrency._delete_committed, self, ids)
+        return account.id, order.id
+
+    def user_saves_the_order(self, order_id):
+        with self.registry.cursor() as cr:
+            cr.execute("SET LOCAL lock_timeout = '5s'")
+            api.Environment(cr, SUPERUSER_ID, {})["sale.order"].browse(order_id).client_order_ref = "Saved by a user"
+
+    def test_a_user_saves_the_sale_order_while_the_check_stops_its_delivery(self):
+        """Coupang took the stop answer; the user's save then makes the cancel of the delivery fail:
+        the answer is committed already, and the delivery is stopped in a new transaction."""
+        account_id, order_id = self._commit_kr_order()
+        with self.registry.cursor() as cr:
+            box_id = int(api.Environment(cr, SUPERUSER_ID, {})["sale.order"].browse(order_id).coupang_shipment_box_id)
+        receipt = self.sandbox.buyer_cancel(box_id)
+        Request = type(self.env["ec.coupang.request"])
+        stop_delivery = Request._stop_delivery
+        saves = []
+
+        def user_saves_first(request, order, coupang_request):
+            if not saves:
+                saves.append(order.id)
+                self.user_saves_the_order(order.id)
+            return stop_delivery(request, order, coupang_request)
+
+        with patch.object(Request, "_stop_delivery", user_saves_first), self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            account = env["ec.account"].browse(account_id)
+            self.assertTrue(env["ec.coupang.request.checker"]._check_requests(account, auto_commit=True))
+        self.assertEqual(saves, [order_id])
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            request = env["ec.coupang.request"].search([("receipt_id", "=", str(receipt.receipt_id))])
+            self.assertRecordValues(request, [{"state": "done", "answer": "stop_shipment", "delivery_stopped": True}])
+            order = env["sale.order"].browse(order_id)
+            self.assertEqual((order.client_order_ref, order.state), ("Saved by a user", "cancel"))
+        self.assertEqual(self.answers(receipt), {"stop_shipment": 1})
