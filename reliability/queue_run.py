@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 from bench import harness
 
@@ -162,10 +163,27 @@ def pipe(source, target):
                 pass
 
 
+class Servers:
+    """The running servers: their ports, and which one a worker process belongs to."""
+
+    def __init__(self, ports, processes):
+        self.ports = ports
+        self.processes = processes
+
+    def server_of(self, pid):
+        """The index of the server whose worker ``pid`` is (or was, while it lives), else None."""
+        try:
+            parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            return None
+        return next((index for index, process in enumerate(self.processes) if process.pid in (pid, parent)), None)
+
+
 @contextmanager
-def servers(args, proxy):
+def servers(args, proxy, environ=None):
     """Starts ``args.servers`` servers on ``args.db`` (prefork, ``args.workers`` HTTP workers each, no
-    cron thread); the first runs the job runner and sends the jobs to the proxy. Stops them at the end."""
+    cron thread), with ``environ`` added to their environment; the first runs the job runner and sends
+    the jobs to the proxy. Yields them (``Servers``); stops them at the end."""
     ports = [free_port() for _server in range(args.servers)]
     proxy.backends = ports
     capacity = args.servers * args.workers
@@ -173,7 +191,8 @@ def servers(args, proxy):
     processes = []
     try:
         for index, port in enumerate(ports):
-            env = dict(os.environ, ODOO_QUEUE_JOB_CHANNELS=channels if index == 0 else "root:0")
+            env = dict(os.environ, **(environ or {}))
+            env.update(ODOO_QUEUE_JOB_CHANNELS=channels if index == 0 else "root:0")
             env.update(ODOO_QUEUE_JOB_HOST="127.0.0.1", ODOO_QUEUE_JOB_PORT=str(proxy.port))
             command = [
                 *odoo_command(args.conf, args.db),
@@ -193,7 +212,7 @@ def servers(args, proxy):
             processes.append(subprocess.Popen(command, env=env))
         for port in ports:
             wait_for_port(port)
-        yield
+        yield Servers(ports, processes)
     finally:
         for process in processes:
             process.send_signal(signal.SIGTERM)

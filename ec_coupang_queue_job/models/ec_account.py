@@ -132,4 +132,5 @@ class EcAccount(models.Model):
 
     def _ec_job_push_tracking(self, push_ids):
         self.ensure_one()
-        return self.env["ec.tracking.push"]._push_batch(self.env["ec.tracking.push"].browse(push_ids))
+        Push = self.env["ec.tracking.push"].with_context(**{JOB_CONTEXT: True})
+        return Push._push_batch(Push.browse(push_ids))

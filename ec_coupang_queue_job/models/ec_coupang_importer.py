@@ -1,5 +1,7 @@
 from odoo import api, models
 from odoo.addons.ec_coupang.coupang import read_order_sheet
+from odoo.addons.queue_job.exception import FailedJobError, JobError
+from odoo.exceptions import UserError
 
 from ..const import DEFER_RESERVATION, JOB_CONTEXT
 from ..tools.job_errors import job_error
@@ -20,6 +22,8 @@ class EcCoupangImporter(models.AbstractModel):
 
     @api.model
     def _fetch_error_reason(self, account, error):
+        if isinstance(error, JobError):
+            raise error  # a step of the run decided already (a request's transient error)
         reason = super()._fetch_error_reason(account, error)
         if self.env.context.get(JOB_CONTEXT):
             raise job_error(self.env, error, reason) from error
@@ -31,7 +35,7 @@ class EcCoupangImporter(models.AbstractModel):
         the page's boxes imported already are only followed. Returns what became of them."""
         importer, account = self._sudo_for(account.with_context(**{DEFER_RESERVATION: True}))
         sheets = [read_order_sheet(row, account.coupang_market) for row in rows]
-        with account._coupang_client() as client:
+        with importer._page_client(account) as client:
             importer._import_sheets(account, sheets, importer.env["ec.fetch.log"], client)
         box_ids = [sheet.shipment_box_id for sheet in sheets]
         orders = importer._find_sale_orders(account, box_ids)
@@ -43,3 +47,12 @@ class EcCoupangImporter(models.AbstractModel):
             boxes=len(box_ids),
             kept=sum(review.state in ("held", "failed") for review in reviews),
         )
+
+    @api.model
+    def _page_client(self, account):
+        """The account's client; when it cannot be opened (no Secret Key, or one this server's
+        encryption key does not decrypt), the page job fails with the reason and its page waits."""
+        try:
+            return account._coupang_client()
+        except UserError as error:
+            raise FailedJobError(str(error)) from error

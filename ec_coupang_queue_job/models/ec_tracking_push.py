@@ -1,11 +1,23 @@
 from odoo import api, fields, models
-from odoo.addons.ec_coupang.models.ec_tracking_push import PUSH_BATCH_SIZE
+from odoo.addons.ec_coupang.coupang import RequestRejectedError
+from odoo.addons.ec_coupang.models.ec_tracking_push import MAX_PUSH_ATTEMPTS, PUSH_BATCH_SIZE
+from odoo.addons.ec_coupang.tools.coupang_errors import coupang_error_message
+from odoo.addons.queue_job.exception import FailedJobError
 from odoo.tools import SQL
+
+from ..const import JOB_CONTEXT
+from ..tools.job_errors import job_error
 
 
 class EcTrackingPush(models.Model):
     """The scheduled push queues the due deliveries as jobs, per account, a batch of sale orders
-    each; a job sends those of its rows still due that no other transaction sends."""
+    each; a job sends those of its rows still due that no other transaction sends.
+
+    In a job, the job alone tries again: Coupang unreachable, silent or limiting the calls raises
+    queue_job's RetryableJobError (after the job function's retry pattern, or Coupang's
+    Retry-After); Coupang refusing the call fails the job with Coupang's message, which the rows
+    show too (``queue.job``); a delivery Coupang refuses, or that cannot be sent as it is, is marked
+    on its row and the job goes on. The rows' own growing delay is the cron mode's only."""
 
     _inherit = "ec.tracking.push"
 
@@ -48,7 +60,44 @@ class EcTrackingPush(models.Model):
                 fields.Datetime.now(),
             )
         )
-        unreachable = locked._push()
-        if unreachable:
-            return self.env._("Coupang could not be reached; the deliveries wait for the next push.")
-        return self.env._("%s deliveries sent to Coupang.", len(locked))
+        locked._push()
+        return self.env._("%s deliveries sent to Coupang.", len(locked.filtered(lambda push: push.state == "done")))
+
+    def _postpone(self, message):
+        if not self.env.context.get(JOB_CONTEXT):
+            return super()._postpone(message)
+        raise FailedJobError(message)  # the account's client could not be opened: its settings
+
+    def _postpone_for(self, error):
+        if not self.env.context.get(JOB_CONTEXT):
+            return super()._postpone_for(error)
+        raise job_error(self.env, error) from error
+
+    def _handle_call_error(self, error):
+        if self.env.context.get(JOB_CONTEXT) and isinstance(error, RequestRejectedError):
+            raise FailedJobError(coupang_error_message(self.env, error)) from error
+        return super()._handle_call_error(error)
+
+    def _set_failed(self, message, final):
+        if not self.env.context.get(JOB_CONTEXT) or final:
+            return super()._set_failed(message, final)
+        # No delay of its own: the row stays due, and the account's next push job sends it again.
+        attempts = self.attempts + 1
+        if attempts >= MAX_PUSH_ATTEMPTS:
+            return super()._set_failed(message, final=True)
+        self.write({"state": "pending", "message": message, "attempts": attempts, "next_attempt_at": False})
+        return None
+
+    @api.model
+    def _fail_job_rows(self, push_ids, message):
+        """The push job of these rows failed (rolled back) with ``message``: its rows still due say why
+        and wait for a person, instead of being queued again by every scheduled push."""
+        for push in self.browse(push_ids).exists().filtered(lambda push: push.state == "pending"):
+            push._set_failed(message, final=True)
+
+    @api.model
+    def _requeue_job_rows(self, push_ids):
+        """The failed push job is queued again: its rows are due again."""
+        self.browse(push_ids).exists().filtered(lambda push: push.state == "error").write(
+            {"state": "pending", "attempts": 0, "next_attempt_at": False}
+        )

@@ -19,18 +19,33 @@ SECRET_KEY = "sandbox-demo-secret-9d4e6f1a2b3c7d8e"
 
 
 def run_job(env, job_uuid):
-    """Runs a stored job as queue_job's controller does, in the test's transaction: done, or failed
-    with the exception's message and traceback."""
+    """Runs a stored job as queue_job's controller does, in the test's transaction: done; or its work
+    rolled back and postponed after its retry pattern (RetryableJobError), or failed with the
+    exception's message and traceback."""
     job = Job.load(env, job_uuid)
     job.set_started()
     try:
-        job.perform()
+        with env.cr.savepoint():
+            job.perform()
+    except RetryableJobError as error:
+        env.invalidate_all()
+        job.postpone(result=str(error), seconds=error.seconds)
+        job.set_pending(reset_retry=False)
     except (FailedJobError, Exception) as error:  # noqa: BLE001 - as the controller keeps any failure
+        env.invalidate_all()
         job.set_failed(**RunJobController._get_failure_values(job, traceback.format_exc(), error))
     else:
         job.set_done()
     job.store()
     return env["queue.job"].search([("uuid", "=", job_uuid)])
+
+
+def assert_postponed(test, job, seconds, before):
+    """The job waits, to run again ``seconds`` after it was postponed (between ``before`` and now)."""
+    test.assertEqual(job.state, "pending")
+    after = datetime.now()  # noqa: DTZ005 - queue_job's clock
+    test.assertGreaterEqual(job.eta, before + timedelta(seconds=seconds))
+    test.assertLessEqual(job.eta, after + timedelta(seconds=seconds))
 
 
 @tagged("post_install", "-at_install")
@@ -165,9 +180,7 @@ class TestFetchJobs(EcFetchCase):
         self.assertTrue(jobs and pages)
         readers = {}
         for name, user in users.items():
-            readers[name] = {
-                model: self._reads(user, records) for model, records in (("jobs", jobs), ("pages", pages))
-            }
+            readers[name] = {model: self._reads(user, records) for model, records in (("jobs", jobs), ("pages", pages))}
         expected = {name: {"jobs": name in MANAGERS, "pages": name in MANAGERS} for name in users}
         self.assertEqual(readers, expected)
 
@@ -240,9 +253,113 @@ class TestFetchJobs(EcFetchCase):
                 self.account._ec_job_check_requests()
         self.assertIn("bad searchType", str(caught.exception))
 
+    def test_a_page_job_keeps_a_bad_order_for_review_and_ends_done(self):
+        with trap_jobs() as trap:
+            self.fetch_job()
+            (page_id,) = self.page_jobs(trap)[0].args
+        page = self.env["ec.order.page"].browse(page_id)
+        rows = list(page.rows)
+        bad_box = rows[0]["shipmentBoxId"]
+        rows[0] = dict(rows[0], orderItems=[])
+        page.rows = rows
+        job = self.account.with_delay()._ec_job_import_page(page_id)
+        with mute_logger("odoo.addons.ec_coupang"):
+            stored = run_job(self.env, job.uuid)
+        self.assertEqual(stored.state, "done")
+        self.assertIn("4 of 5 orders in Odoo, 1 kept for review", stored.result)
+        kept = self.env["ec.order.import"].search([("account_id", "=", self.account.id)])
+        self.assertEqual(kept.mapped("shipment_box_id"), [str(bad_box)])
+        self.assertEqual(kept.state, "failed")
+
+    def test_a_page_job_without_a_readable_secret_key_fails_and_its_page_waits(self):
+        with trap_jobs() as trap:
+            self.fetch_job()
+            (page_id,) = self.page_jobs(trap)[0].args
+        self.env.cr.execute(
+            "UPDATE ec_account SET coupang_secret_key_encrypted = 'not a token' WHERE id = %s", [self.account.id]
+        )
+        job = self.account.with_delay()._ec_job_import_page(page_id)
+        with mute_logger("odoo.addons.ec_coupang", "odoo.addons.queue_job"):
+            stored = run_job(self.env, job.uuid)
+        self.assertEqual(stored.state, "failed")
+        self.assertEqual(stored.exc_name, "odoo.addons.queue_job.exception.FailedJobError")
+        self.assertIn("cannot be decrypted", stored.exc_message)
+        self.assertTrue(self.env["ec.order.page"].browse(page_id).exists(), "Requeue imports the page")
+        self.assertFalse(self.imported_box_ids())
+
 
 @tagged("post_install", "-at_install")
 class TestPushJobs(PushCase):
+    def shipped_push_job(self, count=1):
+        """Ships ``count`` Coupang orders and queues their push job; returns (pickings, the stored job)."""
+        orders = [self.create_coupang_order([(TEA, 1)]) for _ in range(count)]
+        pickings = self.env["stock.picking"].union(
+            *(self.ship(order.picking_ids, f"TW20000000{number}") for number, order in enumerate(orders))
+        )
+        self.env["ec.tracking.push"]._cron_push_tracking()
+        job = self.env["queue.job"].search([("method_name", "=", "_ec_job_push_tracking")])
+        self.assertEqual(len(job), 1)
+        return pickings, job
+
+    def push_cron_triggers(self):
+        return self.env["ir.cron.trigger"].search_count([("cron_id", "=", self.push_cron.id)])
+
+    @mute_logger("odoo.addons.ec_coupang.coupang.client")
+    def test_coupang_unreachable_retries_the_push_job_after_its_pattern_and_retry_after(self):
+        picking, job = self.shipped_push_job()
+        triggers = self.push_cron_triggers()
+        self.sandbox.inject("upload_invoices", "status", status=503)
+        before = datetime.now()  # noqa: DTZ005
+        stored = run_job(self.env, job.uuid)
+        assert_postponed(self, stored, 60, before)  # the pattern's first pause
+        self.assertEqual(stored.retry, 1)
+        self.assertIn("temporarily unavailable", stored.result)
+        self.sandbox.inject("upload_invoices", "status", status=429, retry_after=120)
+        before = datetime.now()  # noqa: DTZ005
+        stored = run_job(self.env, job.uuid)
+        assert_postponed(self, stored, 121, before)  # Coupang's Retry-After
+        self.assertRecordValues(
+            picking, [{"ec_push_state": "pending", "ec_push_attempts": 0, "ec_push_next_attempt_at": False}]
+        )
+        self.assertEqual(self.push_cron_triggers(), triggers, "the job alone tries again")
+        stored = run_job(self.env, job.uuid)
+        self.assertEqual(stored.state, "done")
+        self.assertEqual(picking.ec_push_state, "done")
+        self.assertEqual(len(self.sandbox.requests_to("upload_invoices")), 3)
+
+    @mute_logger("odoo.addons.ec_coupang.coupang.client", "odoo.addons.queue_job")
+    def test_coupang_refusing_the_push_fails_its_job_and_the_delivery_says_why(self):
+        picking, job = self.shipped_push_job()
+        self.sandbox.inject("upload_invoices", "status", status=400, message="vendorId mismatch", times=None)
+        stored = run_job(self.env, job.uuid)
+        self.assertEqual(stored.state, "failed")
+        self.assertEqual(stored.exc_name, "odoo.addons.queue_job.exception.FailedJobError")
+        self.assertIn("vendorId mismatch", stored.exc_message)
+        self.assertEqual(picking.ec_push_state, "error")
+        self.assertIn("vendorId mismatch", picking.ec_push_message)
+        self.assertTrue(picking.activity_ids)
+        self.env["ec.tracking.push"]._cron_push_tracking()
+        self.assertEqual(self.env["queue.job"].search_count([]), 1, "the refused delivery is not queued again")
+        self.sandbox.clear_faults()
+        stored.requeue()
+        self.assertEqual(picking.ec_push_state, "pending")
+        self.assertEqual(run_job(self.env, job.uuid).state, "done")
+        self.assertEqual(picking.ec_push_state, "done")
+
+    def test_a_refused_delivery_is_marked_and_the_push_job_ends_done_without_a_delay_of_its_own(self):
+        pickings, job = self.shipped_push_job(2)
+        busy, good = pickings
+        self.sandbox.inject("upload_invoices", "box_failure", box_ids=[busy.sale_id.coupang_shipment_box_id])
+        triggers = self.push_cron_triggers()
+        stored = run_job(self.env, job.uuid)
+        self.assertEqual(stored.state, "done")
+        self.assertEqual(good.ec_push_state, "done")
+        self.assertRecordValues(
+            busy, [{"ec_push_state": "pending", "ec_push_attempts": 1, "ec_push_next_attempt_at": False}]
+        )
+        self.assertTrue(busy.ec_push_message)
+        self.assertEqual(self.push_cron_triggers(), triggers, "no retry scheduled beside the jobs")
+
     def test_the_push_is_a_job_per_account_batch_and_each_number_goes_once(self):
         orders = [self.create_coupang_order([(TEA, 1)]) for _ in range(3)]
         with trap_jobs() as trap:
