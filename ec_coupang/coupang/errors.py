@@ -162,8 +162,7 @@ class TooManyPagesError(PagingError):
     """The window's list went on past the client's bound on pages (``pages``)."""
 
     default_message = (
-        "Coupang's list went on page after page without an end; reading stopped. The next fetch reads the "
-        "list again."
+        "Coupang's list went on page after page without an end; reading stopped. The next fetch reads the list again."
     )
     default_code = "TOO_MANY_PAGES"
 

@@ -833,4 +833,3 @@ def test_a_stalled_answer_ends_at_the_call_s_deadline_without_another_try(sandbo
     ):
         read_list(client)
     assert len(sandbox.requests_to("order_sheets")) == 1
-
