@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from functools import partial
 from urllib.parse import parse_qsl
 
-from . import render
+from . import faults, render
 from .gateway import GATEWAY_TIMEOUT, gateway_error_body
 from .returns import CANCEL_TYPES, STATUS_QUERIES, Refusal, render_receipt
 from .store import MARKET_CURRENCIES, MARKET_TIMEZONES
@@ -100,6 +100,7 @@ class Reply:
     body: bytes = b""
     content_type: str = "application/json;charset=UTF-8"
     headers: dict = field(default_factory=dict)
+    slow_body: object = None  # a faults.Fault writing the body slowly (trickle, stall)
 
     @classmethod
     def json(cls, status, payload, **headers):
@@ -129,6 +130,7 @@ class Call:
     body: object
     market: str
     forced_failure: object  # box id -> result dict or None
+    page_fault: str | None = None  # one of faults.PAGE_FAULTS, for the lists
 
     @property
     def params(self):
@@ -348,8 +350,12 @@ class Endpoints(ReturnEndpoints):
             raise BadRequest("maxPerPage must be at least 1")
         after = self.page_tokens.resume(call.page_scope, call.params.get("nextToken"))
         remaining = [row for row in rows if after is None or row_id(row) > after]
-        page = remaining[:per_page]
-        next_token = self.page_tokens.issue(call.page_scope, row_id(page[-1])) if len(remaining) > per_page else ""
+        page = remaining if call.page_fault == faults.OVERSIZED_PAGE else remaining[:per_page]
+        next_token = self.page_tokens.issue(call.page_scope, row_id(page[-1])) if len(remaining) > len(page) else ""
+        if call.page_fault == faults.REPEATED_TOKEN and call.params.get("nextToken"):
+            next_token = call.params["nextToken"]
+        if call.page_fault == faults.ENDLESS_PAGES:
+            next_token = self.page_tokens.issue(call.page_scope, after)
         return page, next_token
 
     # --- order sheets ---
@@ -448,7 +454,7 @@ class Endpoints(ReturnEndpoints):
 
     # --- places ---
 
-    def _page(self, params, places, *, page_required=False):
+    def _page(self, params, places, *, page_required=False, oversized=False):
         if page_required and not params.get("pageNum"):
             raise BadRequest(MISSING_PARAMETERS)
         page_number = _int_param(params, "pageNum", 1)
@@ -457,11 +463,12 @@ class Endpoints(ReturnEndpoints):
         if page_number < 1 or page_size < 1:
             raise BadRequest("pageNum and pageSize must be at least 1")
         start = (page_number - 1) * page_size
-        return places[start : start + page_size], render.pagination(page_number, page_size, len(places))
+        page = places[start:] if oversized else places[start : start + page_size]
+        return page, render.pagination(page_number, page_size, len(places))
 
     def return_centers(self, call):
         places = self.store.vendor_places(call.vendor.vendor_id, "return_center")
-        page, pagination = self._page(call.params, places)
+        page, pagination = self._page(call.params, places, oversized=call.page_fault == faults.OVERSIZED_PAGE)
         content = [render.return_center(place, call.vendor.vendor_id) for place in page]
         return Reply.json(
             200, {"code": 200, "message": "SUCCESS", "data": {"content": content, "pagination": pagination}}
@@ -475,6 +482,8 @@ class Endpoints(ReturnEndpoints):
             names = set(filter(None, params.get("placeNames", "").split(",")))
             places = [place for place in places if place.code in codes or place.name in names]
             params.setdefault("pageNum", "1")
-        page, pagination = self._page(params, places, page_required=True)
+        page, pagination = self._page(
+            params, places, page_required=True, oversized=call.page_fault == faults.OVERSIZED_PAGE
+        )
         # Not wrapped in code/message/data ([XTR-LOGI]; study 7.2).
         return Reply.json(200, {"content": [render.outbound_place(place) for place in page], "pagination": pagination})

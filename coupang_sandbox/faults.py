@@ -16,8 +16,20 @@ DELAY = "delay"  # wait ``seconds`` before handling the request (past the client
 HOLD = "hold"  # wait until the fault is released (or the sandbox stops), then answer normally
 TRUNCATED = "truncated"  # 200 with the real JSON cut in half
 BOX_FAILURE = "box_failure"  # acknowledgement / invoices: these boxes fail inside a 200
-KINDS = (STATUS, BLOCK, REDIRECT, RESET, MALFORMED, DELAY, HOLD, TRUNCATED, BOX_FAILURE)
+# Lists (day mode order sheets and returnRequests; oversized_page also the place lists).
+REPEATED_TOKEN = "repeated_token"  # a page's nextToken is the one the request sent: the same page again
+ENDLESS_PAGES = "endless_pages"  # every page has a fresh nextToken leading to the same page again
+OVERSIZED_PAGE = "oversized_page"  # the page holds every row left, more than maxPerPage/pageSize
+# The answer's body, after its status line and headers (Content-Length is the whole body's).
+TRICKLE = "trickle"  # one byte every ``seconds``
+STALL = "stall"  # half the body, then nothing until the fault is released (or the sandbox stops)
+KINDS = (
+    STATUS, BLOCK, REDIRECT, RESET, MALFORMED, DELAY, HOLD, TRUNCATED, BOX_FAILURE,
+    REPEATED_TOKEN, ENDLESS_PAGES, OVERSIZED_PAGE, TRICKLE, STALL,
+)  # fmt: skip
 ANSWERED_BEFORE_GATEWAY = (STATUS, BLOCK, REDIRECT, RESET, MALFORMED)
+PAGE_FAULTS = (REPEATED_TOKEN, ENDLESS_PAGES, OVERSIZED_PAGE)
+SLOW_BODIES = (TRICKLE, STALL)
 
 
 @dataclass
@@ -64,7 +76,7 @@ class Fault:
         return "/" in self.endpoint and re.search(self.endpoint, path) is not None
 
     def hold(self, stopping):
-        """For ``hold``: keeps the request waiting until :meth:`release` or ``stopping`` is set."""
+        """For ``hold`` and ``stall``: keeps the request waiting until :meth:`release` or ``stopping`` is set."""
         self._holding.set()
         while not (self._released.wait(0.05) or stopping.is_set()):
             pass
@@ -78,6 +90,18 @@ class Fault:
 
     def fails_box(self, box_id):
         return self.kind == BOX_FAILURE and (self.box_ids is None or str(box_id) in self.box_ids)
+
+    def write_slowly(self, body, write, stopping):
+        """For ``trickle`` and ``stall``: writes ``body`` with ``write`` as the fault says."""
+        if self.kind == TRICKLE:
+            for index in range(len(body)):
+                if stopping.wait(self.seconds):
+                    return
+                write(body[index : index + 1])
+            return
+        write(body[: len(body) // 2])
+        self.hold(stopping)
+        write(body[len(body) // 2 :])
 
 
 RANDOM_FAULTS = {

@@ -90,9 +90,16 @@ class _Handler(BaseHTTPRequestHandler):
             for name, value in reply.headers.items():
                 self.send_header(name, value)
             self.end_headers()
-            self.wfile.write(reply.body)
+            if reply.slow_body is None:
+                self.wfile.write(reply.body)
+            else:
+                reply.slow_body.write_slowly(reply.body, self._write_now, self.server.sandbox._stopping)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True  # the client gave up (e.g. its read timeout)
+
+    def _write_now(self, data):
+        self.wfile.write(data)
+        self.wfile.flush()
 
     def _reset(self):
         """Close the connection without an answer (linger 0: the client sees a reset)."""
@@ -201,6 +208,8 @@ class CoupangSandbox:
             reply = Reply.json(500, gateway_error_body("Internal error of the sandbox."))
         if fault and fault.kind == faults.TRUNCATED:
             reply.body = reply.body[: len(reply.body) // 2]
+        if fault and fault.kind in faults.SLOW_BODIES:
+            reply.slow_body = fault
         return reply, record
 
     def _answer(self, record, method_allowed, match, fault):
@@ -230,7 +239,8 @@ class CoupangSandbox:
             return Reply.json(405, gateway_error_body(f"Request method '{record.method}' is not supported."))
         if match.groupdict().get("vendor_id", vendor.vendor_id) != vendor.vendor_id:
             return business_error(400, INVALID_VENDOR_ID)
-        call = Call(vendor, match, record.query, record.json, market, self._forced_failure(fault))
+        page_fault = fault.kind if fault and fault.kind in faults.PAGE_FAULTS else None
+        call = Call(vendor, match, record.query, record.json, market, self._forced_failure(fault), page_fault)
         return self.endpoints.handle(record.endpoint, call)
 
     @staticmethod

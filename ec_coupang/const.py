@@ -34,6 +34,9 @@ RECORD_HIDE_VENDOR_ID_PARAM = "ec_coupang.record_hide_vendor_id"
 
 # Order fetching
 DEFAULT_FETCH_FIRST_DAYS = 7
+# Seconds a fetch run may go on before it stops between pages or orders; the next run goes on.
+FETCH_TIME_BUDGET_PARAM = "ec_coupang.fetch_time_budget"
+DEFAULT_FETCH_TIME_BUDGET = 20 * 60
 
 # Buyers' data: how long Coupang's raw data (the buyer's name, phone, address) stays on a closed
 # record, and the records that keep it {model: field}.

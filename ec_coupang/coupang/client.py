@@ -1,8 +1,12 @@
 """HTTP client for Coupang's Open API (Wing), Korea and Taiwan markets."""
 
+import contextlib
 import itertools
 import json
 import logging
+import socket
+import threading
+import time
 from datetime import datetime, timedelta
 
 import requests
@@ -15,13 +19,17 @@ from .errors import (
     MalformedResponseError,
     NoAnswerError,
     NotAvailableInMarketError,
+    OversizedPageError,
+    RepeatedPageTokenError,
     RequestRejectedError,
     ResponseCutOffError,
+    TooManyPagesError,
     UnreachableError,
     error_from_response,
     sanitize,
 )
 from .parsing import (
+    kept_order_sheet,
     loads,
     parse_box_results,
     parse_order_sheet,
@@ -44,6 +52,15 @@ _logger = logging.getLogger(__name__)
 DEFAULT_BASE_URL = "https://api-gateway.coupang.com"
 DEFAULT_TIMEOUT = (10, 95)  # (connect, read) seconds: read > X-EXTENDED-TIMEOUT's 90 s
 EXTENDED_TIMEOUT_MS = "90000"  # the gateway's default is 3 s (Coupang docs: technical-faq 504)
+# Seconds one call may take in all, its tries, their pauses and whole answers included: one list
+# answer may take the 90 s of X-EXTENDED-TIMEOUT, an answer read byte by byte must still end.
+DEFAULT_CALL_DEADLINE = 180.0
+# A try is not started with less time left than this before the call's deadline: it could not
+# get an answer.
+MIN_TRY_SECONDS = 1.0
+# Pages one list window may take: 100,000 rows at 50 a page, far beyond a store's orders of a
+# window; a list still going on then would never end.
+MAX_PAGES_PER_WINDOW = 2000
 MAX_PAGE_SIZE = 50  # Coupang docs: delivery-api/lookup-order-list-per-day, lookup-return-shipping-facility
 MAX_BATCH_SIZE = 50  # Coupang docs: delivery-api/product-preparation-processing "50개 이하"
 MAX_DAYS_PER_WINDOW = 31  # Coupang docs: delivery-api/lookup-order-list-per-day "최대 31일"
@@ -88,6 +105,35 @@ def _transport_cause(error):
     if isinstance(cause, MaxRetryError):
         cause = cause.reason
     return cause if isinstance(cause, ConnectTimeoutError | ReadTimeoutError | ProtocolError) else None
+
+
+class _Watchdog:
+    """Ends the reading of an answer still coming in at ``deadline``: the reads of its socket
+    return at once (``fired`` then)."""
+
+    def __init__(self, response, deadline):
+        self.fired = False
+        self._response = response
+        self._timer = threading.Timer(max(deadline - time.monotonic(), 0.0), self._fire)
+        self._timer.daemon = True
+
+    def __enter__(self):
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self._timer.cancel()
+
+    def _fire(self):
+        self.fired = True
+        sock = getattr(getattr(self._response.raw, "_connection", None), "sock", None)
+        if sock is not None:
+            with contextlib.suppress(OSError):  # closed meanwhile: nothing left to end
+                sock.shutdown(socket.SHUT_RDWR)
+
+
+def _time_for_a_try(deadline):
+    return deadline - time.monotonic() >= MIN_TRY_SECONDS
 
 
 def _day_windows(date_from, date_to):
@@ -163,11 +209,60 @@ def _check_page_size(size):
         raise ValueError(f"Coupang pages hold 1 to {MAX_PAGE_SIZE} rows, not {size}.")
 
 
+def _check_rows(rows, asked, keep=None):
+    """Refuses a page holding more rows than ``asked``; the error keeps them, each as ``keep`` makes it."""
+    if len(rows) > asked:
+        reason = (
+            f"Coupang sent this row in a page of {len(rows)} rows where {asked} were asked for; the whole page "
+            "was refused. Its data is kept as Coupang sent it."
+        )
+        raise OversizedPageError(
+            f"Coupang sent a list page of {len(rows)} rows where {asked} were asked for; the page was refused "
+            "and its rows kept for review. The next fetch reads the list again.",
+            asked=asked,
+            received=len(rows),
+            rows=[keep(raw, reason) for raw in rows] if keep else rows,
+        )
+
+
+class _WindowPaging:
+    """The pages of one list window: it ends with an error when a page token comes a second time,
+    or when the pages pass ``max_pages``, instead of reading on forever."""
+
+    def __init__(self, max_pages):
+        self.max_pages = max_pages
+        self.pages = 0
+        self._tokens = set()
+
+    def count_page(self):
+        if self.pages >= self.max_pages:
+            raise TooManyPagesError(
+                f"Coupang's list went on past {self.max_pages} pages; reading stopped. The next fetch reads the "
+                "list again.",
+                pages=self.pages,
+            )
+        self.pages += 1
+
+    def follow(self, token):
+        """``token`` (the answer's nextToken), once it is known to lead to a page not read yet."""
+        if token in self._tokens:
+            raise RepeatedPageTokenError(
+                f"Coupang sent the page token of page {self.pages} a second time, so the list would never end; "
+                "reading stopped. The next fetch reads the list again.",
+                pages=self.pages,
+            )
+        self._tokens.add(token)
+        return token
+
+
 class CoupangClient:
     """One Coupang store (vendor): signs, sends and reads its Open API calls.
 
     :param market: ``"KR"`` or ``"TW"`` (sent as ``X-MARKET``; prices v4 numbers in KRW or TWD)
-    :param timeout: ``(connect, read)`` seconds
+    :param timeout: ``(connect, read)`` seconds, the read timeout for each read of the socket
+    :param call_deadline: seconds one call may take in all, tries and whole answers included; past
+        it the call raises :class:`NoAnswerError` and no other try starts
+    :param max_pages: pages one window of a list may take before :class:`TooManyPagesError`
     :param retries: how many times a GET is tried again on 429/502/503/504 or a broken connection
     :param backoff_factor: urllib3's exponential backoff between those tries
     :param throttle: called before every attempt, retries included (e.g. a rate limit shared by
@@ -189,6 +284,8 @@ class CoupangClient:
         base_url=DEFAULT_BASE_URL,
         market="KR",
         timeout=DEFAULT_TIMEOUT,
+        call_deadline=DEFAULT_CALL_DEADLINE,
+        max_pages=MAX_PAGES_PER_WINDOW,
         retries=3,
         backoff_factor=1.0,
         api_version="v5",
@@ -208,6 +305,8 @@ class CoupangClient:
         self.market = market
         self.currency = MARKET_CURRENCIES[market]
         self.timeout = timeout
+        self.call_deadline = call_deadline
+        self.max_pages = max_pages
         self.api_version = api_version
         self._retry = Retry(
             total=retries,
@@ -276,23 +375,23 @@ class CoupangClient:
 
         Each attempt waits for the throttle and is signed anew: Coupang asks for a fresh HMAC on
         every request (Coupang docs: guides/hmac-example). A Retry-After longer than
-        MAX_RETRY_AFTER is not slept: the caller gets the 429 with it.
+        MAX_RETRY_AFTER is not slept: the caller gets the 429 with it. No try starts, and no
+        answer is read on, past the call's deadline: requests.Timeout then.
         """
+        deadline = time.monotonic() + self.call_deadline
         retry = self._retry
         while True:
             self._throttle()
             headers = self._headers(method, path, query, list_call)
             try:
-                response = self._session.request(
-                    method, url, data=data, headers=headers, timeout=self.timeout, allow_redirects=False
-                )
+                response = self._attempt(method, url, data, headers, deadline)
             except requests.RequestException as error:
-                retry = self._next_try(retry, method, url, error=error)
+                retry = self._next_try(retry, method, url, error, deadline)
                 retry.sleep()
                 continue
             self._heed_throttling(response)
             has_retry_after = "Retry-After" in response.headers
-            if not retry.is_retry(method, response.status_code, has_retry_after):
+            if not (retry.is_retry(method, response.status_code, has_retry_after) and _time_for_a_try(deadline)):
                 return response
             retry_after = retry.get_retry_after(response.raw)
             if retry_after is not None and retry_after > MAX_RETRY_AFTER:
@@ -303,11 +402,42 @@ class CoupangClient:
                 return response
             retry.sleep(response.raw)
 
+    def _attempt(self, method, url, data, headers, deadline):
+        """One try, its answer read whole by ``deadline``: the read timeout bounds each read of the
+        socket only, an answer coming byte by byte would hold the call without end."""
+        connect, read = self.timeout
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise requests.Timeout("The call's deadline passed.")
+        response = self._session.request(
+            method,
+            url,
+            data=data,
+            headers=headers,
+            timeout=(min(connect, remaining), min(read, remaining)),
+            allow_redirects=False,
+            stream=True,
+        )
+        failure = None
+        with _Watchdog(response, deadline) as watchdog:
+            try:
+                response.content  # noqa: B018 - reads the whole answer
+            except requests.RequestException as error:
+                response.close()
+                failure = error
+        if watchdog.fired:  # what was read is only part of the answer, with or without an error
+            raise requests.Timeout("The call's deadline passed.") from failure
+        if failure is None:
+            return response
+        if isinstance(_transport_cause(failure), ReadTimeoutError):
+            raise requests.ReadTimeout(*failure.args) from failure  # requests calls it a ConnectionError
+        raise failure
+
     @staticmethod
-    def _next_try(retry, method, url, error):
+    def _next_try(retry, method, url, error, deadline):
         """The Retry after a failed attempt, or the requests error when it is not tried again."""
         cause = _transport_cause(error)
-        if cause is None:
+        if cause is None or not _time_for_a_try(deadline):
             raise error
         try:
             return retry.increment(method, url, error=cause)
@@ -387,6 +517,7 @@ class CoupangClient:
     def _order_sheet_pages(self, date_from, date_to, status, max_per_page):
         path = self._path(_ORDER_PATH, version=self.api_version)
         for window_from, window_to in _day_windows(date_from, date_to):
+            paging = _WindowPaging(self.max_pages)
             next_token = None
             while True:
                 params = {
@@ -396,13 +527,17 @@ class CoupangClient:
                     "maxPerPage": max_per_page,
                     "nextToken": next_token,
                 }
+                paging.count_page()
                 payload = self._request("GET", path, params=params, list_call=True)
                 with reading("an order sheet list"):
-                    sheets = parse_order_sheets(payload["data"], self.market)
+                    rows = payload["data"]
+                    _check_rows(rows, max_per_page, keep=kept_order_sheet)
+                    sheets = parse_order_sheets(rows, self.market)
                     next_token = str(payload.get("nextToken") or "")
                 yield from sheets
                 if not next_token:  # empty on the last page
                     break
+                paging.follow(next_token)
 
     def iter_order_sheets_by_statuses(self, created_from, created_to, statuses=ORDER_STATUSES, **kwargs):
         """Order sheets of several statuses: Coupang has no "all statuses" value, so one list each."""
@@ -436,11 +571,14 @@ class CoupangClient:
 
     def _pages(self, path, page_size, page_of, parse, what):
         """Rows of a ``pageNum``/``pageSize`` list, until ``currentPage >= totalPages``."""
+        paging = _WindowPaging(self.max_pages)
         page_number = 1
         while True:
+            paging.count_page()
             payload = self._request("GET", path, params={"pageNum": page_number, "pageSize": page_size}, list_call=True)
             with reading(what):
                 page = page_of(payload)
+                _check_rows(page["content"], page_size)
                 rows = [parse(raw) for raw in page["content"]]
                 pagination = page.get("pagination") or {}
                 last_page = int(pagination.get("totalPages") or 0)
@@ -560,16 +698,21 @@ class CoupangClient:
     def _return_request_pages(self, windows, filters, *, paged):
         path = self._path(_RETURN_REQUESTS_PATH, version="v6")
         for window in windows:
+            paging = _WindowPaging(self.max_pages)
             next_token = None
             while True:
                 params = {**window, **filters, "nextToken": next_token}
+                paging.count_page()
                 payload = self._request("GET", path, params=params, list_call=True)
                 with reading("a list of cancellations and returns"):
+                    if paged:
+                        _check_rows(payload["data"], window["maxPerPage"])
                     rows = parse_return_requests(payload["data"], self.market, self.currency)
                     next_token = str(payload.get("nextToken") or "") if paged else ""
                 yield from rows
                 if not next_token:
                     break
+                paging.follow(next_token)
 
     def get_return_request(self, receipt_id):
         """One return or stop-shipment request by receiptId; cancellation receipts are not served

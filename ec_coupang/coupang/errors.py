@@ -131,6 +131,68 @@ class ResponseCutOffError(MalformedResponseError):
     default_message = "Coupang's response was cut off. Try again later."
 
 
+class PagingError(MalformedResponseError):
+    """A list whose pages break paging's own rules; ``code`` names the rule (not Coupang's code)."""
+
+    default_code = "PAGING"
+
+    def __init__(self, message=None, **details):
+        details.setdefault("code", self.default_code)
+        super().__init__(message, **details)
+
+
+class RepeatedPageTokenError(PagingError):
+    """The answer's ``nextToken`` was already read in this window: following it would never end.
+
+    :ivar pages: the pages read in the window before it
+    """
+
+    default_message = (
+        "Coupang sent a list page's token a second time, so the list would never end; reading stopped. "
+        "The next fetch reads the list again."
+    )
+    default_code = "REPEATED_NEXT_TOKEN"
+
+    def __init__(self, message=None, *, pages=0, **details):
+        super().__init__(message, **details)
+        self.pages = pages
+
+
+class TooManyPagesError(PagingError):
+    """The window's list went on past the client's bound on pages (``pages``)."""
+
+    default_message = (
+        "Coupang's list went on page after page without an end; reading stopped. The next fetch reads the list again."
+    )
+    default_code = "TOO_MANY_PAGES"
+
+    def __init__(self, message=None, *, pages=0, **details):
+        super().__init__(message, **details)
+        self.pages = pages
+
+
+class OversizedPageError(PagingError):
+    """A page with more rows than asked for, refused as a whole.
+
+    :ivar asked: the rows asked for (maxPerPage or pageSize)
+    :ivar received: the rows the page held
+    :ivar rows: the page's rows, as the list reads them (order sheets: each an
+        :class:`~.datatypes.UnreadableOrderSheet` keeping the row as Coupang sent it)
+    """
+
+    default_message = (
+        "Coupang sent a list page with more rows than asked for; the page was refused and its rows kept for "
+        "review. The next fetch reads the list again."
+    )
+    default_code = "OVERSIZED_PAGE"
+
+    def __init__(self, message=None, *, asked=0, received=0, rows=(), **details):
+        super().__init__(message, **details)
+        self.asked = asked
+        self.received = received
+        self.rows = tuple(rows)
+
+
 class RequestRejectedError(CoupangError):
     default_message = "Coupang rejected the request."
 

@@ -235,13 +235,18 @@ def read_order_sheet(raw, market):
     try:
         return parse_order_sheet(raw, market)
     except READ_ERRORS as error:
-        return UnreadableOrderSheet(
-            shipment_box_id=_readable_id(raw, "shipmentBoxId") or _row_key(raw),
-            order_id=_readable_id(raw, "orderId"),
-            status=_readable_status(raw),
-            reason=unreadable_reason("order", error),
-            raw=raw,
-        )
+        return kept_order_sheet(raw, unreadable_reason("order", error))
+
+
+def kept_order_sheet(raw, reason):
+    """The row, not read as an order sheet, kept as Coupang sent it with ``reason``."""
+    return UnreadableOrderSheet(
+        shipment_box_id=_readable_id(raw, "shipmentBoxId") or _row_key(raw),
+        order_id=_readable_id(raw, "orderId"),
+        status=_readable_status(raw),
+        reason=reason,
+        raw=raw,
+    )
 
 
 def unreadable_reason(what, error):

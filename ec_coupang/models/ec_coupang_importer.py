@@ -4,6 +4,7 @@ import random
 import time
 from contextlib import contextmanager
 from datetime import timedelta, timezone
+from time import monotonic
 
 import psycopg2
 
@@ -11,8 +12,22 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..const import DEFAULT_FETCH_FIRST_DAYS, FETCH_LOCK_KEY, FETCH_OVERLAP, STOCK_LOCK_KEY
-from ..coupang import MAX_PAGE_SIZE, ROW_KEY_PREFIX, CoupangError, IpNotAllowedError, UnreadableOrderSheet
+from ..const import (
+    DEFAULT_FETCH_FIRST_DAYS,
+    DEFAULT_FETCH_TIME_BUDGET,
+    FETCH_LOCK_KEY,
+    FETCH_OVERLAP,
+    FETCH_TIME_BUDGET_PARAM,
+    STOCK_LOCK_KEY,
+)
+from ..coupang import (
+    MAX_PAGE_SIZE,
+    ROW_KEY_PREFIX,
+    CoupangError,
+    IpNotAllowedError,
+    OversizedPageError,
+    UnreadableOrderSheet,
+)
 from ..tools.coupang_errors import coupang_error_message
 from .ec_coupang_order_mapper import product_key
 
@@ -25,6 +40,12 @@ WATERMARK_TRIES = 3
 # it: two processes importing the same products must not keep meeting in step).
 SERIALIZATION_TRIES = 8
 SERIALIZATION_PAUSE = 0.2
+# Context key: the time.monotonic() at which the run's time budget is spent.
+STOP_AT = "ec_fetch_stop_at"
+
+
+class TimeBudgetSpent(Exception):
+    """The run's time budget is spent: it stops between pages or orders; the next run goes on."""
 
 
 class EcCoupangImporter(models.AbstractModel):
@@ -143,15 +164,20 @@ class EcCoupangImporter(models.AbstractModel):
         returns True when every order of the window was read and kept."""
         complete = False
         error = False
+        importer = self.with_context(**{STOP_AT: monotonic() + self._fetch_time_budget()})
         try:
             with account._coupang_client() as client:
-                seen = self._import_window(account, client, log, window_from, window_to, auto_commit)
+                seen = importer._import_window(account, client, log, window_from, window_to, auto_commit)
                 complete = True
-                self._retry_failed_orders(account, client, log, seen, auto_commit)
+                importer._retry_failed_orders(account, client, log, seen, auto_commit)
                 self.env["ec.coupang.request.checker"]._check_with_client(account, client, auto_commit)
+        except TimeBudgetSpent:
+            error = self.env._("Fetching stopped after its time budget; the next run goes on.")
         except Exception as exc:  # noqa: BLE001 - the run ends with a log saying why
             if not isinstance(exc, CoupangError | UserError):
                 _logger.exception("Fetching the Coupang orders of EC account %s failed", account.id)
+            if isinstance(exc, OversizedPageError):
+                self._keep_refused_rows(account, exc, log, auto_commit)
             reason = self._fetch_error_reason(account, exc)
             if complete:
                 error = self.env._("Checking Coupang's cancellations and returns stopped: %s", reason)
@@ -162,6 +188,41 @@ class EcCoupangImporter(models.AbstractModel):
         log._finish(error)
         self._commit(auto_commit)
         return complete
+
+    @api.model
+    def _fetch_time_budget(self):
+        """Seconds a run may go on (system parameter ec_coupang.fetch_time_budget)."""
+        value = self.env["ir.config_parameter"].sudo().get_param(FETCH_TIME_BUDGET_PARAM)
+        try:
+            return float(value) if value else DEFAULT_FETCH_TIME_BUDGET
+        except ValueError:
+            _logger.warning("The system parameter %s is no number of seconds: %r", FETCH_TIME_BUDGET_PARAM, value)
+            return DEFAULT_FETCH_TIME_BUDGET
+
+    @api.model
+    def _within_time_budget(self, rows):
+        """``rows`` as they are read, while the run's time budget lasts: a list asks for its next
+        page only when its next row is wanted, so the run stops between pages or orders."""
+        self._check_time_budget()
+        for row in rows:
+            yield row
+            self._check_time_budget()
+
+    @api.model
+    def _check_time_budget(self):
+        stop_at = self.env.context.get(STOP_AT)
+        if stop_at is not None and monotonic() >= stop_at:
+            raise TimeBudgetSpent()
+
+    @api.model
+    def _keep_refused_rows(self, account, error, log, auto_commit):
+        """The order sheets of a page Coupang sent larger than asked for, refused whole: each row is
+        kept for review as Coupang sent it; its retry reads the box again."""
+        Review = self.env["ec.order.import"]
+        for sheet in error.rows:
+            if isinstance(sheet, UnreadableOrderSheet):
+                with self._order_savepoint(auto_commit):
+                    Review._keep(account, sheet, "failed", sheet.reason, log)
 
     @api.model
     def _fetch_error_reason(self, account, error):
@@ -207,7 +268,8 @@ class EcCoupangImporter(models.AbstractModel):
         a box of ``skip`` was read and counted already)."""
         page_size = self._fetch_page_size()
         page = []
-        for sheet in client.iter_order_sheets(date_from, date_to, status, max_per_page=page_size):
+        sheets = client.iter_order_sheets(date_from, date_to, status, max_per_page=page_size)
+        for sheet in self._within_time_budget(sheets):
             if sheet.shipment_box_id in seen:
                 continue
             seen.add(sheet.shipment_box_id)
@@ -236,7 +298,7 @@ class EcCoupangImporter(models.AbstractModel):
         to take into preparation: read once each (the ACCEPT pass kept their ids only), imported
         when in preparation after all, else kept for review with the reason. A read that fails
         stops the run before the watermark moves: the next fetch lists the box again."""
-        for box_id in box_ids:
+        for box_id in self._within_time_budget(box_ids):
             sheet = client.get_order_sheet(box_id)
             if sheet.status == "INSTRUCT":
                 self._import_sheets(account, [sheet], log, client, auto_commit)
@@ -268,7 +330,8 @@ class EcCoupangImporter(models.AbstractModel):
             ]
         )
         if failed:
-            sheets = [self._read_whole_again(client, sheet) for sheet in failed._order_sheets()]
+            kept = self._within_time_budget(failed._order_sheets())
+            sheets = [self._read_whole_again(client, sheet) for sheet in kept]
             self._import_sheets(account, sheets, log, client, auto_commit)
 
     @api.model

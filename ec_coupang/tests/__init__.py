@@ -7,6 +7,7 @@ from . import test_ec_account_setup
 from . import test_ec_account_tour
 from . import test_ec_dashboard_tour
 from . import test_encryption_key
+from . import test_fetch_bounds
 from . import test_fetch_cancel
 from . import test_fetch_faults
 from . import test_fetch_import

@@ -70,6 +70,15 @@ def _texts():
             "Coupang sent a response that could not be read. Try again later; if it goes on, contact support."
         ),
         coupang.ResponseCutOffError: lambda env, error: env._("Coupang's response was cut off. Try again later."),
+        coupang.RepeatedPageTokenError: lambda env, error: env._(
+            "Coupang sent a list page's token a second time, so the list would never end; reading stopped. "
+            "The next fetch reads the list again."
+        ),
+        coupang.TooManyPagesError: lambda env, error: env._(
+            "Coupang's list went on page after page without an end; reading stopped. The next fetch reads the "
+            "list again."
+        ),
+        coupang.OversizedPageError: _oversized_page_text,
         coupang.RequestRejectedError: _rejected_text,
         coupang.NotAvailableInMarketError: lambda env, error: env._(
             "Coupang does not offer this call for the store's market."
@@ -100,6 +109,20 @@ def _unreachable_text(env, error):
             error.base_url,
         )
     return env._("Could not reach Coupang. Check the server's network and the account's API address, then try again.")
+
+
+def _oversized_page_text(env, error):
+    if error.received:
+        return env._(
+            "Coupang sent a list page of %(received)s rows where %(asked)s were asked for; the page was refused and "
+            "its rows kept for review. The next fetch reads the list again.",
+            received=error.received,
+            asked=error.asked,
+        )
+    return env._(
+        "Coupang sent a list page with more rows than asked for; the page was refused and its rows kept for "
+        "review. The next fetch reads the list again."
+    )
 
 
 def _rejected_text(env, error):

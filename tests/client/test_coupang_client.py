@@ -26,12 +26,16 @@ from ec_coupang.coupang import (
     IpNotAllowedError,
     MalformedResponseError,
     Money,
+    NoAnswerError,
+    OversizedPageError,
     RateLimitedError,
     Receiver,
+    RepeatedPageTokenError,
     RequestRejectedError,
     ServiceUnavailableError,
     SignatureExpiredError,
     TaxReceipt,
+    TooManyPagesError,
     UnreadableOrderSheet,
     delivery_from_receiver,
     parse_order_sheets,
@@ -751,3 +755,81 @@ def test_a_sheet_knows_what_is_to_ship_and_coupangs_total(sandbox):
     first.update(cancelCount=2)
     (canceled_sheet,) = parse_order_sheets([raw], "TW")
     assert canceled_sheet.is_fully_canceled and canceled_sheet.coupang_total == sheet.shipping_price.amount
+
+
+# --- bounds: every list ends, no page is larger than asked for, no call outlives its deadline ---
+
+BOUNDS_PAGE_SIZE = 5
+EMPTY_DAY = date(2020, 1, 6)
+
+
+def listed_boxes(sandbox, count):
+    return {str(order.shipment_box_id) for order in sandbox.generate_orders(count, status="NONE_TRACKING")}
+
+
+def read_list(client, **options):
+    return list(client.iter_order_sheets(DAY_FROM, DAY_TO, "NONE_TRACKING", max_per_page=BOUNDS_PAGE_SIZE, **options))
+
+
+def test_a_repeated_next_token_ends_the_window_with_an_error(sandbox):
+    listed_boxes(sandbox, 12)
+    sandbox.inject("order_sheets", "repeated_token", times=None)
+    with make_client(sandbox) as client, pytest.raises(RepeatedPageTokenError) as caught:
+        read_list(client)
+    assert (caught.value.code, caught.value.pages) == ("REPEATED_NEXT_TOKEN", 2)
+    assert len(sandbox.requests_to("order_sheets")) == 2
+
+
+def test_a_list_of_endless_pages_ends_at_the_bound_on_pages(sandbox):
+    listed_boxes(sandbox, 12)
+    sandbox.inject("order_sheets", "endless_pages", times=None)
+    with make_client(sandbox, max_pages=7) as client, pytest.raises(TooManyPagesError) as caught:
+        read_list(client)
+    assert (caught.value.code, caught.value.pages) == ("TOO_MANY_PAGES", 7)
+    assert len(sandbox.requests_to("order_sheets")) == 7
+
+
+def test_endless_returns_pages_end_too(sandbox):
+    sandbox.inject("return_requests", "endless_pages", times=None)
+    with make_client(sandbox, max_pages=4) as client, pytest.raises(TooManyPagesError):
+        list(client.iter_return_requests(NOW - timedelta(days=3), NOW, cancel_type="CANCEL"))
+    assert len(sandbox.requests_to("return_requests")) == 4
+
+
+def test_an_oversized_page_is_refused_whole_and_its_rows_kept(sandbox):
+    expected = listed_boxes(sandbox, 12)
+    sandbox.inject("order_sheets", "oversized_page")
+    with make_client(sandbox) as client, pytest.raises(OversizedPageError) as caught:
+        read_list(client)
+    error = caught.value
+    assert (error.code, error.asked, error.received) == ("OVERSIZED_PAGE", BOUNDS_PAGE_SIZE, 12)
+    assert all(isinstance(row, UnreadableOrderSheet) for row in error.rows)
+    assert {row.shipment_box_id for row in error.rows} == expected
+    assert {row.raw["shipmentBoxId"] for row in error.rows} == {int(box_id) for box_id in expected}
+    assert "12 rows where 5 were asked for" in error.rows[0].reason
+
+
+def test_oversized_pages_of_the_other_lists_are_refused(sandbox):
+    sandbox.inject("outbound_places", "oversized_page")
+    with make_client(sandbox) as client, pytest.raises(OversizedPageError) as caught:
+        list(client.iter_outbound_places(page_size=1))
+    assert (caught.value.asked, caught.value.received) == (1, 2)
+
+
+def test_a_trickling_answer_ends_at_the_call_s_deadline(sandbox):
+    # An empty list (about 60 bytes) at a byte every 0.2 s: a read timeout of 2 s never fires.
+    sandbox.inject("order_sheets", "trickle", seconds=0.2, times=None)
+    with make_client(sandbox, call_deadline=1.0) as client, pytest.raises(NoAnswerError):
+        list(client.iter_order_sheets(EMPTY_DAY, EMPTY_DAY, "NONE_TRACKING"))
+    assert len(sandbox.requests_to("order_sheets")) == 1, "no try started past the deadline"
+
+
+def test_a_stalled_answer_ends_at_the_call_s_deadline_without_another_try(sandbox):
+    listed_boxes(sandbox, 3)
+    sandbox.inject("order_sheets", "stall", times=None)
+    with (
+        make_client(sandbox, timeout=(2, 30), retries=3, call_deadline=1.0) as client,
+        pytest.raises(NoAnswerError),
+    ):
+        read_list(client)
+    assert len(sandbox.requests_to("order_sheets")) == 1
