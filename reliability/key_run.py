@@ -74,7 +74,9 @@ def save_secret_key_through(port, run):
     rpc(opener, f"{base}/web/session/authenticate", {"db": run.args.db, "login": "admin", "password": "admin"})
     secret_key = run.sandbox.demo_vendor.secret_key
     call_kw(opener, base, "write", [[run.account_id], {"coupang_secret_key": secret_key}])
-    call_kw(opener, base, "action_test_connection", [[run.account_id]])
+    result = call_kw(opener, base, "action_test_connection", [[run.account_id]])
+    if result["params"]["type"] != "success":
+        raise RuntimeError(f"Test Connection through server 1: {result['params']['message']}")
 
 
 def call_kw(opener, base, method, args):
@@ -99,7 +101,12 @@ def fetch(run, processes, stats, expected):
     """Queues the schedule's fetch, waits for its jobs; counts the jobs done on each server and checks
     that every order of ``expected`` was imported once."""
     with harness.environment(run.registry) as env:
-        env["ec.fetch.schedule"]._cron_fetch_orders(run.schedule_id)
+        blocked = env["ec.account"].browse(run.account_id)._fetch_blocked_reason()
+        if blocked:
+            return [f"the schedule does not fetch the account: {blocked}"]
+        # The save made the account untested, and its test scheduled it again: the slot's schedule now.
+        schedule = env["ec.account"].browse(run.account_id).fetch_slot_ids.schedule_id
+        env["ec.fetch.schedule"]._cron_fetch_orders(schedule.id)
     problems = wait_for_jobs(run)
     for uuid, pid in query(run, "SELECT uuid, worker_pid FROM queue_job WHERE state = 'done'"):
         if uuid not in stats["counted"]:
