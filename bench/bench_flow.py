@@ -147,7 +147,9 @@ def measure_open(registry, args):
     with sandbox:
         with harness.measured(args.postmaster_pid) as result, harness.environment(registry) as env:
             account = env["ec.account"].browse(args.account)
-            log = env["ec.coupang.importer"]._fetch_orders(account, auto_commit=True)
+            from odoo.addons.ec_coupang.tools.coupang_run import CoupangRun  # noqa: PLC0415 - needs Odoo's addons path
+
+            log = env["ec.coupang.importer"]._fetch_orders(CoupangRun.for_cron(account))
             if log.state != "done" or log.count_created:
                 raise RuntimeError(f"the fetch of open orders: {log.state}, {log.summary}")
         result["requests"] = dict(requests)

@@ -54,7 +54,9 @@ def measure_cron(bench):
         with harness.environment(bench.registry) as env:
             account = env["ec.account"].browse(bench.account_id)
             schedule = env["ec.fetch.schedule"].browse(bench.schedule_id)
-            account._fetch_orders(schedule=schedule, auto_commit=True)  # what the cron path runs
+            from odoo.addons.ec_coupang.tools.coupang_run import CoupangRun  # noqa: PLC0415 - needs Odoo's addons path
+
+            account._fetch_orders(schedule, CoupangRun.for_cron(account))  # what the cron path runs
 
     return measured(bench, fetch)
 

@@ -4,7 +4,6 @@ from pathlib import Path
 
 from odoo import api, fields, models
 from odoo.exceptions import MissingError, UserError, ValidationError
-from odoo.modules import module
 from odoo.tools import SQL, plaintext2html, str2bool
 
 from ..const import (
@@ -25,6 +24,7 @@ from ..const import (
 from ..coupang import CoupangClient, CoupangError, ExchangeRecorder, IpNotAllowedError
 from ..tools import secret_box
 from ..tools.coupang_errors import coupang_error_message
+from ..tools.coupang_run import CoupangRun
 from ..tools.dates import day_start_utc
 from ..tools.fetch_times import format_minute
 from ..tools.outbound_ip import detect_outbound_ip, known_outbound_ip, local_addresses
@@ -1065,22 +1065,25 @@ class EcAccount(models.Model):
             return self.env._("the fetch schedule has more than %s times: remove one.", MAX_FETCH_SLOTS)
         return False
 
-    def _fetch_orders(self, schedule=None, auto_commit=False):
+    def _fetch_orders(self, schedule=None, run=None):
         """Reads the account's new Coupang orders into sale orders; returns the run's fetch log
-        (see ``ec.coupang.importer``)."""
-        return self.env["ec.coupang.importer"]._fetch_orders(self, schedule=schedule, auto_commit=auto_commit)
+        (see ``ec.coupang.importer``).
 
-    def _fetch_scheduled(self, schedule, auto_commit):
+        :param run: the account's ``CoupangRun``; by default a run in the caller's transaction,
+            which commits nothing
+        """
+        return self.env["ec.coupang.importer"]._fetch_orders(run or CoupangRun.for_button(self), schedule)
+
+    def _fetch_scheduled(self, schedule):
         """The schedule's fetch of this account (``schedule`` None: the requested Fetch Now): here
-        at once; a job queue may run it in a job of its own instead (``ec_coupang_queue_job``)."""
-        return self._fetch_orders(schedule=schedule, auto_commit=auto_commit)
+        at once, as the scheduler's run; a job queue may run it in a job of its own instead
+        (``ec_coupang_queue_job``)."""
+        return self._fetch_orders(schedule, CoupangRun.for_cron(self))
 
     @api.model
     def _cron_fetch_requested(self):
         """Entry point of the Fetch Now cron: runs the fetch of each account with a request waiting."""
         requests = self.env["ec.fetch.log"].search([("state", "=", "queued")])
-        # Commits per order are only safe in a real cron worker, never inside a test's transaction.
-        auto_commit = not module.current_test
         for account in requests.account_id.with_context(active_test=False):
             if not account.active or account.state != "connected":
                 # The account was archived, or lost its connection, after the request.
@@ -1088,7 +1091,7 @@ class EcAccount(models.Model):
                 for log in requests.filtered(lambda log, account=account: log.account_id == account):
                     log._finish(reason)
                 continue
-            account._fetch_scheduled(None, auto_commit)
+            account._fetch_scheduled(None)
 
     def _ask_responsible(self, record, summary, note):
         """A to-do for the account's responsible user on ``record``, unless one is open already."""

@@ -33,8 +33,6 @@ from .ec_coupang_order_mapper import product_key
 
 _logger = logging.getLogger(__name__)
 
-# Tries of the watermark's write when a user's save of the account crosses it.
-WATERMARK_TRIES = 3
 # Tries of one order's import when another transaction updated the same rows meanwhile, and the
 # pause before the next (seconds, times the try's number, drawn between half and one and a half of
 # it: two processes importing the same products must not keep meeting in step).
@@ -62,7 +60,7 @@ class EcCoupangImporter(models.AbstractModel):
     # === THE FETCH RUN === #
 
     @api.model
-    def _fetch_orders(self, account, schedule=None, auto_commit=False):
+    def _fetch_orders(self, run, schedule=None):
         """Reads the account's new Coupang orders into sale orders; returns the run's fetch log.
 
         One run at a time per account: the run holds an advisory lock on the account for its
@@ -70,12 +68,10 @@ class EcCoupangImporter(models.AbstractModel):
         user can save the account meanwhile. The watermark moves to the run's start only once
         every order of the window was read and kept, as a sale order or for review.
 
+        :param run: the account's ``CoupangRun``, which says whether the run commits order by order
         :param schedule: the ``ec.fetch.schedule`` running, or None for Fetch Now
-        :param auto_commit: commit after each order; only for the cron, never in a test or a
-            user's request
         """
-        account.ensure_one()
-        importer, account = self._sudo_for(account)
+        importer, account = run.env["ec.coupang.importer"], run.account
         log_values = {
             "account_id": account.id,
             "schedule_id": schedule and schedule.id,
@@ -83,7 +79,7 @@ class EcCoupangImporter(models.AbstractModel):
             "user_id": self.env.uid,
         }
         Log = account.env["ec.fetch.log"]
-        if not importer._lock_fetch(account):
+        if not importer._lock_fetch(run):
             return Log.create(
                 dict(
                     log_values,
@@ -94,43 +90,22 @@ class EcCoupangImporter(models.AbstractModel):
             )
         window_to = fields.Datetime.now()
         window_from = importer._fetch_window_start(account, window_to)
-        with importer._fetch_worker(account, auto_commit) as (worker, worker_account):
-            worker.env["ec.fetch.log"]._close_interrupted(worker_account)
+        with run.worker() as worker:
+            worker.env["ec.fetch.log"]._close_interrupted(worker.account)
             log = worker.env["ec.fetch.log"]._start_run(dict(log_values, window_from=window_from, window_to=window_to))
-            if worker._fetch_window(worker_account, log, window_from, window_to, auto_commit):
-                worker._save_watermark(worker_account, window_to, auto_commit)
+            worker = worker.with_log(log)
+            if worker.env["ec.coupang.importer"]._fetch_window(worker, window_from, window_to):
+                worker.save_watermark(window_to, "last_fetch_watermark")
             log_id = log.id
-        if auto_commit:
-            # Ends the cron's transaction for this account: releases its lock, whatever happens
-            # to the next account of the schedule.
-            self.env.cr.commit()  # pylint: disable=invalid-commit
+        # Ends the cron's transaction for this account: releases its lock, whatever happens to the
+        # next account of the schedule.
+        run.commit()
         return Log.browse(log_id)
 
     @api.model
-    def _sudo_for(self, account):
-        """(importer, account) as the import runs: with every right, in the account's company."""
-        account = account.sudo().with_company(account.company_id)
-        return self.with_env(account.env), account
-
-    @api.model
-    def _lock_fetch(self, account):
+    def _lock_fetch(self, run):
         """Takes the account's fetch lock for this transaction; False when another fetch holds it."""
-        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", FETCH_LOCK_KEY, account.id))
-        return self.env.cr.fetchone()[0]
-
-    @contextmanager
-    def _fetch_worker(self, account, auto_commit):
-        """(importer, account) in the environment that imports the orders.
-
-        With ``auto_commit``, a cursor of its own that commits order by order, while this one's
-        transaction keeps the fetch lock until the run ends (a commit here would release it).
-        """
-        if not auto_commit:
-            yield self, account
-            return
-        with self.env.registry.cursor() as cr:
-            env = self.env(cr=cr)
-            yield self.with_env(env), account.with_env(env)
+        return run.take_lock(FETCH_LOCK_KEY)
 
     @api.model
     def _fetch_window_start(self, account, now, field="last_fetch_watermark"):
@@ -140,53 +115,34 @@ class EcCoupangImporter(models.AbstractModel):
         return account[field] - FETCH_OVERLAP
 
     @api.model
-    def _save_watermark(self, account, moment, auto_commit, field="last_fetch_watermark"):
-        """Moves the account's watermark ``field``; under the cron, in a transaction of its own, tried
-        again when a user's save of the account was committed in between (the repeatable read
-        refuses the write then)."""
-        if not auto_commit:
-            account[field] = moment
-            return
-        for attempt in range(1, WATERMARK_TRIES + 1):
-            try:
-                account[field] = moment
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-                return
-            except psycopg2.errors.SerializationFailure:
-                self.env.cr.rollback()
-                if attempt == WATERMARK_TRIES:
-                    # Nothing is lost: the next run reads the window again and skips what it imported.
-                    _logger.warning("The watermark %s of EC account %s could not be saved", field, account.id)
-
-    @api.model
-    def _fetch_window(self, account, log, window_from, window_to, auto_commit):
+    def _fetch_window(self, run, window_from, window_to):
         """Imports the orders of the window, then checks Coupang's cancellations and returns;
         returns True when every order of the window was read and kept."""
         complete = False
         error = False
         importer = self.with_context(**{STOP_AT: monotonic() + self._fetch_time_budget()})
         try:
-            with account._coupang_client() as client:
-                seen = importer._import_window(account, client, log, window_from, window_to, auto_commit)
+            with run.connected() as run:
+                seen = importer._import_window(run, window_from, window_to)
                 complete = True
-                importer._retry_failed_orders(account, client, log, seen, auto_commit)
-                self.env["ec.coupang.request.checker"]._check_with_client(account, client, auto_commit)
+                importer._retry_failed_orders(run, seen)
+                self.env["ec.coupang.request.checker"]._check_with_client(run)
         except TimeBudgetSpent:
             error = self.env._("Fetching stopped after its time budget; the next run goes on.")
         except Exception as exc:  # noqa: BLE001 - the run ends with a log saying why
             if not isinstance(exc, CoupangError | UserError):
-                _logger.exception("Fetching the Coupang orders of EC account %s failed", account.id)
+                _logger.exception("Fetching the Coupang orders of EC account %s failed", run.account.id)
             if isinstance(exc, OversizedPageError):
-                self._keep_refused_rows(account, exc, log, auto_commit)
-            reason = self._fetch_error_reason(account, exc)
+                self._keep_refused_rows(run, exc)
+            reason = self._fetch_error_reason(run.account, exc)
             if complete:
                 error = self.env._("Checking Coupang's cancellations and returns stopped: %s", reason)
             else:
                 error = self.env._(
                     "Fetching stopped before every order was read; the next fetch reads them again. %s", reason
                 )
-        log._finish(error)
-        self._commit(auto_commit)
+        run.log._finish(error)
+        run.commit()
         return complete
 
     @api.model
@@ -215,14 +171,14 @@ class EcCoupangImporter(models.AbstractModel):
             raise TimeBudgetSpent()
 
     @api.model
-    def _keep_refused_rows(self, account, error, log, auto_commit):
+    def _keep_refused_rows(self, run, error):
         """The order sheets of a page Coupang sent larger than asked for, refused whole: each row is
         kept for review as Coupang sent it; its retry reads the box again."""
         Review = self.env["ec.order.import"]
         for sheet in error.rows:
             if isinstance(sheet, UnreadableOrderSheet):
-                with self._order_savepoint(auto_commit):
-                    Review._keep(account, sheet, "failed", sheet.reason, log)
+                with run.savepoint():
+                    Review._keep(run.account, sheet, "failed", sheet.reason, run.log)
 
     @api.model
     def _fetch_error_reason(self, account, error):
@@ -236,7 +192,7 @@ class EcCoupangImporter(models.AbstractModel):
         return reason
 
     @api.model
-    def _import_window(self, account, client, log, window_from, window_to, auto_commit):
+    def _import_window(self, run, window_from, window_to):
         """Imports the "to ship" orders created in the window; returns the shipment boxes read.
 
         Every ACCEPT page is read first, keeping only the ids of the boxes to import; they are
@@ -247,34 +203,34 @@ class EcCoupangImporter(models.AbstractModel):
         """
         date_from, date_to = (moment.replace(tzinfo=timezone.utc) for moment in (window_from, window_to))
         seen = set()
-        new = self._triage_new_boxes(account, client, log, date_from, date_to, seen, auto_commit)
-        refusals = self._acknowledge(client, new) if new else {}
-        for page in self._unseen_pages(client, date_from, date_to, "INSTRUCT", seen, log, skip=set(new)):
-            self._import_page(account, page, log, client, auto_commit)
+        new = self._triage_new_boxes(run, date_from, date_to, seen)
+        refusals = self._acknowledge(run.client, new) if new else {}
+        for page in self._unseen_pages(run, date_from, date_to, "INSTRUCT", seen, skip=set(new)):
+            self._import_page(run, page)
         unlisted = [box_id for box_id in new if box_id not in seen]
         if unlisted:
-            self._import_unlisted(account, client, log, unlisted, refusals, auto_commit)
+            self._import_unlisted(run, unlisted, refusals)
         return seen | set(new)
 
     @api.model
-    def _import_page(self, account, page, log, client, auto_commit):
+    def _import_page(self, run, page):
         """Imports one page of the INSTRUCT list. Here at once; a job queue may run it in a job of
         its own instead (``ec_coupang_queue_job``)."""
-        self._import_sheets(account, page, log, client, auto_commit)
+        self._import_sheets(run, page)
 
     @api.model
-    def _unseen_pages(self, client, date_from, date_to, status, seen, log, skip=frozenset()):
+    def _unseen_pages(self, run, date_from, date_to, status, seen, skip=frozenset()):
         """Pages of the boxes in ``status`` not read yet by this run (``seen`` grows as they are read;
         a box of ``skip`` was read and counted already)."""
         page_size = self._fetch_page_size()
         page = []
-        sheets = client.iter_order_sheets(date_from, date_to, status, max_per_page=page_size)
+        sheets = run.client.iter_order_sheets(date_from, date_to, status, max_per_page=page_size)
         for sheet in self._within_time_budget(sheets):
             if sheet.shipment_box_id in seen:
                 continue
             seen.add(sheet.shipment_box_id)
             if sheet.shipment_box_id not in skip:
-                log._count("count_read")
+                run.log._count("count_read")
             page.append(sheet)
             if len(page) == page_size:
                 yield page
@@ -283,28 +239,28 @@ class EcCoupangImporter(models.AbstractModel):
             yield page
 
     @api.model
-    def _triage_new_boxes(self, account, client, log, date_from, date_to, seen, auto_commit):
+    def _triage_new_boxes(self, run, date_from, date_to, seen):
         """Reads every ACCEPT page and settles the boxes that need no import; returns the ids of
         those to acknowledge and import (held ones stay ACCEPT until the user's change)."""
         new = []
-        for page in self._unseen_pages(client, date_from, date_to, "ACCEPT", seen, log):
-            new += [sheet.shipment_box_id for sheet, _products in self._ready_sheets(account, page, log, auto_commit)]
+        for page in self._unseen_pages(run, date_from, date_to, "ACCEPT", seen):
+            new += [sheet.shipment_box_id for sheet, _products in self._ready_sheets(run, page)]
         seen.difference_update(new)  # listed again as INSTRUCT, and imported from there
         return new
 
     @api.model
-    def _import_unlisted(self, account, client, log, box_ids, refusals, auto_commit):
+    def _import_unlisted(self, run, box_ids, refusals):
         """The acknowledged boxes the INSTRUCT list did not hold, most often those Coupang refused
         to take into preparation: read once each (the ACCEPT pass kept their ids only), imported
         when in preparation after all, else kept for review with the reason. A read that fails
         stops the run before the watermark moves: the next fetch lists the box again."""
         for box_id in self._within_time_budget(box_ids):
-            sheet = client.get_order_sheet(box_id)
+            sheet = run.client.get_order_sheet(box_id)
             if sheet.status == "INSTRUCT":
-                self._import_sheets(account, [sheet], log, client, auto_commit)
+                self._import_sheets(run, [sheet])
                 continue
 
-            self._run_step(account, sheet, log, functools.partial(self._refuse, refusals.get(box_id)), auto_commit)
+            self._run_step(run, sheet, functools.partial(self._refuse, refusals.get(box_id)))
 
     @api.model
     def _refuse(self, refusal):
@@ -317,12 +273,12 @@ class EcCoupangImporter(models.AbstractModel):
         return MAX_PAGE_SIZE
 
     @api.model
-    def _retry_failed_orders(self, account, client, log, seen, auto_commit):
+    def _retry_failed_orders(self, run, seen):
         """Tries again the store's orders kept as failed (a Coupang error, most often passing) that
         the window did not list. Held orders wait for the user's change and Retry."""
         failed = self.env["ec.order.import"].search(
             [
-                ("ec_store_key", "=", account._coupang_store_key()),
+                ("ec_store_key", "=", run.account._coupang_store_key()),
                 ("state", "=", "failed"),
                 ("shipment_box_id", "not in", list(seen)),
                 # A row kept under a made-up id has no box to read again: only the run that met it counts it.
@@ -331,8 +287,8 @@ class EcCoupangImporter(models.AbstractModel):
         )
         if failed:
             kept = self._within_time_budget(failed._order_sheets())
-            sheets = [self._read_whole_again(client, sheet) for sheet in kept]
-            self._import_sheets(account, sheets, log, client, auto_commit)
+            sheets = [self._read_whole_again(run.client, sheet) for sheet in kept]
+            self._import_sheets(run, sheets)
 
     @api.model
     def _read_whole_again(self, client, sheet):
@@ -348,8 +304,8 @@ class EcCoupangImporter(models.AbstractModel):
     # === ONE PAGE OF ORDER SHEETS === #
 
     @api.model
-    def _import_sheets(self, account, sheets, log, client, auto_commit=False):
-        """Imports a page of order sheets of ``account``, each box exactly once.
+    def _import_sheets(self, run, sheets):
+        """Imports a page of order sheets of the run's account, each box exactly once.
 
         Boxes in preparation (INSTRUCT) are imported together, in one savepoint; when any of them
         fails, the page is imported order by order. New boxes (ACCEPT, as kept for review) are
@@ -357,68 +313,68 @@ class EcCoupangImporter(models.AbstractModel):
         then. Order by order, each box is imported in its own savepoint (and committed on its own
         under the cron): one bad order never stops the others.
 
-        :param log: the ``ec.fetch.log`` counting the outcomes (may be empty)
-        :param client: the account's open Coupang client
+        :param run: the account's ``CoupangRun``, with its open client and the ``ec.fetch.log``
+            counting the outcomes (may be empty)
         """
-        ready = self._ready_sheets(account, sheets, log, auto_commit)
+        ready = self._ready_sheets(run, sheets)
         new = [sheet.shipment_box_id for sheet, _products in ready if sheet.status == "ACCEPT"]
-        refusals = self._acknowledge(client, new) if new else {}
+        refusals = self._acknowledge(run.client, new) if new else {}
         together = [(sheet, products) for sheet, products in ready if sheet.status == "INSTRUCT"]
-        if len(together) > 1 and self._import_together(account, together, log, auto_commit):
+        if len(together) > 1 and self._import_together(run, together):
             ready = [(sheet, products) for sheet, products in ready if sheet.status != "INSTRUCT"]
         for sheet, products in ready:
             refusal = refusals.get(sheet.shipment_box_id)
 
             def step(sheet=sheet, products=products, refusal=refusal):
-                return self._import_sheet(account, sheet, log, client, products, refusal)
+                return self._import_sheet(run, sheet, products, refusal)
 
-            self._run_step(account, sheet, log, step, auto_commit)
+            self._run_step(run, sheet, step)
 
     @api.model
-    def _import_together(self, account, ready, log, auto_commit):
+    def _import_together(self, run, ready):
         """Creates and confirms the orders of ``[(sheet, products)]`` together, in one savepoint
         (committed together under the cron); returns False, with nothing of them kept, when any of
         them fails, or when under the cron another transaction updated the same rows meanwhile (two
         stores reserving the same stock): the shorter transactions of the orders one by one then
         meet it less, and try again."""
         try:
-            with self._stock_turn(account, auto_commit), self._order_savepoint(auto_commit):
-                self._create_page(account, ready, log)
+            with self._stock_turn(run), run.savepoint():
+                self._create_page(run, ready)
         except psycopg2.errors.SerializationFailure:
-            if not auto_commit:
+            if not run.commits:
                 raise  # the run stops and its watermark stays
             self.env.cr.rollback()  # everything before the page was committed
             return False
         except psycopg2.OperationalError:
             raise  # a lock: the run stops and its watermark stays
         except Exception as error:  # noqa: BLE001 - the page is imported order by order instead
-            _logger.info("Coupang orders of EC account %s imported one by one: %s", account.id, error)
+            _logger.info("Coupang orders of EC account %s imported one by one: %s", run.account.id, error)
             return False
         return True
 
     @api.model
-    def _create_page(self, account, ready, log):
+    def _create_page(self, run, ready):
         Review = self.env["ec.order.import"]
-        orders = self.env["ec.coupang.order.mapper"]._create_sale_orders(account, ready)
-        reviews = Review._find_boxes(account, [sheet.shipment_box_id for sheet, _products in ready])
+        orders = self.env["ec.coupang.order.mapper"]._create_sale_orders(run.account, ready)
+        reviews = Review._find_boxes(run.account, [sheet.shipment_box_id for sheet, _products in ready])
         for order in orders:
-            log._count("count_created")
+            run.log._count("count_created")
             reviews.get(order.coupang_shipment_box_id, Review)._resolve(self.env._("Imported."), order)
 
     @api.model
-    def _ready_sheets(self, account, sheets, log, auto_commit):
+    def _ready_sheets(self, run, sheets):
         """[(sheet, products)] of the boxes of the page to import; the others are settled. The
         page's sale orders and products are looked up together."""
-        orders, known = self._page_lookups(account, sheets)
+        orders, known = self._page_lookups(run.account, sheets)
         ready = []
         for sheet in sheets:
 
             def triage(sheet=sheet):
                 box_id = sheet.shipment_box_id
-                found = orders if orders is not None else self._find_sale_orders(account, [box_id])
-                return self._triage(account, sheet, log, found.get(box_id, self.env["sale.order"]), known)
+                found = orders if orders is not None else self._find_sale_orders(run.account, [box_id])
+                return self._triage(run, sheet, found.get(box_id, self.env["sale.order"]), known)
 
-            products = self._run_step(account, sheet, log, triage, auto_commit)
+            products = self._run_step(run, sheet, triage)
             if products:
                 ready.append((sheet, products))
         return ready
@@ -441,17 +397,17 @@ class EcCoupangImporter(models.AbstractModel):
         return found, known
 
     @api.model
-    def _run_step(self, account, sheet, log, step, auto_commit):
+    def _run_step(self, run, sheet, step):
         """Runs ``step`` for one box in a savepoint and returns its result; when it fails, the box
         is kept as failed, with Coupang's data and the reason, and the others go on."""
         try:
-            return self._serialized(account, step, auto_commit)
+            return self._serialized(run, step)
         except psycopg2.errors.UniqueViolation as error:
             if error.diag.constraint_name != "sale_order_ec_shipment_box_unique":
                 raise
             # Another fetch created this box's sale order at the same moment.
-            with self._order_savepoint(auto_commit):
-                log._count("count_existing")
+            with run.savepoint():
+                run.log._count("count_existing")
         except psycopg2.OperationalError:
             raise  # serialization failure or lock: the run stops and its watermark stays
         except Exception as error:  # noqa: BLE001 - any bad order is kept for review, never lost
@@ -459,45 +415,45 @@ class EcCoupangImporter(models.AbstractModel):
             _logger.warning(
                 "Coupang box %s of EC account %s not imported: %s",
                 sheet.shipment_box_id,
-                account.id,
+                run.account.id,
                 reason,
                 exc_info=not isinstance(error, UserError | CoupangError),
             )
-            with self._order_savepoint(auto_commit):
-                self.env["ec.order.import"]._keep(account, sheet, "failed", reason, log)
+            with run.savepoint():
+                self.env["ec.order.import"]._keep(run.account, sheet, "failed", reason, run.log)
         return False
 
     @api.model
-    def _serialized(self, account, step, auto_commit):
+    def _serialized(self, run, step):
         """Runs ``step`` in a savepoint, in the company's turn. Under the cron, when another
         transaction updated the same rows meanwhile (a user reserving the same stock), it is tried
         again in a new transaction: everything before it was committed."""
         for attempt in range(1, SERIALIZATION_TRIES + 1):
             try:
-                with self._stock_turn(account, auto_commit), self._order_savepoint(auto_commit):
+                with self._stock_turn(run), run.savepoint():
                     return step()
             except psycopg2.errors.SerializationFailure:
-                if not auto_commit or attempt == SERIALIZATION_TRIES:
+                if not run.commits or attempt == SERIALIZATION_TRIES:
                     raise
                 self.env.cr.rollback()
                 time.sleep(SERIALIZATION_PAUSE * attempt * random.uniform(0.5, 1.5))
         return False
 
     @contextmanager
-    def _stock_turn(self, account, auto_commit):
+    def _stock_turn(self, run):
         """Under the cron, the imports of one company take turns. Two stores of one warehouse
         reserving the same quants under repeatable read otherwise fail each other's transactions,
         again and again under load. The turn is a session lock, taken and then committed before the
         import's transaction starts, so that its snapshot already holds the other import's stock."""
-        if not auto_commit:
+        if not run.commits:
             yield
             return
-        key = SQL("%s, %s", STOCK_LOCK_KEY, account.company_id.id)
-        self._commit(auto_commit)  # no row of this run stays locked while it waits for its turn
+        key = SQL("%s, %s", STOCK_LOCK_KEY, run.account.company_id.id)
+        run.commit()  # no row of this run stays locked while it waits for its turn
         self.env.cr.execute(SQL("SELECT pg_advisory_lock(%s)", key))
         # The lock's statement took the snapshot while it waited: a new transaction sees the stock
         # the other import committed.
-        self._commit(auto_commit)
+        run.commit()
         try:
             yield
         finally:
@@ -512,20 +468,8 @@ class EcCoupangImporter(models.AbstractModel):
             self.env.cr.rollback()
             self.env.cr.execute(SQL("SELECT pg_advisory_unlock(%s)", key))
 
-    @contextmanager
-    def _order_savepoint(self, auto_commit):
-        with self.env.cr.savepoint():
-            yield
-        self._commit(auto_commit)
-
-    def _commit(self, auto_commit):
-        if auto_commit:
-            # Under the cron, each order is committed on its own: Coupang already knows an
-            # acknowledged box, and a later crash or timeout of the run must not undo its order.
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-
     @api.model
-    def _triage(self, account, sheet, log, order, known):
+    def _triage(self, run, sheet, order, known):
         """Settles the boxes that need no import; returns the products of the items of those to
         import now ({vendor item id: product}), else an empty dict.
 
@@ -533,6 +477,7 @@ class EcCoupangImporter(models.AbstractModel):
         :param known: the products looked up for the page (see ``_find_page_products``)
         """
         Review = self.env["ec.order.import"]
+        account, log = run.account, run.log
         unreadable = isinstance(sheet, UnreadableOrderSheet)
         if order:
             log._count("count_existing")
@@ -569,10 +514,11 @@ class EcCoupangImporter(models.AbstractModel):
         return {box_id: answers.get(box_id, unconfirmed) for box_id in box_ids if answers.get(box_id, unconfirmed)}
 
     @api.model
-    def _import_sheet(self, account, sheet, log, client, products, refusal):
+    def _import_sheet(self, run, sheet, products, refusal):
         Review = self.env["ec.order.import"]
+        account = run.account
         if sheet.status == "ACCEPT":
-            sheet = self._read_again(client, sheet)
+            sheet = self._read_again(run.client, sheet)
             if sheet.is_fully_canceled:
                 Review._find(account, sheet.shipment_box_id)._resolve_canceled()
                 return
@@ -583,7 +529,7 @@ class EcCoupangImporter(models.AbstractModel):
         if refusal and sheet.status != "INSTRUCT":
             raise UserError(self.env._("Coupang did not take the order into preparation: %s", refusal))
         order = self.env["ec.coupang.order.mapper"]._create_sale_order(account, sheet, products)
-        log._count("count_created")
+        run.log._count("count_created")
         Review._find(account, sheet.shipment_box_id)._resolve(self.env._("Imported."), order)
 
     @api.model

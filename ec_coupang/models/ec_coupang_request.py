@@ -6,7 +6,6 @@ from psycopg2.errors import SerializationFailure
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.modules import module
 from odoo.tools import SQL
 
 from ..const import REQUEST_DISPLAY_STATES
@@ -20,6 +19,7 @@ from ..coupang import (
 )
 from ..coupang.returns import COUPANG_CHECK_REQUESTED, RETURN_COMPLETED
 from ..tools.coupang_errors import coupang_error_message
+from ..tools.coupang_run import CoupangRun
 from ..tools.dates import to_naive_utc
 
 REQUEST_KINDS = [("stop", "Stop Shipment"), ("return", "Return"), ("cancel", "Cancellation")]
@@ -156,7 +156,7 @@ class EcCoupangRequest(models.Model):
         """These requests in the transaction that answers Coupang for a user: one of its own, which
         commits each answer as soon as Coupang took it, so that a concurrent save of the sale order
         or delivery can never roll it back (inside a test, the test's transaction)."""
-        if module.current_test:
+        if not CoupangRun.may_commit():
             yield self
             return
         with self.env.registry.cursor() as cr:

@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.modules import module
 from odoo.tools import SQL
 
 from ..tools.fetch_times import MINUTES_PER_DAY, format_minute, next_occurrence
@@ -153,7 +152,5 @@ class EcFetchSchedule(models.Model):
             # A daylight saving time change moved some slots to another UTC time.
             self._sync()
             accounts = schedule.slot_ids.account_id
-        # Commits per order are only safe in a real cron worker, never inside a test's transaction.
-        auto_commit = not module.current_test
         for account in accounts.filtered(lambda account: not account._fetch_blocked_reason()):
-            account._fetch_scheduled(schedule, auto_commit)
+            account._fetch_scheduled(schedule)

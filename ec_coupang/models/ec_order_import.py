@@ -3,6 +3,7 @@ import json
 from odoo import api, fields, models
 
 from ..coupang import CoupangError, OrderSheet, read_order_sheet
+from ..tools.coupang_run import CoupangRun
 from ..tools.dates import to_naive_utc
 
 
@@ -76,10 +77,8 @@ class EcOrderImport(models.Model):
         """Imports the order again from its stored Coupang data, e.g. after a product was mapped."""
         self.check_access("write")
         for record in self.filtered(lambda record: record.state != "done"):
-            importer, account = self.env["ec.coupang.importer"]._sudo_for(record.account_id)
-            with account._coupang_client() as client:
-                sheets = record._current_sheets(client)
-                importer._import_sheets(account, sheets, importer.env["ec.fetch.log"], client)
+            with CoupangRun.for_button(record.account_id).connected() as run:
+                run.env["ec.coupang.importer"]._import_sheets(run, record._current_sheets(run.client))
         if len(self) != 1:
             return True
         if self.state == "done":

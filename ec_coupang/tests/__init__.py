@@ -1,5 +1,6 @@
 from . import test_access_rights
 from . import test_coupang_errors
+from . import test_coupang_run
 from . import test_ec_account_connection
 from . import test_ec_account_dashboard
 from . import test_ec_account_security

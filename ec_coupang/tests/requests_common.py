@@ -1,6 +1,8 @@
 """Shared base of the Coupang requests tests: Coupang orders of a Taiwan and a Korea account, the
 buyers' cancellations and returns made in the sandbox, the requests check run against it."""
 
+from odoo.addons.ec_coupang.tools.coupang_run import CoupangRun
+
 from .push_common import TEA, TEAPOT, PushCase
 
 TWO_ITEMS = [(TEA, 2), (TEAPOT, 1)]
@@ -21,7 +23,7 @@ class RequestCase(PushCase):
         self.assertEqual(self.kr_account.state, "connected", self.kr_account.connection_message)
 
     def check(self, account=None):
-        self.assertTrue(self.checker._check_requests(account or self.account))
+        self.assertTrue(self.checker._check_requests(CoupangRun.for_button(account or self.account)))
 
     def request_of(self, receipt):
         return self.env["ec.coupang.request"].search([("receipt_id", "=", str(receipt.receipt_id))])

@@ -4,6 +4,7 @@ from collections import Counter
 from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api
+from odoo.addons.ec_coupang.tools.coupang_run import CoupangRun
 from odoo.tests import tagged
 from odoo.tools import SQL, mute_logger
 
@@ -122,12 +123,16 @@ class TestFetchConcurrency(EcCoupangCase):
         def run():
             with self.registry.cursor() as cr:
                 env = api.Environment(cr, SUPERUSER_ID, {})
-                log = env["ec.account"].browse(self.account_id)._fetch_orders(auto_commit=True)
+                log = env["ec.account"].browse(self.account_id)._fetch_orders(run=self.committing_run(env))
                 results[name] = (log.state, log.count_created)
 
         thread = threading.Thread(target=run, name=f"fetch-{name}")
         thread.start()
         return thread
+
+    def committing_run(self, env):
+        """The scheduler's run of the account, which commits order by order (even in this test)."""
+        return CoupangRun(env["ec.account"].browse(self.account_id), commits=True)
 
     def imported_box_counts(self):
         with self.registry.cursor() as cr:
@@ -154,8 +159,8 @@ class TestFetchConcurrency(EcCoupangCase):
         lock_fetch = Importer._lock_fetch
         first_holds_lock, second_done = threading.Event(), threading.Event()
 
-        def lock_and_hold(importer, account):
-            locked = lock_fetch(importer, account)
+        def lock_and_hold(importer, run):
+            locked = lock_fetch(importer, run)
             if locked and not first_holds_lock.is_set():
                 first_holds_lock.set()
                 second_done.wait(timeout=60)
@@ -191,11 +196,11 @@ class TestFetchConcurrency(EcCoupangCase):
     def test_a_user_saves_the_account_while_a_fetch_holds_its_lock(self):
         with self.registry.cursor() as fetch_cr:
             env = api.Environment(fetch_cr, SUPERUSER_ID, {})
-            self.assertTrue(env["ec.coupang.importer"]._lock_fetch(env["ec.account"].browse(self.account_id)))
+            self.assertTrue(env["ec.coupang.importer"]._lock_fetch(self.committing_run(env)))
             self.user_writes_the_account({"name": "Renamed during the fetch", "fetch_first_days": 3})
             with self.registry.cursor() as other_cr:
                 other = api.Environment(other_cr, SUPERUSER_ID, {})
-                locked = other["ec.coupang.importer"]._lock_fetch(other["ec.account"].browse(self.account_id))
+                locked = other["ec.coupang.importer"]._lock_fetch(self.committing_run(other))
                 self.assertFalse(locked, "a second fetch of the account does not get the lock")
             fetch_cr.rollback()
         with self.registry.cursor() as cr:
@@ -241,12 +246,12 @@ class TestFetchConcurrency(EcCoupangCase):
             with self.registry.cursor() as cr:
                 env = api.Environment(cr, SUPERUSER_ID, {})
                 waiting.set()
-                with env["ec.coupang.importer"]._stock_turn(env["ec.account"].browse(self.account_id), True):
+                with env["ec.coupang.importer"]._stock_turn(self.committing_run(env)):
                     seen["name"] = env["ec.account"].browse(self.account_id).name
 
         with self.registry.cursor() as first_cr:
             first = api.Environment(first_cr, SUPERUSER_ID, {})
-            with first["ec.coupang.importer"]._stock_turn(first["ec.account"].browse(self.account_id), True):
+            with first["ec.coupang.importer"]._stock_turn(self.committing_run(first)):
                 thread = threading.Thread(target=second_import, name="second-import")
                 thread.start()
                 self.assertTrue(waiting.wait(timeout=60))

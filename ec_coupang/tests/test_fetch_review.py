@@ -1,6 +1,7 @@
 import json
 from datetime import timedelta
 
+from odoo.addons.ec_coupang.tools.coupang_run import CoupangRun
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -68,7 +69,7 @@ class TestFetchReview(EcFetchCase):
     def test_defect8_held_box_canceled_by_the_buyer_is_closed_when_the_cancel_is_seen(self):
         box, _mapping = self.held_box()
         self.sandbox.buyer_cancel(box.shipment_box_id)
-        self.env["ec.coupang.request.checker"]._check_requests(self.account)
+        self.env["ec.coupang.request.checker"]._check_requests(CoupangRun.for_button(self.account))
         kept = self.kept(box)
         self.assertEqual(kept.state, "done")
         self.assertIn("Canceled", kept.reason)
@@ -228,8 +229,8 @@ class TestFetchReview(EcFetchCase):
     def test_row_kept_under_a_made_up_id_counts_only_in_the_run_that_met_it(self):
         sheet = read_order_sheet({"shipmentBoxId": "not a box", "status": "INSTRUCT"}, "TW")
         first = self.env["ec.fetch.log"].create({"account_id": self.account.id, "trigger": "manual"})
-        with self.account._coupang_client() as client:
-            self.env["ec.coupang.importer"]._import_sheets(self.account, [sheet], first, client)
+        with CoupangRun.for_button(self.account).connected() as run:
+            self.env["ec.coupang.importer"]._import_sheets(run.with_log(first), [sheet])
         kept = self.env["ec.order.import"].search([("shipment_box_id", "=", sheet.shipment_box_id)])
         self.assertTrue(kept.shipment_box_id.startswith("unreadable-"))
         self.assertEqual((kept.state, first.count_failed), ("failed", 1))

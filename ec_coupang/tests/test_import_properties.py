@@ -20,6 +20,7 @@ from coupang_sandbox import DEMO_VENDOR_ID, SKU_CATALOGUE
 from coupang_sandbox.data import OrderFactory
 from coupang_sandbox.render import Renderer
 from odoo.addons.ec_coupang.coupang import parse_order_sheets
+from odoo.addons.ec_coupang.tools.coupang_run import CoupangRun
 from odoo.tests import tagged
 
 from .common import EcCoupangCase
@@ -163,8 +164,8 @@ class TestImportProperties(EcCoupangCase):
     def setUp(self):
         super().setUp()
         self.configure_locations()
-        self.importer, self.importer_account = self.env["ec.coupang.importer"]._sudo_for(self.account)
-        self.client = self.enterContext(self.account._coupang_client())
+        self.run = self.enterContext(CoupangRun.for_button(self.account).connected())
+        self.importer = self.run.env["ec.coupang.importer"]
 
     @settings(
         max_examples=25,
@@ -183,7 +184,7 @@ class TestImportProperties(EcCoupangCase):
         _same_item, wrong = good_order(1, 1)
         wrong["orderItems"][0]["externalVendorSkuCode"] = None  # the same vendor item, its SKU lost
         log = self.importer.env["ec.fetch.log"].create({"account_id": self.account.id, "trigger": "manual"})
-        self.importer._import_sheets(self.importer_account, parse_order_sheets([raw, wrong], "TW"), log, self.client)
+        self.importer._import_sheets(self.run.with_log(log), parse_order_sheets([raw, wrong], "TW"))
         sale = self.env["sale.order"].search([("ec_account_id", "=", self.account.id)])
         self.assertEqual(sale.mapped("coupang_shipment_box_id"), [str(order.shipment_box_id)])
         self.assert_imported(sale, order)
@@ -205,7 +206,7 @@ class TestImportProperties(EcCoupangCase):
         log = self.importer.env["ec.fetch.log"].create({"account_id": self.account.id, "trigger": "manual"})
         sheets = parse_order_sheets(raws, "TW")
         self.assertEqual(len(sheets), len(raws), "one sheet, readable or not, for each row of the page")
-        self.importer._import_sheets(self.importer_account, sheets, log, self.client)
+        self.importer._import_sheets(self.run.with_log(log), sheets)
 
         orders = self.env["sale.order"].search([("ec_account_id", "=", self.account.id)])
         by_box = {order.coupang_shipment_box_id: order for order in orders}

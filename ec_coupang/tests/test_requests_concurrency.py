@@ -3,6 +3,7 @@
 from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api
+from odoo.addons.ec_coupang.tools.coupang_run import CoupangRun
 from odoo.tests import tagged
 
 from . import test_push_concurrency
@@ -60,7 +61,8 @@ class TestRequestsConcurrency(RequestCase):
         with patch.object(Request, "_stop_delivery", user_saves_first), self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             account = env["ec.account"].browse(account_id)
-            self.assertTrue(env["ec.coupang.request.checker"]._check_requests(account, auto_commit=True))
+            run = CoupangRun(account, commits=True)
+            self.assertTrue(env["ec.coupang.request.checker"]._check_requests(run))
         self.assertEqual(saves, [order_id])
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})

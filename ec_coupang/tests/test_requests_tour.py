@@ -1,3 +1,4 @@
+from odoo.addons.ec_coupang.tools.coupang_run import CoupangRun
 from odoo.tests import HttpCase, tagged
 
 from .common import EcCoupangTestMixin
@@ -18,7 +19,7 @@ class TestStopShipmentTour(EcCoupangTestMixin, HttpCase):
         receipt = self.sandbox.buyer_cancel(int(order.coupang_shipment_box_id))
         # Coupang's answer fails once: the request stays pending on the delivery.
         self.sandbox.inject("stop_shipment", "status", status=500)
-        self.env["ec.coupang.request.checker"]._check_requests(self.kr_account)
+        self.env["ec.coupang.request.checker"]._check_requests(CoupangRun.for_button(self.kr_account))
         picking = order.picking_ids
         self.assertEqual(picking.ec_request_state, "stop_requested")
         self.start_tour(

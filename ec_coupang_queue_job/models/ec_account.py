@@ -1,6 +1,7 @@
 import hashlib
 
 from odoo import fields, models
+from odoo.addons.ec_coupang.tools.coupang_run import CoupangRun
 
 from ..const import DEFER_RESERVATION, FETCH_CHANNEL, JOB_CONTEXT, PUSH_CHANNEL, RESERVE_CHANNEL
 
@@ -31,7 +32,7 @@ class EcAccount(models.Model):
 
     # === ENQUEUING === #
 
-    def _fetch_scheduled(self, schedule, auto_commit):
+    def _fetch_scheduled(self, schedule):
         """The fetch runs as a job: one per account and schedule (or Fetch Now) waiting at a time."""
         self.ensure_one()
         schedule_id = schedule.id if schedule else None
@@ -102,8 +103,7 @@ class EcAccount(models.Model):
         """Lists and acknowledges the account's new orders; each INSTRUCT page becomes a job of its own."""
         self.ensure_one()
         schedule = self.env["ec.fetch.schedule"].browse(schedule_id).exists() or None
-        log = self.with_context(**{JOB_CONTEXT: True})._fetch_orders(schedule=schedule)
-        return log.summary
+        return self._fetch_orders(schedule, self._job_run()).summary
 
     def _ec_job_import_page(self, page_id):
         """Imports one page of order sheets as Coupang sent them, then forgets the page; a box
@@ -113,7 +113,8 @@ class EcAccount(models.Model):
         if not page:
             # The job ran to its end before (its worker died after the commit): the page went with it.
             return self.env._("The page was imported already.")
-        result = self.env["ec.coupang.importer"]._import_rows(self, page.rows)
+        run = CoupangRun.for_job(self.with_context(**{DEFER_RESERVATION: True}))
+        result = self.env["ec.coupang.importer"]._import_rows(run, page.rows)
         page.unlink()
         return result
 
@@ -126,9 +127,13 @@ class EcAccount(models.Model):
 
     def _ec_job_check_requests(self):
         self.ensure_one()
-        # The check runs in the account's environment: the account carries the context.
-        checked = self.env["ec.coupang.request.checker"]._check_requests(self.with_context(**{JOB_CONTEXT: True}))
+        checked = self.env["ec.coupang.request.checker"]._check_requests(self._job_run())
         return self.env._("Requests checked.") if checked else self.env._("Another check of this account ran.")
+
+    def _job_run(self):
+        """The job's run of the account; the run works in the account's environment, which carries
+        the job's context."""
+        return CoupangRun.for_job(self.with_context(**{JOB_CONTEXT: True}))
 
     def _ec_job_push_tracking(self, push_ids):
         self.ensure_one()

@@ -3,7 +3,7 @@ from odoo.addons.ec_coupang.coupang import read_order_sheet
 from odoo.addons.queue_job.exception import FailedJobError, JobError
 from odoo.exceptions import UserError
 
-from ..const import DEFER_RESERVATION, JOB_CONTEXT
+from ..const import JOB_CONTEXT
 from ..tools.job_errors import job_error
 
 
@@ -14,10 +14,10 @@ class EcCoupangImporter(models.AbstractModel):
     _inherit = "ec.coupang.importer"
 
     @api.model
-    def _import_page(self, account, page, log, client, auto_commit):
+    def _import_page(self, run, page):
         if not self.env.context.get(JOB_CONTEXT):
-            return super()._import_page(account, page, log, client, auto_commit)
-        account._delay_page_import(page)
+            return super()._import_page(run, page)
+        run.account._delay_page_import(page)
         return None
 
     @api.model
@@ -30,13 +30,13 @@ class EcCoupangImporter(models.AbstractModel):
         return reason
 
     @api.model
-    def _import_rows(self, account, rows):
-        """Imports the order sheets ``rows`` (as Coupang sent them) of ``account``, each box once:
-        the page's boxes imported already are only followed. Returns what became of them."""
-        importer, account = self._sudo_for(account.with_context(**{DEFER_RESERVATION: True}))
+    def _import_rows(self, run, rows):
+        """Imports the order sheets ``rows`` (as Coupang sent them) of the run's account, each box
+        once: the page's boxes imported already are only followed. Returns what became of them."""
+        importer, account = run.env["ec.coupang.importer"], run.account
         sheets = [read_order_sheet(row, account.coupang_market) for row in rows]
         with importer._page_client(account) as client:
-            importer._import_sheets(account, sheets, importer.env["ec.fetch.log"], client)
+            importer._import_sheets(run.with_client(client), sheets)
         box_ids = [sheet.shipment_box_id for sheet in sheets]
         orders = importer._find_sale_orders(account, box_ids)
         account._delay_reservation(importer.env["sale.order"].union(*orders.values()).picking_ids)

@@ -1,0 +1,118 @@
+import logging
+from contextlib import contextmanager
+
+import psycopg2
+
+from odoo.modules import module
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+# Tries of a watermark's write when a user's save of the account crosses it.
+WATERMARK_TRIES = 3
+
+
+class CoupangRun:
+    """One run of work with Coupang for one EC account, made once where the work starts (the
+    scheduler, a user's button, a queue job) and handed on as one argument: the account with every
+    right, in its company; its open Coupang client; the fetch log counting the outcomes; and the
+    commit policy.
+
+    A run that commits (the scheduler's) commits each order on its own, on a cursor of its own
+    (``worker``) while the first one keeps the run's lock: Coupang already knows an acknowledged box,
+    and a later crash or timeout of the run must not undo its order. Any other run commits nothing:
+    Odoo commits a user's request, queue_job commits a job (one job, one transaction), and nothing
+    commits inside a test's transaction.
+    """
+
+    def __init__(self, account, commits, client=None, log=None):
+        account.ensure_one()
+        self.account = account.sudo().with_company(account.company_id)
+        self.commits = commits
+        self.client = client
+        self.log = log if log is not None else self.env["ec.fetch.log"]
+
+    @classmethod
+    def for_cron(cls, account):
+        """The scheduler's run: commits order by order, except inside a test."""
+        return cls(account, commits=cls.may_commit())
+
+    @classmethod
+    def for_button(cls, account):
+        """A user's run, in the request's transaction, which Odoo commits at its end."""
+        return cls(account, commits=False)
+
+    @classmethod
+    def for_job(cls, account):
+        """A queue job's run: the job is one transaction, which queue_job commits."""
+        return cls(account, commits=False)
+
+    @staticmethod
+    def may_commit():
+        """Whether work may commit transactions of its own: never inside a test's transaction."""
+        return not module.current_test
+
+    @property
+    def env(self):
+        return self.account.env
+
+    def _replace(self, **changes):
+        values = {"account": self.account, "commits": self.commits, "client": self.client, "log": self.log}
+        return type(self)(**dict(values, **changes))
+
+    def with_client(self, client):
+        return self._replace(client=client)
+
+    def with_log(self, log):
+        return self._replace(log=log.with_env(self.env))
+
+    @contextmanager
+    def connected(self):
+        """This run with the account's Coupang client open."""
+        with self.account._coupang_client() as client:
+            yield self.with_client(client)
+
+    def take_lock(self, key):
+        """Takes the advisory lock (``key``, account) for this transaction; False when another holds it."""
+        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", key, self.account.id))
+        return self.env.cr.fetchone()[0]
+
+    @contextmanager
+    def worker(self):
+        """This run in the environment that does the work: when it commits, a cursor of its own, while
+        this one's transaction keeps the run's lock until the run ends (a commit here would release it)."""
+        if not self.commits:
+            yield self
+            return
+        with self.env.registry.cursor() as cr:
+            env = self.env(cr=cr)
+            yield self._replace(account=self.account.with_env(env), log=self.log.with_env(env))
+
+    def commit(self):
+        if self.commits:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @contextmanager
+    def savepoint(self):
+        """One order's step: a savepoint, committed on its own when the run commits."""
+        with self.env.cr.savepoint():
+            yield
+        self.commit()
+
+    def save_watermark(self, moment, field):
+        """Moves the account's watermark ``field``; when the run commits, in a transaction of its own,
+        tried again when a user's save of the account was committed in between (the repeatable read
+        refuses the write then)."""
+        if not self.commits:
+            self.account[field] = moment
+            return
+        for attempt in range(1, WATERMARK_TRIES + 1):
+            try:
+                self.account[field] = moment
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+                return
+            except psycopg2.errors.SerializationFailure:
+                self.env.cr.rollback()
+                if attempt == WATERMARK_TRIES:
+                    # Nothing is lost: the next run reads the window again and skips what it imported.
+                    _logger.warning("The watermark %s of EC account %s could not be saved", field, self.account.id)
