@@ -1,7 +1,5 @@
 import functools
 import logging
-import random
-import time
 from contextlib import contextmanager
 from datetime import timedelta, timezone
 from time import monotonic
@@ -33,11 +31,6 @@ from .ec_coupang_order_mapper import product_key
 
 _logger = logging.getLogger(__name__)
 
-# Tries of one order's import when another transaction updated the same rows meanwhile, and the
-# pause before the next (seconds, times the try's number, drawn between half and one and a half of
-# it: two processes importing the same products must not keep meeting in step).
-SERIALIZATION_TRIES = 8
-SERIALIZATION_PAUSE = 0.2
 # Context key: the time.monotonic() at which the run's time budget is spent.
 STOP_AT = "ec_fetch_stop_at"
 
@@ -425,19 +418,14 @@ class EcCoupangImporter(models.AbstractModel):
 
     @api.model
     def _serialized(self, run, step):
-        """Runs ``step`` in a savepoint, in the company's turn. Under the cron, when another
-        transaction updated the same rows meanwhile (a user reserving the same stock), it is tried
-        again in a new transaction: everything before it was committed."""
-        for attempt in range(1, SERIALIZATION_TRIES + 1):
-            try:
-                with self._stock_turn(run), run.savepoint():
-                    return step()
-            except psycopg2.errors.SerializationFailure:
-                if not run.commits or attempt == SERIALIZATION_TRIES:
-                    raise
-                self.env.cr.rollback()
-                time.sleep(SERIALIZATION_PAUSE * attempt * random.uniform(0.5, 1.5))
-        return False
+        """Runs ``step`` in a savepoint, in the company's turn; under the cron, tried again when
+        another transaction updated the same rows meanwhile (a user reserving the same stock)."""
+
+        def in_turn():
+            with self._stock_turn(run), run.savepoint():
+                return step()
+
+        return run.retried(in_turn)
 
     @contextmanager
     def _stock_turn(self, run):

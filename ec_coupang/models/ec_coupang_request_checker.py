@@ -60,11 +60,18 @@ class EcCoupangRequestChecker(models.AbstractModel):
         since = self.env["ec.coupang.importer"]._fetch_window_start(run.account, now, "last_request_watermark")
         with run.worker() as worker:
             checker = worker.env["ec.coupang.request.checker"]
-            listed = checker._read_lists(worker, since, now)
-            worker.commit()
+            listed = worker.retried(lambda: checker._keep_lists(worker, since, now))
             checker._apply_open(worker, listed)
             worker.save_watermark(now, "last_request_watermark")
         return True
+
+    @api.model
+    def _keep_lists(self, run, since, until):
+        """The listed requests, kept and committed: a user's save of a request committed meanwhile
+        refuses the commit, and the lists are read again (``run.retried``)."""
+        listed = self._read_lists(run, since, until)
+        run.commit()
+        return listed
 
     @api.model
     def _read_lists(self, run, since, until):

@@ -1,5 +1,6 @@
 """The requests check under the cron, on committed data, while a user saves what it changes."""
 
+from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api
@@ -13,11 +14,11 @@ from .requests_common import RequestCase
 
 @tagged("post_install", "-at_install")
 class TestRequestsConcurrency(RequestCase):
-    def _commit_kr_order(self):
-        """(account id, sale order id) of a committed Korea account's confirmed Coupang order."""
+    def _commit_order(self, market="KR"):
+        """(account id, sale order id) of a committed account's confirmed Coupang order."""
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            account = self.create_committed_account(env, "KR")
+            account = self.create_committed_account(env, market)
             account.action_test_connection()
             # Another code than the test transaction's, whose uncommitted row would block this insert.
             products, _delivery_company, carrier = self.create_catalogue(env, "KERRYTJ-3")
@@ -44,7 +45,7 @@ class TestRequestsConcurrency(RequestCase):
     def test_a_user_saves_the_sale_order_while_the_check_stops_its_delivery(self):
         """Coupang took the stop answer; the user's save then makes the cancel of the delivery fail:
         the answer is committed already, and the delivery is stopped in a new transaction."""
-        account_id, order_id = self._commit_kr_order()
+        account_id, order_id = self._commit_order()
         with self.registry.cursor() as cr:
             box_id = int(api.Environment(cr, SUPERUSER_ID, {})["sale.order"].browse(order_id).coupang_shipment_box_id)
         receipt = self.sandbox.buyer_cancel(box_id)
@@ -71,3 +72,64 @@ class TestRequestsConcurrency(RequestCase):
             order = env["sale.order"].browse(order_id)
             self.assertEqual((order.client_order_ref, order.state), ("Saved by a user", "cancel"))
         self.assertEqual(self.answers(receipt), {"stop_shipment": 1})
+
+    def check_committed(self, account_id):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            run = CoupangRun(env["ec.account"].browse(account_id), commits=True)
+            return env["ec.coupang.request.checker"]._check_requests(run)
+
+    def read_again_from(self, account_id, receipt):
+        """The next check's window starts before the request was made, as a check's overlap does
+        for a request made just before the previous check."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            made = env["ec.coupang.request"].search([("receipt_id", "=", str(receipt.receipt_id))]).requested_at
+            env["ec.account"].browse(account_id).last_request_watermark = made - timedelta(minutes=1)
+
+    def list_calls(self):
+        return len([request for request in self.sandbox.requests if request.endpoint == "return_requests"])
+
+    def user_retries(self, receipt):
+        with self.registry.cursor() as cr:
+            cr.execute("SET LOCAL lock_timeout = '5s'")
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["ec.coupang.request"].search([("receipt_id", "=", str(receipt.receipt_id))]).action_retry()
+
+    def test_a_user_s_retry_committed_while_the_check_keeps_the_same_request_is_read_again(self):
+        """The seller answered a Taiwan stop in Wing; while the check keeps Coupang's new status of the
+        request, a user's Retry of it is committed first: the check's write is refused by the
+        repeatable read, and the check reads the lists again instead of failing."""
+        account_id, order_id = self._commit_order("TW")
+        with self.registry.cursor() as cr:
+            box_id = int(api.Environment(cr, SUPERUSER_ID, {})["sale.order"].browse(order_id).coupang_shipment_box_id)
+        receipt = self.sandbox.buyer_cancel(box_id)
+        self.assertTrue(self.check_committed(account_id))
+        self.sandbox.returns.stop_shipment(self.sandbox.receipt(receipt.receipt_id), receipt.cancel_count_sum)
+        self.read_again_from(account_id, receipt)
+        Request = type(self.env["ec.coupang.request"])
+        upsert = Request._upsert
+        retries = []
+
+        def user_retries_meanwhile(request, account, coupang_request):
+            record = upsert(request, account, coupang_request)
+            if not retries and str(coupang_request.receipt_id) == str(receipt.receipt_id):
+                retries.append(receipt.receipt_id)
+                self.user_retries(receipt)
+            return record
+
+        self.sandbox.clear_requests()
+        with patch.object(Request, "_upsert", user_retries_meanwhile):
+            self.assertTrue(self.check_committed(account_id))
+        self.assertEqual(retries, [receipt.receipt_id])
+        lists_read = self.list_calls()
+        self.sandbox.clear_requests()
+        self.read_again_from(account_id, receipt)
+        self.assertTrue(self.check_committed(account_id))
+        self.assertEqual(lists_read, 2 * self.list_calls(), "the lists read twice")
+        with self.registry.cursor() as cr:
+            request = api.Environment(cr, SUPERUSER_ID, {})["ec.coupang.request"].search(
+                [("receipt_id", "=", str(receipt.receipt_id))]
+            )
+            self.assertRecordValues(request, [{"state": "done", "delivery_stopped": True}])
+        self.assertFalse(self.sandbox.requests_to("stop_shipment"), "Taiwan stores answer in Wing")

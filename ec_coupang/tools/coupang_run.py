@@ -1,4 +1,6 @@
 import logging
+import random
+import time
 from contextlib import contextmanager
 
 import psycopg2
@@ -10,6 +12,11 @@ _logger = logging.getLogger(__name__)
 
 # Tries of a watermark's write when a user's save of the account crosses it.
 WATERMARK_TRIES = 3
+# Tries of a step that another transaction's committed update of the same rows refuses (a user
+# saving the order, another store reserving the same stock), with growing random pauses between
+# them: two processes must not keep meeting in step.
+SERIALIZATION_TRIES = 8
+SERIALIZATION_PAUSE = 0.2
 
 
 class CoupangRun:
@@ -98,6 +105,20 @@ class CoupangRun:
         with self.env.cr.savepoint():
             yield
         self.commit()
+
+    def retried(self, step):
+        """``step()``; when the run commits and another transaction's committed update of the same
+        rows refuses it (repeatable read), rolled back and tried again in a new transaction: what
+        came before it was committed."""
+        for attempt in range(1, SERIALIZATION_TRIES + 1):
+            try:
+                return step()
+            except psycopg2.errors.SerializationFailure:
+                if not self.commits or attempt == SERIALIZATION_TRIES:
+                    raise
+                self.env.cr.rollback()
+                time.sleep(SERIALIZATION_PAUSE * attempt * random.uniform(0.5, 1.5))
+        return None
 
     def save_watermark(self, moment, field):
         """Moves the account's watermark ``field``; when the run commits, in a transaction of its own,
