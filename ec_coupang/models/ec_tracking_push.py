@@ -538,9 +538,14 @@ class EcTrackingPush(models.Model):
             self.write({"state": "error", "message": message, "attempts": attempts, "next_attempt_at": False})
             self._schedule_activity(message)
             return
-        next_attempt = fields.Datetime.now() + min(FIRST_RETRY_DELAY * 2 ** (attempts - 1), MAX_RETRY_DELAY)
+        next_attempt = fields.Datetime.now() + self._retry_delay(attempts)
         self.write({"state": "pending", "message": message, "attempts": attempts, "next_attempt_at": next_attempt})
         self._trigger_push(next_attempt)
+
+    @staticmethod
+    def _retry_delay(attempts):
+        """Doubles with each failed attempt, from FIRST_RETRY_DELAY up to MAX_RETRY_DELAY."""
+        return min(FIRST_RETRY_DELAY * 2 ** (attempts - 1), MAX_RETRY_DELAY)
 
     def _postpone(self, message):
         """Coupang was not reached: the rows stay due, without counting it as their attempt."""
