@@ -59,4 +59,14 @@ from .returns import (
     parse_return_requests,
     read_return_request,
 )
+from .shipping import (
+    WHOLE_BOX_NOTE,
+    UNPLANNED_ITEMS,
+    InvoicePlan,
+    Parcel,
+    Refusal,
+    box_holding,
+    plan_update,
+    plan_upload,
+)
 from .signing import authorization_header, compute_signature, encode_query, format_signed_date

@@ -1,4 +1,3 @@
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 from psycopg2.errors import LockNotAvailable, SerializationFailure
@@ -8,7 +7,16 @@ from odoo.exceptions import UserError
 from odoo.modules import module
 from odoo.tools import SQL, plaintext2html
 
-from ..coupang import CoupangError, InvoiceEntry, RequestRejectedError
+from ..coupang import (
+    WHOLE_BOX_NOTE,
+    CoupangError,
+    Parcel,
+    Refusal,
+    RequestRejectedError,
+    box_holding,
+    plan_update,
+    plan_upload,
+)
 from ..tools.coupang_errors import coupang_error_message
 
 PUSH_STATES = [("pending", "To Push"), ("done", "Pushed"), ("error", "Failed")]
@@ -23,22 +31,6 @@ LOCK_TRIES = 3
 # deliveries of one sale order (one shipment box and its backorders). The value only has to differ
 # from the addon's other advisory locks.
 SALE_ORDER_LOCK_KEY = 0x45435054
-
-
-@dataclass
-class PushPlan:
-    """What one delivery tells Coupang: the invoice entries of one call, and what to remember of it."""
-
-    update: bool
-    invoice_number: str
-    delivery_company_code: str
-    vendor_item_ids: list
-    entries: list
-    note: str = field(default="")
-
-    @property
-    def shipment_box_id(self):
-        return self.entries[0].shipment_box_id
 
 
 class EcTrackingPush(models.Model):
@@ -227,14 +219,31 @@ class EcTrackingPush(models.Model):
         lines = self.sale_order_id.order_line.filtered(
             lambda line: line.coupang_vendor_item_id and not line.display_type and line.product_uom_qty > 0
         )
-        return list(dict.fromkeys(lines.mapped("coupang_vendor_item_id")))
+        return tuple(dict.fromkeys(lines.mapped("coupang_vendor_item_id")))
 
     def _shipped_vendor_item_ids(self):
         moves = self.picking_id.move_ids.filtered(lambda move: move.state == "done" and move.quantity > 0)
-        return set(moves.sale_line_id.mapped("coupang_vendor_item_id")) - {False}
+        return frozenset(moves.sale_line_id.mapped("coupang_vendor_item_id")) - {False}
 
     def _reported_vendor_item_ids(self):
-        return set(filter(None, (self.pushed_vendor_item_ids or "").split(",")))
+        return frozenset(filter(None, (self.pushed_vendor_item_ids or "").split(",")))
+
+    def _planned_dates(self):
+        """For each Coupang item of the order in another delivery to the customer, shipped or not: the
+        earliest date of one, in the user's time zone."""
+        moves = self.sale_order_id.order_line.move_ids.filtered(
+            lambda move: (
+                move.sale_line_id.coupang_vendor_item_id
+                and move.state != "cancel"
+                and move.picking_id != self.picking_id
+                and move.location_dest_id.usage == "customer"
+            )
+        )
+        planned = {}
+        for move in moves:
+            item, day = move.sale_line_id.coupang_vendor_item_id, fields.Date.context_today(self, move.date)
+            planned[item] = min(planned.get(item, day), day)
+        return planned
 
     def _siblings(self):
         return self.sale_order_id.ec_push_ids - self
@@ -258,116 +267,62 @@ class EcTrackingPush(models.Model):
             and self.pushed_delivery_company_code == picking.carrier_id.ec_delivery_company_id.code
         )
 
+    def _parcel(self):
+        """This delivery and its box, as Coupang's split shipping rules see them."""
+        self.ensure_one()
+        order, picking = self.sale_order_id, self.picking_id
+        return Parcel(
+            shipment_box_id=order.coupang_shipment_box_id,
+            order_id=order.coupang_order_id,
+            box_items=self._vendor_item_ids(),
+            invoice_number=picking.carrier_tracking_ref.strip(),
+            delivery_company_code=picking.carrier_id.ec_delivery_company_id.code,
+            shipped=self._shipped_vendor_item_ids(),
+            reported=frozenset().union(*(sibling._reported_vendor_item_ids() for sibling in self._siblings())),
+            pushed_number=self.pushed_tracking_ref or "",
+            pushed_items=self._reported_vendor_item_ids(),
+            planned=self._planned_dates(),
+            today=fields.Date.context_today(self),
+        )
+
     def _prepare_push_plan(self, client):
-        """What this delivery tells Coupang, following Coupang's split shipping rules; None when Coupang
-        already has the invoice of each of its items (Coupang keeps one invoice per item).
+        """What this delivery tells Coupang (see ``coupang.shipping``); None when Coupang already has
+        the invoice of each of its items.
 
         Raises UserError for a problem only a person can solve.
         """
-        self.ensure_one()
-        number = self.picking_id.carrier_tracking_ref.strip()
-        code = self.picking_id.carrier_id.ec_delivery_company_id.code
-        if self.pushed_tracking_ref:
-            items = sorted(self._reported_vendor_item_ids())
-            box_id = self._pushed_shipment_box_id(client, items)
-            return PushPlan(True, number, code, items, self._invoice_entries(items, number, code, box_id=box_id))
-        box_items = self._vendor_item_ids()
-        reported = set().union(*(sibling._reported_vendor_item_ids() for sibling in self._siblings()))
-        shipped = [item for item in box_items if item in self._shipped_vendor_item_ids() - reported]
-        if not shipped:
-            return None
-        later = [item for item in box_items if item not in reported and item not in shipped]
-        if not reported and not later:
-            return PushPlan(False, number, code, shipped, self._invoice_entries(shipped, number, code))
-        if not reported and not self._box_allows_split(client):
-            return PushPlan(
-                False,
-                number,
-                code,
-                box_items,
-                self._invoice_entries(box_items, number, code),
-                note=self.env._(
-                    "Coupang does not allow this order to ship in several parcels: the tracking number "
-                    "went for all its items."
-                ),
-            )
-        pre_split_shipped = bool(reported)
-        entries = self._invoice_entries(shipped, number, code, split=True, pre_split_shipped=pre_split_shipped)
-        if later:
-            entries += self._invoice_entries(
-                later,
-                "",
-                code,
-                split=True,
-                pre_split_shipped=pre_split_shipped,
-                estimated_shipping_date=self._estimated_shipping_date(later),
-            )
-        return PushPlan(False, number, code, shipped, entries)
+        parcel = self._parcel()
+        if parcel.pushed_number:
+            return plan_update(parcel, self._pushed_shipment_box_id(client, parcel))
+        plan = plan_upload(parcel, split_allowed=not parcel.opens_split or self._box_allows_split(client))
+        if isinstance(plan, Refusal):
+            raise UserError(self._refusal_message(plan))
+        return plan
 
-    def _pushed_shipment_box_id(self, client, vendor_item_ids):
-        """The shipment box that holds the items this delivery reported. When a box is split, Coupang
-        moves the items shipped first to a new box, which only a read of the whole order shows."""
-        order = self.sale_order_id
-        if set(vendor_item_ids) == set(self._vendor_item_ids()):
-            return order.coupang_shipment_box_id
-        boxes = client.get_order_sheets_by_order_id(order.coupang_order_id)
-        return next(
-            (box.shipment_box_id for box in boxes if box.invoice_number == self.pushed_tracking_ref),
-            order.coupang_shipment_box_id,
-        )
-
-    def _invoice_entries(
-        self,
-        vendor_item_ids,
-        number,
-        code,
-        split=False,
-        pre_split_shipped=False,
-        estimated_shipping_date="",
-        box_id=None,
-    ):
-        order = self.sale_order_id
-        return [
-            InvoiceEntry(
-                shipment_box_id=box_id or order.coupang_shipment_box_id,
-                order_id=order.coupang_order_id,
-                vendor_item_id=vendor_item_id,
-                delivery_company_code=code,
-                invoice_number=number,
-                split_shipping=split,
-                pre_split_shipped=pre_split_shipped,
-                estimated_shipping_date=estimated_shipping_date,
-            )
-            for vendor_item_id in vendor_item_ids
-        ]
-
-    def _estimated_shipping_date(self, vendor_item_ids):
-        """When the items that stay behind ship: their earliest other delivery, not before today (a later
-        delivery may have shipped already, while this one waited for Coupang)."""
-        moves = self.sale_order_id.order_line.filtered(
-            lambda line: line.coupang_vendor_item_id in vendor_item_ids
-        ).move_ids.filtered(
-            lambda move: (
-                move.state != "cancel"
-                and move.picking_id != self.picking_id
-                and move.location_dest_id.usage == "customer"
-            )
-        )
-        unplanned = set(vendor_item_ids) - set(moves.sale_line_id.mapped("coupang_vendor_item_id"))
-        if unplanned:
-            raise UserError(
-                self.env._(
-                    "The Coupang items %s are neither in this delivery nor in a delivery still to ship. "
-                    "Coupang needs each item either shipped or planned: create a delivery for them, or "
-                    "cancel them on Coupang, then push again.",
-                    ", ".join(sorted(unplanned)),
-                )
-            )
-        today = fields.Date.context_today(self)
-        return max(today, fields.Date.context_today(self, min(moves.mapped("date")))).isoformat()
+    def _pushed_shipment_box_id(self, client, parcel):
+        if not parcel.left_its_box:
+            return parcel.shipment_box_id
+        return box_holding(parcel, client.get_order_sheets_by_order_id(parcel.order_id))
 
     def _box_allows_split(self, client):
         return client.get_order_sheet(self.sale_order_id.coupang_shipment_box_id).able_split_shipping
+
+    def _refusal_message(self, refusal):
+        """The user's text of the planner's one refusal, UNPLANNED_ITEMS."""
+        return self.env._(
+            "The Coupang items %s are neither in this delivery nor in a delivery still to ship. "
+            "Coupang needs each item either shipped or planned: create a delivery for them, or "
+            "cancel them on Coupang, then push again.",
+            ", ".join(refusal.params["vendor_item_ids"]),
+        )
+
+    def _plan_note(self, plan):
+        if plan.note == WHOLE_BOX_NOTE:
+            return self.env._(
+                "Coupang does not allow this order to ship in several parcels: the tracking number "
+                "went for all its items."
+            )
+        return ""
 
     # === SENDING === #
 
@@ -543,7 +498,7 @@ class EcTrackingPush(models.Model):
             number=plan.invoice_number,
             code=plan.delivery_company_code,
         )
-        self.picking_id.message_post(body=f"{body} {plan.note}".strip())
+        self.picking_id.message_post(body=f"{body} {self._plan_note(plan)}".strip())
         self.picking_id.activity_feedback(
             [PUSH_ACTIVITY_XMLID], feedback=self.env._("Coupang took the tracking number.")
         )
@@ -583,9 +538,14 @@ class EcTrackingPush(models.Model):
             self.write({"state": "error", "message": message, "attempts": attempts, "next_attempt_at": False})
             self._schedule_activity(message)
             return
-        next_attempt = fields.Datetime.now() + min(FIRST_RETRY_DELAY * 2 ** (attempts - 1), MAX_RETRY_DELAY)
+        next_attempt = fields.Datetime.now() + self._retry_delay(attempts)
         self.write({"state": "pending", "message": message, "attempts": attempts, "next_attempt_at": next_attempt})
         self._trigger_push(next_attempt)
+
+    @staticmethod
+    def _retry_delay(attempts):
+        """Doubles with each failed attempt, from FIRST_RETRY_DELAY up to MAX_RETRY_DELAY."""
+        return min(FIRST_RETRY_DELAY * 2 ** (attempts - 1), MAX_RETRY_DELAY)
 
     def _postpone(self, message):
         """Coupang was not reached: the rows stay due, without counting it as their attempt."""
