@@ -2,8 +2,11 @@
 
 from datetime import timedelta
 
-COUPANG_MARKETS = [("TW", "Taiwan"), ("KR", "Korea")]
-MARKET_COUNTRIES = {"TW": "base.tw", "KR": "base.kr"}
+from .coupang.markets import MARKETS
+
+# The markets are the client's table (coupang/markets.py), Taiwan first.
+COUPANG_MARKETS = [(market.code, market.name) for market in MARKETS.values()]
+DEFAULT_COUPANG_MARKET = "TW"
 DEFAULT_COUPANG_BASE_URL = "https://api-gateway.coupang.com"
 
 # Coupang's taxReceiptInfo (extraProperties, notice 2025-12-05): the Taiwan e-invoice (e-GUI) request.

@@ -5,7 +5,6 @@ from odoo.exceptions import UserError
 from odoo.osv.expression import AND, OR
 from odoo.tools import float_compare
 
-from ..const import MARKET_COUNTRIES
 from ..tools.dates import to_naive_utc
 
 STORE_CHAINS = {"seven_eleven": "7-ELEVEN", "familymart": "FamilyMart"}
@@ -311,7 +310,7 @@ class EcCoupangOrderMapper(models.AbstractModel):
 
     @api.model
     def _market_country(self, account):
-        return self.env.ref(MARKET_COUNTRIES[account.coupang_market])
+        return self.env.ref(f"base.{account._coupang_market().country.lower()}")
 
     @api.model
     def _prepare_delivery_address(self, sheet):

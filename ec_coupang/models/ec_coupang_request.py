@@ -11,7 +11,6 @@ from odoo.tools import SQL
 
 from ..const import REQUEST_DISPLAY_STATES
 from ..coupang import (
-    MARKET_CURRENCIES,
     CoupangError,
     NotAvailableInMarketError,
     RequestRejectedError,
@@ -247,8 +246,7 @@ class EcCoupangRequest(models.Model):
     def _coupang_request(self):
         """The request as last read from Coupang (an unreadable one stays unreadable)."""
         self.ensure_one()
-        market = self.account_id.coupang_market
-        return read_return_request(json.loads(self.payload), market, MARKET_CURRENCIES[market])
+        return read_return_request(json.loads(self.payload), self.account_id.coupang_market)
 
     def _lock(self):
         """Locks the request's row for this transaction, or refuses when a check applies it now."""
@@ -424,7 +422,7 @@ class EcCoupangRequest(models.Model):
         return bool(watermark and self.requested_at and self.requested_at <= watermark)
 
     def _not_imported_advice(self, why):
-        if self.account_id.coupang_market == "TW":
+        if not self.account_id._coupang_market().answers_stop_shipment:
             return self.env._(
                 "The Coupang order of this request is not in Odoo: %s. Odoo has nothing of it to stop or to "
                 "receive. Answer the request in Wing: Coupang takes the answers of Taiwan stores there.",
