@@ -48,11 +48,6 @@ class EcCoupangOrderMapper(models.AbstractModel):
         return orders
 
     @api.model
-    def _find_products(self, account, item):
-        """The product(s) of a Coupang item (see :meth:`_find_page_products`)."""
-        return self._find_page_products(account, [item])[product_key(item)]
-
-    @api.model
     def _find_page_products(self, account, items):
         """{(vendor item id, seller SKU): the product(s)} of the items of a page: the item's mapping
         on the account, else its seller SKU as internal reference within the account's company.
@@ -148,11 +143,26 @@ class EcCoupangOrderMapper(models.AbstractModel):
 
     @api.model
     def _find_currency(self, code):
-        """The order's currency, which must be active: the import never activates one."""
-        currency = self.env["res.currency"].search([("name", "=", code)], limit=1)
-        if not currency:
-            raise UserError(self.env._("The currency %s of the Coupang order is not active in Odoo.", code))
+        """The order's currency, which must exist and be active."""
+        currency, problem = self._currency_of(code)
+        if problem:
+            raise UserError(problem)
         return currency
+
+    @api.model
+    def _currency_of(self, code):
+        """(currency, problem): the currency named ``code``, active or not, and why an order cannot be
+        in it (False when it can). The import never activates a currency."""
+        currency = self.env["res.currency"].with_context(active_test=False).search([("name", "=", code)], limit=1)
+        if not currency:
+            return currency, self.env._("The currency %s of the Coupang order does not exist in Odoo.", code)
+        if not currency.active:
+            return currency, self.env._(
+                "The currency %s of the Coupang order is not active: activate it in the accounting "
+                "settings (Currencies), then retry.",
+                code,
+            )
+        return currency, False
 
     @api.model
     def _find_or_create_pricelist(self, account, currency):
@@ -247,11 +257,6 @@ class EcCoupangOrderMapper(models.AbstractModel):
         }
 
     # === THE PARTNERS === #
-
-    @api.model
-    def _find_or_create_partners(self, account, sheet):
-        """(customer, delivery address) of one box (see :meth:`_find_or_create_page_partners`)."""
-        return self._find_or_create_page_partners(account, [sheet])[0]
 
     @api.model
     def _find_or_create_page_partners(self, account, sheets):
