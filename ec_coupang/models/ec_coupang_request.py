@@ -9,7 +9,7 @@ from odoo.exceptions import UserError
 from odoo.modules import module
 from odoo.tools import SQL
 
-from ..const import REQUEST_DISPLAY_STATES
+from ..const import COMMIT_ANSWERS, REQUEST_DISPLAY_STATES
 from ..coupang import (
     CoupangError,
     NotAvailableInMarketError,
@@ -40,10 +40,6 @@ REQUEST_CRON_XMLID = "ec_coupang.ir_cron_ec_check_requests"
 # A request that waits (for the goods, or for a person) is read again this often: its buyer may
 # have withdrawn it, or the seller answered it in Wing.
 READ_AGAIN_AFTER = timedelta(days=1)
-# The context key of a run that commits each answer as soon as Coupang took it (the cron, or a
-# user's Retry in a transaction of its own): no rollback of the Odoo changes that follow, such as a
-# user's concurrent save of the sale order, may forget it.
-COMMIT_ANSWERS = "ec_coupang_commit_answers"
 # Tries of one request's apply when a user's save of its sale order or delivery crosses it.
 APPLY_TRIES = 3
 

@@ -6,9 +6,8 @@ from odoo.exceptions import UserError
 from odoo.modules import module
 from odoo.tools import SQL
 
-from ..const import REQUEST_LISTS, REQUEST_LOCK_KEY
+from ..const import COMMIT_ANSWERS, REQUEST_LISTS, REQUEST_LOCK_KEY
 from ..coupang import CoupangError
-from .ec_coupang_request import COMMIT_ANSWERS
 
 _logger = logging.getLogger(__name__)
 OPEN_STATES = ("to_apply", "waiting", "answered", "failed")
