@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from .coupang.markets import MARKETS
+from .coupang import MARKETS
 
 # The markets are the client's table (coupang/markets.py), Taiwan first.
 COUPANG_MARKETS = [(market.code, market.name) for market in MARKETS.values()]

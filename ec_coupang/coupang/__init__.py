@@ -49,6 +49,8 @@ from .parsing import ROW_KEY_PREFIX, parse_order_sheet, parse_order_sheets, read
 from .recorder import ExchangeRecorder, redact
 from .returns import (
     CANCEL_TYPES,
+    COUPANG_CHECK_REQUESTED,
+    RETURN_COMPLETED,
     RETURN_STATUSES,
     ReturnAnswer,
     ReturnDelivery,

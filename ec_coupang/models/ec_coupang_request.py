@@ -11,13 +11,14 @@ from odoo.tools import SQL
 
 from ..const import COMMIT_ANSWERS, REQUEST_DISPLAY_STATES
 from ..coupang import (
+    COUPANG_CHECK_REQUESTED,
+    RETURN_COMPLETED,
     CoupangError,
     NotAvailableInMarketError,
     RequestRejectedError,
     UnreadableReturnRequest,
     read_return_request,
 )
-from ..coupang.returns import COUPANG_CHECK_REQUESTED, RETURN_COMPLETED
 from ..tools.coupang_errors import coupang_error_message
 from ..tools.dates import to_naive_utc
 
