@@ -28,8 +28,8 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from types import SimpleNamespace
 
-from bench import harness
 from coupang_sandbox import CoupangSandbox
+from testbed import harness
 
 PAGE_SIZE = 50  # Coupang's largest page of order sheets (lookup-order-list-per-day)
 BATCH_SIZE = 50  # Coupang's largest acknowledgement and invoice batches

@@ -15,10 +15,9 @@ import sys
 import time
 from types import SimpleNamespace
 
-from bench import harness
 from coupang_sandbox import CoupangSandbox
-from reliability import common
-from reliability.queue_run import balancer, install_queue_addon, servers, wait_for_jobs
+from testbed import harness
+from testbed.servers import balancer, install_queue_addon, servers, wait_for_jobs
 
 RATE_LIMIT = 10
 # The job runner starts 5 s after its server; the clock starts once it surely runs.
@@ -87,7 +86,7 @@ def measured(bench, fetch):
     fetch()
     seconds = time.monotonic() - start
     with harness.environment(bench.registry) as env:
-        counts = common.box_counts(env, bench.account_id)
+        counts = harness.box_counts(env, bench.account_id)
     wrong = [order.shipment_box_id for order in orders if counts.get(str(order.shipment_box_id)) != 1]
     if wrong:
         raise RuntimeError(f"{len(wrong)} of {len(orders)} orders not imported exactly once")

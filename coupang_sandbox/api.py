@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl
 from . import faults, render
 from .gateway import GATEWAY_TIMEOUT, gateway_error_body
 from .returns import CANCEL_TYPES, STATUS_QUERIES, Refusal, render_receipt
-from .store import MARKET_CURRENCIES, MARKET_TIMEZONES
+from .store import MARKETS
 
 ORDER_STATUSES = ("ACCEPT", "INSTRUCT", "DEPARTURE", "DELIVERING", "FINAL_DELIVERY", "NONE_TRACKING")
 MAX_PER_PAGE = 50  # Coupang docs: delivery-api/lookup-order-list-per-day, lookup-return-shipping-facility
@@ -34,9 +34,6 @@ RETURN_MINUTE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")
 # Order sheets in minute mode: v4 yyyy-MM-ddTHH:mm (Coupang docs: delivery-api/lookup-order-list-per-minute);
 # v5 with the offset of its day mode, 2025-07-29T00:01+09:00 (study 4.2).
 ORDER_MINUTE = re.compile(r"^(?P<minute>\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(?P<offset>[+-]\d{2}:\d{2})?$")
-# Help center articles 360034320673 and 360033793034 mark the stop-shipment answers "한국" only;
-# how Coupang refuses them for another market is not documented.
-STOP_SHIPMENT_MARKETS = ("KR",)
 V5_DATE = re.compile(r"^(?P<day>\d{4}-\d{2}-\d{2})(?P<offset>[+-]\d{2}:\d{2})?$")
 
 _OPENAPI = r"^/v2/providers/openapi/apis/api/(?P<version>v4|v5)/vendors/(?P<vendor_id>[^/]+)"
@@ -147,14 +144,14 @@ class Call:
         return self.vendor.vendor_id, self.market, self.match.string, query
 
     def renderer(self, currency=None):
-        return render.Renderer(self.version, currency or MARKET_CURRENCIES[self.market], self.market)
+        return render.Renderer(self.version, currency or MARKETS[self.market].currency, self.market)
 
 
 def _local_moment(text, pattern, layout, market):
     if not pattern.match(text):
         raise BadRequest(f"Invalid date format: {text!r}")
     try:
-        return datetime.strptime(text, layout).replace(tzinfo=MARKET_TIMEZONES[market])
+        return datetime.strptime(text, layout).replace(tzinfo=MARKETS[market].timezone)
     except ValueError:
         raise BadRequest(f"Invalid date format: {text!r}") from None
 
@@ -168,7 +165,7 @@ def result_reply(result_code, message):
 
 def _zone(offset, market):
     """The zone of a date parameter: its offset, else the market's time."""
-    return datetime.strptime(offset, "%z").tzinfo if offset else MARKET_TIMEZONES[market]
+    return datetime.strptime(offset, "%z").tzinfo if offset else MARKETS[market].timezone
 
 
 def _refuse_paging_in_time_frame(params, *names):
@@ -284,7 +281,7 @@ class ReturnEndpoints:
 
     @staticmethod
     def _check_stop_shipment_market(call):
-        if call.market not in STOP_SHIPMENT_MARKETS:
+        if not MARKETS[call.market].answers_stop_shipment:
             raise BadRequest(f"This API is not available for the buyer region {call.market}.")
 
     def stop_shipment(self, call):

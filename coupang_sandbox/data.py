@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
-from .store import MARKET_CURRENCIES, MARKET_TIMEZONES, Order, OrderLine, Place, Vendor
+from .store import MARKETS, Order, OrderLine, Place, Vendor
 
 DEMO_VENDOR_ID = "A00012345"
 DEMO_ACCESS_KEY = "1c7e5a90-3b2d-4f68-8e1a-0d9c4b7a2e53"  # fake: the sandbox's demo vendor only
@@ -256,9 +256,9 @@ class OrderFactory:
             order_id=self._unique_id(14),
             vendor_id=vendor_id,
             market=market,
-            currency=MARKET_CURRENCIES[market],
-            ordered_at=ordered_at.astimezone(MARKET_TIMEZONES[market]),
-            paid_at=(ordered_at + timedelta(seconds=self.rng.randint(5, 120))).astimezone(MARKET_TIMEZONES[market]),
+            currency=MARKETS[market].currency,
+            ordered_at=ordered_at.astimezone(MARKETS[market].timezone),
+            paid_at=(ordered_at + timedelta(seconds=self.rng.randint(5, 120))).astimezone(MARKETS[market].timezone),
             status=status,
             orderer={"name": name, "email": "", "safeNumber": phone, "ordererNumber": None},
             receiver=receiver,

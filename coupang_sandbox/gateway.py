@@ -10,6 +10,8 @@ import re
 import uuid
 from datetime import datetime, timezone
 
+from .store import MARKETS
+
 AUTHORIZATION = re.compile(
     r"^CEA algorithm=HmacSHA256,\s*access-key=(?P<access_key>[^,\s]+),\s*"
     r"signed-date=(?P<signed_date>\d{6}T\d{6}Z),\s*signature=(?P<signature>[0-9a-f]{64})$"
@@ -22,7 +24,6 @@ SIGNATURE_EXPIRED = "Specified signature is expired."
 IP_NOT_ALLOWED = "[FORBIDDEN] Not allowed IP. Please contact the Coupang seller call center."
 # What a key answers outside its region (study 1, Taiwan Partners keys on the Korean host).
 WRONG_REGION = "The HMAC token is not for the target VDC."
-MARKETS = ("KR", "TW")
 INVALID_VENDOR_ID = "invalid vendorId"  # Coupang docs: return-api/lookup-return-cancel-list-per-day errorSpec
 GATEWAY_TIMEOUT = "Request timed out, if the situation continues consider applying timeout extension."
 ACCESS_DENIED_PAGE = (

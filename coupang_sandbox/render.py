@@ -7,7 +7,7 @@ market's time (study 4.3-4.4; Coupang docs: delivery-api/lookup-order-list-per-d
 
 from decimal import Decimal
 
-from .store import MARKET_TIMEZONES
+from .store import MARKETS
 
 NANOS_PER_UNIT = Decimal(10) ** 9
 
@@ -16,7 +16,7 @@ class Renderer:
     def __init__(self, version, currency, market):
         self.money_objects = version != "v4"
         self.currency = currency
-        self.timezone = MARKET_TIMEZONES[market]
+        self.timezone = MARKETS[market].timezone
 
     def money(self, amount):
         if amount is None:

@@ -6,8 +6,6 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 LOOPBACK_IPS = ("127.0.0.1", "::1")
-MARKET_TIMEZONES = {"TW": timezone(timedelta(hours=8)), "KR": timezone(timedelta(hours=9))}
-MARKET_CURRENCIES = {"TW": "TWD", "KR": "KRW"}
 UPDATABLE_STATUSES = ("DEPARTURE", "DELIVERING", "FINAL_DELIVERY", "NONE_TRACKING")
 
 # Per-box result codes and their retryRequired flag (Coupang docs: delivery-api/invoice-upload-processing).
@@ -30,6 +28,25 @@ KR_COURIER_NAMES = {
     "HYUNDAI": "롯데택배",
     "EPOST": "우체국",
     "KGB": "로젠택배",
+}
+
+
+@dataclass(frozen=True)
+class Market:
+    """A Coupang market as the docs describe it (study 8 and 13), kept apart from the client's table:
+    the sandbox stands for Coupang."""
+
+    currency: str  # of v4 plain numbers (study 4.3, 8.4)
+    timezone: timezone  # of the days of the lists and of times sent without an offset (study 4.2, 13)
+    # Help center articles 360034320673 and 360033793034 mark the stop-shipment answers "한국" only;
+    # how Coupang refuses them for another market is not documented.
+    answers_stop_shipment: bool
+
+
+# X-MARKET's values (study 1, 8.2).
+MARKETS = {
+    "TW": Market("TWD", timezone(timedelta(hours=8)), answers_stop_shipment=False),
+    "KR": Market("KRW", timezone(timedelta(hours=9)), answers_stop_shipment=True),
 }
 
 

@@ -2,8 +2,11 @@
 
 from datetime import timedelta
 
-COUPANG_MARKETS = [("TW", "Taiwan"), ("KR", "Korea")]
-MARKET_COUNTRIES = {"TW": "base.tw", "KR": "base.kr"}
+from .coupang import MARKETS
+
+# The markets are the client's table (coupang/markets.py), Taiwan first.
+COUPANG_MARKETS = [(market.code, market.name) for market in MARKETS.values()]
+DEFAULT_COUPANG_MARKET = "TW"
 DEFAULT_COUPANG_BASE_URL = "https://api-gateway.coupang.com"
 
 # Coupang's taxReceiptInfo (extraProperties, notice 2025-12-05): the Taiwan e-invoice (e-GUI) request.
@@ -67,6 +70,15 @@ STOCK_LOCK_KEY = 0x45434353
 # CC too: a stop-shipment request the seller answered in Wing before a check saw it is listed as
 # completed only, and its units must still come off the delivery.
 REQUEST_LISTS = (("CANCEL", None), ("RETURN", "RU"), ("RETURN", "UC"), ("RETURN", "CC"))
+
+# The context key of a run that commits each answer as soon as Coupang took it (the cron, or a
+# user's Retry in a transaction of its own): no rollback of the Odoo changes that follow, such as a
+# user's concurrent save of the sale order, may forget it.
+COMMIT_ANSWERS = "ec_coupang_commit_answers"
+
+# The tracking push: deliveries a cron run (or a queue_job batch) takes, and the tries of one.
+PUSH_BATCH_SIZE = 50
+MAX_PUSH_ATTEMPTS = 8
 
 # What a Coupang request means for an order or a delivery, most pressing first.
 REQUEST_DISPLAY_STATES = [

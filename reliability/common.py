@@ -8,8 +8,8 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from bench import harness
 from coupang_sandbox import CoupangSandbox
+from testbed import harness
 
 
 @dataclass
@@ -55,18 +55,10 @@ def started(description, account_name, add_arguments=None, **sandbox_options):
         yield Run(args, registry, sandbox, orders, successes, account.id, schedule.id)
 
 
-def box_counts(env, account_id):
-    """How many sale orders each Coupang shipment box of the account has."""
-    env.cr.execute(
-        "SELECT coupang_shipment_box_id, count(*) FROM sale_order WHERE ec_account_id = %s GROUP BY 1", [account_id]
-    )
-    return Counter(dict(env.cr.fetchall()))
-
-
 def imported_once_problems(env, run):
     """Every sandbox box was acknowledged once and has exactly one confirmed sale order; nothing else
     was imported, nothing is left for review."""
-    counts = box_counts(env, run.account_id)
+    counts = harness.box_counts(env, run.account_id)
     expected = {str(order.shipment_box_id) for order in run.orders}
     problems = once_per_box_problems("acknowledgement", run.successes["acknowledge"], expected)
     missing = expected - set(counts)

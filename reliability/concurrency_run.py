@@ -13,7 +13,7 @@ import tempfile
 import time
 from collections import Counter
 
-from bench import harness
+from testbed import harness
 
 from . import common
 

@@ -22,7 +22,7 @@ import subprocess
 import time
 from collections import Counter
 
-from bench import harness
+from testbed import harness
 
 from . import common
 
@@ -39,7 +39,7 @@ def main():
 
         def committed():
             with harness.environment(run.registry) as env:
-                return sum(common.box_counts(env, run.account_id).values())
+                return sum(harness.box_counts(env, run.account_id).values())
 
         fetch = ("fetch", str(run.schedule_id))
         kills = (

@@ -17,7 +17,7 @@ Usage: python3 -m reliability.fault_run --conf odoo.conf --db DB [--orders 60]
 
 from collections import Counter
 
-from bench import harness
+from testbed import harness
 
 from . import common
 
@@ -111,7 +111,7 @@ def fetch(run):
 
 def doubled_boxes(run):
     with harness.environment(run.registry) as env:
-        counts = common.box_counts(env, run.account_id)
+        counts = harness.box_counts(env, run.account_id)
     return [box for box, count in counts.items() if count > 1]
 
 

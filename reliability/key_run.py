@@ -21,10 +21,10 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 
-from bench import harness
+from testbed import harness
+from testbed.servers import add_arguments, balancer, install_queue_addon, query, servers, wait_for_jobs
 
 from . import common
-from .queue_run import add_arguments, balancer, install_queue_addon, query, servers, wait_for_jobs
 
 KEY_VARIABLE = "EC_COUPANG_ENCRYPTION_KEY"
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,7 +6,7 @@ and every order of both stores imported once.
 Usage: python3 -m reliability.rate_run --conf odoo.conf --db DB [--orders 60]
 """
 
-from bench import harness
+from testbed import harness
 
 from . import common
 from .concurrency_run import run_together
@@ -40,7 +40,7 @@ def main():
 
 
 def imported_once_problems(env, account_id, orders):
-    counts = common.box_counts(env, account_id)
+    counts = harness.box_counts(env, account_id)
     expected = {str(order.shipment_box_id) for order in orders}
     if set(counts) == expected and set(counts.values()) == {1}:
         return []

@@ -21,9 +21,9 @@ Usage: python3 -m reliability.requests_run --conf odoo.conf --db DB [--orders 60
 
 from collections import Counter
 
-from bench import harness
 from odoo import Command
 from odoo.exceptions import UserError
+from testbed import harness
 
 from . import common
 from .fault_run import FAULT_RATE, FAULTS, WRITE_FAULTS, count_faults, fetch

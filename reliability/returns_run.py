@@ -28,8 +28,8 @@ import argparse
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
-from bench.harness import FAST_CLIENT
 from coupang_sandbox import CoupangSandbox
+from testbed.harness import FAST_CLIENT
 
 from . import common
 from .fault_run import FAULT_RATE, FAULTS, WRITE_FAULTS, count_faults

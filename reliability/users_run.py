@@ -15,8 +15,8 @@ from collections import Counter
 
 from psycopg2.errors import SerializationFailure
 
-from bench import harness
 from odoo.exceptions import UserError
+from testbed import harness
 
 from . import common
 from .fault_run import FAULT_RATE, FAULTS, WRITE_FAULTS, count_faults, fetch
@@ -166,8 +166,8 @@ def main():
         problems = []
         with harness.environment(run.registry) as env:
             problems += common.imported_once_problems(env, run)
-            lost = len(run.orders) - len(common.box_counts(env, run.account_id))
-            doubled = sum(count > 1 for count in common.box_counts(env, run.account_id).values())
+            lost = len(run.orders) - len(harness.box_counts(env, run.account_id))
+            doubled = sum(count > 1 for count in harness.box_counts(env, run.account_id).values())
             manual = env["ec.fetch.log"].search_count([("account_id", "=", run.account_id), ("trigger", "=", "manual")])
 
         plan = make_requests(run)

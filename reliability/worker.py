@@ -13,7 +13,7 @@ import os
 import sys
 import time
 
-from bench import harness
+from testbed import harness
 
 
 def main():

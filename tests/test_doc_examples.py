@@ -427,7 +427,7 @@ def test_single_return_request_as_one_object(client):
 def test_taiwan_request_times_without_offset_are_taiwan_time():
     """v6 returnRequests send times without an offset, in the market's local time (study 13)."""
     rows = doc_json("lookup-return-request-list-per-minute")["data"]
-    first = parse_return_requests(rows, "TW", "TWD")[0]
+    first = parse_return_requests(rows, "TW")[0]
     assert first.created_at == datetime(2017, 9, 2, 22, 52, 42, tzinfo=TWT)
     assert first.enclose_price == Money(Decimal(0), "TWD")
 

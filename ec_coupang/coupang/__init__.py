@@ -27,7 +27,6 @@ from .errors import (
 )
 from .datatypes import (
     KR_COURIER_CODES,
-    MARKET_CURRENCIES,
     ORDER_STATUSES,
     BoxResult,
     DeliveryInfo,
@@ -45,10 +44,13 @@ from .datatypes import (
     UnreadableOrderSheet,
     delivery_from_receiver,
 )
+from .markets import MARKETS, Market, get_market
 from .parsing import ROW_KEY_PREFIX, parse_order_sheet, parse_order_sheets, read_order_sheet
 from .recorder import ExchangeRecorder, redact
 from .returns import (
     CANCEL_TYPES,
+    COUPANG_CHECK_REQUESTED,
+    RETURN_COMPLETED,
     RETURN_STATUSES,
     ReturnAnswer,
     ReturnDelivery,

@@ -13,7 +13,7 @@ import requests
 from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, ProtocolError, ReadTimeoutError
 from urllib3.util.retry import Retry
 
-from .datatypes import MARKET_CURRENCIES, MARKET_TIMEZONES, ORDER_STATUSES
+from .datatypes import ORDER_STATUSES
 from .errors import (
     CoupangError,
     MalformedResponseError,
@@ -28,6 +28,7 @@ from .errors import (
     error_from_response,
     sanitize,
 )
+from .markets import get_market
 from .parsing import (
     kept_order_sheet,
     loads,
@@ -74,7 +75,6 @@ RETRY_STATUSES = (429, 502, 503, 504)
 # Sent when a vendor's calls reach about 90 % of its throttling threshold (Coupang docs:
 # technical-faq, 429 "쓰로틀링 임계치(약 90%)에 도달한 경우 (X-CAG-Warnings로 쓰로틀링 관련 값이 전달됩니다.)").
 THROTTLING_WARNING_HEADER = "X-CAG-Warnings"
-MARKET_OFFSETS = {"KR": "+09:00", "TW": "+08:00"}  # v5 date parameters; TW: [TW-PY]
 
 _ORDER_PATH = "/v2/providers/openapi/apis/api/{version}/vendors/{vendor_id}/ordersheets"
 _ORDER_BY_ORDER_ID_PATH = "/v2/providers/openapi/apis/api/{version}/vendors/{vendor_id}/{order_id}/ordersheets"
@@ -91,10 +91,6 @@ _STOPPED_SHIPMENT_PATH = _RECEIPT_PATH + "/stoppedShipment"  # v4
 _COMPLETED_SHIPMENT_PATH = _RECEIPT_PATH + "/completedShipment"  # v4
 _RECEIVE_CONFIRMATION_PATH = _RECEIPT_PATH + "/receiveConfirmation"  # v5
 _APPROVAL_PATH = _RECEIPT_PATH + "/approval"  # v5
-# The stop-shipment answers are marked for Korean buyers only ("API 적용 가능한 구매자 사용자 지역:
-# 한국", articles 360034320673 and 360033793034); the list, single read, receipt and approval for
-# Korea and Taiwan (articles 360033919613, 360034562353, 360034027214, 360034562513).
-_STOP_SHIPMENT_MARKETS = ("KR",)
 MINUTE_FORMAT = "%Y-%m-%dT%H:%M"  # searchType=timeFrame (Coupang docs: lookup-return-request-list-per-minute)
 
 
@@ -145,15 +141,14 @@ def _day_windows(date_from, date_to):
         start = end + timedelta(days=1)
 
 
-def _market_day(value, market):
+def _market_day(value, zone):
     """The day of ``value`` in the market's time, on which Coupang's order lists are cut; a
     datetime must be aware (a date is taken as the market's day)."""
     if not isinstance(value, datetime):
         return value
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"Order lists need an aware datetime, not {value!r}.")
-    market_tz = datetime.strptime(MARKET_OFFSETS[market], "%z").tzinfo
-    return value.astimezone(market_tz).date()
+    return value.astimezone(zone).date()
 
 
 def _minute_windows(start, end):
@@ -293,17 +288,15 @@ class CoupangClient:
         slow_down=None,
         recorder=None,
     ):
-        market = (market or "KR").upper()
-        if market not in MARKET_CURRENCIES:
-            raise ValueError(f"Unknown Coupang market {market!r}: use KR or TW.")
+        self.market_info = get_market(market or "KR")
         if api_version not in ("v4", "v5"):
             raise ValueError(f"Unknown order sheet API version {api_version!r}: use v4 or v5.")
         self.vendor_id = vendor_id
         self.access_key = access_key
         self._secret_key = secret_key
         self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
-        self.market = market
-        self.currency = MARKET_CURRENCIES[market]
+        self.market = self.market_info.code
+        self.currency = self.market_info.currency
         self.timeout = timeout
         self.call_deadline = call_deadline
         self.max_pages = max_pages
@@ -498,7 +491,7 @@ class CoupangClient:
     def _date_param(self, day):
         if self.api_version == "v4":
             return day.isoformat()
-        return f"{day.isoformat()}{MARKET_OFFSETS[self.market]}"
+        return f"{day.isoformat()}{self.market_info.utc_offset}"
 
     def iter_order_sheets(self, created_from, created_to, status, *, max_per_page=MAX_PAGE_SIZE):
         """Order sheets in ``status`` created on days ``created_from`` to ``created_to`` (inclusive).
@@ -511,7 +504,7 @@ class CoupangClient:
         if status not in ORDER_STATUSES:
             raise ValueError(f"Unknown order status {status!r}.")
         _check_page_size(max_per_page)
-        date_from, date_to = (_market_day(moment, self.market) for moment in (created_from, created_to))
+        date_from, date_to = (_market_day(moment, self.market_info.timezone) for moment in (created_from, created_to))
         return self._order_sheet_pages(date_from, date_to, status, max_per_page)
 
     def _order_sheet_pages(self, date_from, date_to, status, max_per_page):
@@ -662,7 +655,7 @@ class CoupangClient:
         :class:`~.returns.UnreadableReturnRequest`.
         """
         self._check_request_filter(cancel_type, status)
-        zone = MARKET_TIMEZONES[self.market]
+        zone = self.market_info.timezone
         start, end = (self._aware(moment).astimezone(zone) for moment in (created_from, created_to))
         windows = _time_frames(start, end) if by_minute else _day_frames(start, end)
         return self._return_request_pages(windows, {"cancelType": cancel_type, "status": status}, paged=not by_minute)
@@ -707,7 +700,7 @@ class CoupangClient:
                 with reading("a list of cancellations and returns"):
                     if paged:
                         _check_rows(payload["data"], window["maxPerPage"])
-                    rows = parse_return_requests(payload["data"], self.market, self.currency)
+                    rows = parse_return_requests(payload["data"], self.market)
                     next_token = str(payload.get("nextToken") or "") if paged else ""
                 yield from rows
                 if not next_token:
@@ -721,7 +714,7 @@ class CoupangClient:
         with reading("a return request"):
             data = payload["data"]
             (raw,) = data if isinstance(data, list) else [data]
-            return parse_return_request(raw, self.market, self.currency)
+            return parse_return_request(raw, self.market)
 
     def _answer_receipt(self, template, version, receipt_id, **fields):
         """One PUT on a receipt: a FAIL inside the 200 is a :class:`RequestRejectedError`."""
@@ -734,7 +727,7 @@ class CoupangClient:
         return answer
 
     def _check_stop_shipment_market(self):
-        if self.market not in _STOP_SHIPMENT_MARKETS:
+        if not self.market_info.answers_stop_shipment:
             raise NotAvailableInMarketError(
                 "Coupang offers the answers to stop-shipment requests for Korean stores only. Answer this "
                 "request in Wing."

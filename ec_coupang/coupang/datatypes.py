@@ -6,14 +6,11 @@ as strings ([CRAWL26] notice 39412511646489).
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from decimal import Decimal
 
 ORDER_STATUSES = ("ACCEPT", "INSTRUCT", "DEPARTURE", "DELIVERING", "FINAL_DELIVERY", "NONE_TRACKING")
 
-MARKET_CURRENCIES = {"KR": "KRW", "TW": "TWD"}
-# The markets' local time, in which Coupang writes the times it sends without an offset.
-MARKET_TIMEZONES = {"KR": timezone(timedelta(hours=9)), "TW": timezone(timedelta(hours=8))}
 
 # Coupang's documented courier codes for Korea (study section 6.3, article 360034156033; Coupang
 # docs: distribution-center-api/lookup-delivery-code). Coupang documents no Taiwan courier code.

@@ -13,8 +13,6 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from .datatypes import (
-    MARKET_CURRENCIES,
-    MARKET_TIMEZONES,
     ORDER_STATUSES,
     BoxResult,
     Money,
@@ -29,6 +27,7 @@ from .datatypes import (
     UnreadableOrderSheet,
 )
 from .errors import MalformedResponseError
+from .markets import MARKETS
 
 NANOS_PER_UNIT = Decimal(10) ** 9
 _EXTRA_FRACTION_DIGITS = re.compile(r"(\.\d{6})\d+")
@@ -93,18 +92,18 @@ def parse_datetime(value, market):
     if text.endswith("Z"):
         text = text[:-1] + "+00:00"
     moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=MARKET_TIMEZONES[market])
+    return moment if moment.tzinfo else moment.replace(tzinfo=MARKETS[market].timezone)
 
 
 def parse_date(value):
     return date.fromisoformat(value[:10]) if value else None
 
 
-def _text(value):
+def as_text(value):
     return "" if value is None else str(value)
 
 
-def _id(value):
+def parse_id(value):
     """A Coupang id (a JSON Number, sometimes sent as text) as its digits."""
     text = str(value).strip() if isinstance(value, int | str) and not isinstance(value, bool) else ""
     if not _DIGITS.fullmatch(text):
@@ -112,7 +111,7 @@ def _id(value):
     return text
 
 
-def _count(value, minimum=0):
+def parse_count(value, minimum=0):
     """An item count: a whole number, at least ``minimum`` (``None`` is 0)."""
     count = _number(value)
     if count != count.to_integral_value() or count < minimum:
@@ -121,7 +120,7 @@ def _count(value, minimum=0):
 
 
 def _status(value):
-    status = _text(value)
+    status = as_text(value)
     if status and status not in ORDER_STATUSES:
         raise ValueError(f"unknown order status {value!r}")
     return status
@@ -134,24 +133,24 @@ def _order_currency(raw, default_currency):
     return default_currency
 
 
-def _zero_if_none(value, currency):
+def money_or_zero(value, currency):
     return parse_money(value, currency) or Money(Decimal(0), currency)
 
 
 def parse_order_item(raw, currency):
     def money(key):
-        return _zero_if_none(raw.get(key), currency)
+        return money_or_zero(raw.get(key), currency)
 
     return OrderItem(
-        vendor_item_id=_id(raw["vendorItemId"]),
-        vendor_item_name=_text(raw.get("vendorItemName")),
-        seller_product_id=_text(raw.get("sellerProductId")),
-        seller_product_name=_text(raw.get("sellerProductName")),
-        seller_product_item_name=_text(raw.get("sellerProductItemName")),
-        external_vendor_sku_code=_text(raw.get("externalVendorSkuCode")),
-        shipping_count=_count(raw.get("shippingCount"), minimum=1),
-        cancel_count=_count(raw.get("cancelCount")),
-        hold_count_for_cancel=_count(raw.get("holdCountForCancel")),
+        vendor_item_id=parse_id(raw["vendorItemId"]),
+        vendor_item_name=as_text(raw.get("vendorItemName")),
+        seller_product_id=as_text(raw.get("sellerProductId")),
+        seller_product_name=as_text(raw.get("sellerProductName")),
+        seller_product_item_name=as_text(raw.get("sellerProductItemName")),
+        external_vendor_sku_code=as_text(raw.get("externalVendorSkuCode")),
+        shipping_count=parse_count(raw.get("shippingCount"), minimum=1),
+        cancel_count=parse_count(raw.get("cancelCount")),
+        hold_count_for_cancel=parse_count(raw.get("holdCountForCancel")),
         sales_price=money("salesPrice"),
         order_price=money("orderPrice"),
         discount_price=money("discountPrice"),
@@ -166,43 +165,43 @@ def parse_order_item(raw, currency):
 def parse_order_sheet(raw, market):
     """An :class:`OrderSheet` of the market (``KR`` or ``TW``), whose currency prices v4 plain
     numbers and whose time reads the times without offset."""
-    currency = _order_currency(raw, MARKET_CURRENCIES[market])
+    currency = _order_currency(raw, MARKETS[market].currency)
     orderer = raw.get("orderer") or {}
     receiver = raw.get("receiver") or {}
     items = tuple(parse_order_item(item, currency) for item in raw.get("orderItems") or ())
     if not items:
         raise ValueError("an order sheet without items")
     return OrderSheet(
-        shipment_box_id=_id(raw["shipmentBoxId"]),
-        order_id=_id(raw["orderId"]),
+        shipment_box_id=parse_id(raw["shipmentBoxId"]),
+        order_id=parse_id(raw["orderId"]),
         ordered_at=parse_datetime(raw.get("orderedAt"), market),
         paid_at=parse_datetime(raw.get("paidAt"), market),
         status=_status(raw.get("status")),
         currency=currency,
-        shipping_price=_zero_if_none(raw.get("shippingPrice"), currency),
+        shipping_price=money_or_zero(raw.get("shippingPrice"), currency),
         remote_price=parse_money(raw.get("remotePrice"), currency),
         orderer=Orderer(
-            name=_text(orderer.get("name")),
-            email=_text(orderer.get("email")),
-            safe_number=_text(orderer.get("safeNumber")),
-            orderer_number=_text(orderer.get("ordererNumber")),
+            name=as_text(orderer.get("name")),
+            email=as_text(orderer.get("email")),
+            safe_number=as_text(orderer.get("safeNumber")),
+            orderer_number=as_text(orderer.get("ordererNumber")),
         ),
         receiver=Receiver(
-            name=_text(receiver.get("name")),
-            safe_number=_text(receiver.get("safeNumber")),
-            receiver_number=_text(receiver.get("receiverNumber")),
-            addr1=_text(receiver.get("addr1")),
-            addr2=_text(receiver.get("addr2")),
-            post_code=_text(receiver.get("postCode")),
+            name=as_text(receiver.get("name")),
+            safe_number=as_text(receiver.get("safeNumber")),
+            receiver_number=as_text(receiver.get("receiverNumber")),
+            addr1=as_text(receiver.get("addr1")),
+            addr2=as_text(receiver.get("addr2")),
+            post_code=as_text(receiver.get("postCode")),
         ),
         items=items,
         split_shipping=bool(raw.get("splitShipping")),
         able_split_shipping=bool(raw.get("ableSplitShipping")),
-        delivery_company_name=_text(raw.get("deliveryCompanyName")),
-        invoice_number=_text(raw.get("invoiceNumber")),
-        shipment_type=_text(raw.get("shipmentType")),
+        delivery_company_name=as_text(raw.get("deliveryCompanyName")),
+        invoice_number=as_text(raw.get("invoiceNumber")),
+        shipment_type=as_text(raw.get("shipmentType")),
         is_cod=bool(raw.get("isCod")),
-        parcel_print_message=_text(raw.get("parcelPrintMessage")),
+        parcel_print_message=as_text(raw.get("parcelPrintMessage")),
         tax_receipt=parse_tax_receipt((raw.get("extraProperties") or {}).get("taxReceiptInfo")),
         extra_properties=dict(raw.get("extraProperties") or {}),
         raw=raw,
@@ -216,9 +215,9 @@ def parse_tax_receipt(raw):
     if not isinstance(raw, dict):
         raise TypeError("taxReceiptInfo is not an object")
     return TaxReceipt(
-        option=_text(raw.get("receiptOption")),
-        applied_type=_text(raw.get("appliedType")),
-        applied_value=_text(raw.get("appliedValue")),
+        option=as_text(raw.get("receiptOption")),
+        applied_type=as_text(raw.get("appliedType")),
+        applied_value=as_text(raw.get("appliedValue")),
     )
 
 
@@ -241,8 +240,8 @@ def read_order_sheet(raw, market):
 def kept_order_sheet(raw, reason):
     """The row, not read as an order sheet, kept as Coupang sent it with ``reason``."""
     return UnreadableOrderSheet(
-        shipment_box_id=_readable_id(raw, "shipmentBoxId") or _row_key(raw),
-        order_id=_readable_id(raw, "orderId"),
+        shipment_box_id=readable_id(raw, "shipmentBoxId") or row_key(raw),
+        order_id=readable_id(raw, "orderId"),
         status=_readable_status(raw),
         reason=reason,
         raw=raw,
@@ -257,9 +256,9 @@ def unreadable_reason(what, error):
     )
 
 
-def _readable_id(raw, key):
+def readable_id(raw, key):
     try:
-        return _id(raw[key])
+        return parse_id(raw[key])
     except READ_ERRORS:
         return ""
 
@@ -274,7 +273,7 @@ def _readable_status(raw):
 ROW_KEY_PREFIX = "unreadable-"
 
 
-def _row_key(raw):
+def row_key(raw):
     """A stable key for a row without a usable shipmentBoxId: the same row gets the same key."""
     try:
         text = json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str)
@@ -285,12 +284,12 @@ def _row_key(raw):
 
 def parse_place_address(raw):
     return PlaceAddress(
-        address_type=_text(raw.get("addressType")),
-        country_code=_text(raw.get("countryCode")),
-        zip_code=_text(raw.get("returnZipCode")),
-        address=_text(raw.get("returnAddress")),
-        address_detail=_text(raw.get("returnAddressDetail")),
-        contact_number=_text(raw.get("companyContactNumber")),
+        address_type=as_text(raw.get("addressType")),
+        country_code=as_text(raw.get("countryCode")),
+        zip_code=as_text(raw.get("returnZipCode")),
+        address=as_text(raw.get("returnAddress")),
+        address_detail=as_text(raw.get("returnAddressDetail")),
+        contact_number=as_text(raw.get("companyContactNumber")),
     )
 
 
@@ -300,10 +299,10 @@ def _place_addresses(raw):
 
 def parse_return_center(raw):
     return ReturnCenter(
-        code=_text(raw["returnCenterCode"]),
-        name=_text(raw.get("shippingPlaceName")),
-        deliver_code=_text(raw.get("deliverCode")),
-        deliver_name=_text(raw.get("deliverName")),
+        code=as_text(raw["returnCenterCode"]),
+        name=as_text(raw.get("shippingPlaceName")),
+        deliver_code=as_text(raw.get("deliverCode")),
+        deliver_name=as_text(raw.get("deliverName")),
         usable=bool(raw.get("usable")),
         addresses=_place_addresses(raw),
         raw=raw,
@@ -312,8 +311,8 @@ def parse_return_center(raw):
 
 def parse_outbound_place(raw):
     return OutboundPlace(
-        code=_text(raw["outboundShippingPlaceCode"]),
-        name=_text(raw.get("shippingPlaceName")),
+        code=as_text(raw["outboundShippingPlaceCode"]),
+        name=as_text(raw.get("shippingPlaceName")),
         usable=bool(raw.get("usable")),
         addresses=_place_addresses(raw),
         raw=raw,
@@ -328,8 +327,8 @@ def parse_box_results(data, requested_box_ids):
     delivery-api/product-preparation-processing, invoice-upload-processing). A box missing from
     the list failed with the batch's ``responseMessage``.
     """
-    listed = {_text(row["shipmentBoxId"]): row for row in data.get("responseList") or ()}
-    batch_message = _text(data.get("responseMessage"))
+    listed = {as_text(row["shipmentBoxId"]): row for row in data.get("responseList") or ()}
+    batch_message = as_text(data.get("responseMessage"))
     results = []
     for box_id in requested_box_ids:
         row = listed.get(box_id)
@@ -340,8 +339,8 @@ def parse_box_results(data, requested_box_ids):
             BoxResult(
                 shipment_box_id=box_id,
                 succeed=bool(row.get("succeed")),
-                result_code=_text(row.get("resultCode")),
-                message=_text(row.get("resultMessage")),
+                result_code=as_text(row.get("resultCode")),
+                message=as_text(row.get("resultMessage")),
                 retry_required=bool(row.get("retryRequired")),
             )
         )

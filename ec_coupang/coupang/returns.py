@@ -15,18 +15,18 @@ As for order sheets, ids stay strings, money is :class:`~.models.Money`, times a
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 
-from .datatypes import MARKET_TIMEZONES, Money
+from .datatypes import Money
+from .markets import MARKETS
 from .parsing import (
     READ_ERRORS,
-    _count,
-    _id,
-    _readable_id,
-    _row_key,
-    _text,
+    as_text,
+    money_or_zero,
+    parse_count,
     parse_datetime,
-    parse_money,
+    parse_id,
+    readable_id,
+    row_key,
     unreadable_reason,
 )
 
@@ -175,18 +175,18 @@ class ReturnAnswer:
 
 def _moment(value, market):
     moment = parse_datetime(value, market)
-    return moment.astimezone(MARKET_TIMEZONES[market]) if moment else None
+    return moment.astimezone(MARKETS[market].timezone) if moment else None
 
 
 def parse_return_item(raw):
     return ReturnItem(
-        vendor_item_id=_id(raw["vendorItemId"]),
-        vendor_item_name=_text(raw.get("vendorItemName")),
-        seller_product_id=_text(raw.get("sellerProductId")),
-        seller_product_name=_text(raw.get("sellerProductName")),
-        shipment_box_id=_id(raw["shipmentBoxId"]),
-        purchase_count=_count(raw.get("purchaseCount")),
-        cancel_count=_count(raw.get("cancelCount"), minimum=1),
+        vendor_item_id=parse_id(raw["vendorItemId"]),
+        vendor_item_name=as_text(raw.get("vendorItemName")),
+        seller_product_id=as_text(raw.get("sellerProductId")),
+        seller_product_name=as_text(raw.get("sellerProductName")),
+        shipment_box_id=parse_id(raw["shipmentBoxId"]),
+        purchase_count=parse_count(raw.get("purchaseCount")),
+        cancel_count=parse_count(raw.get("cancelCount"), minimum=1),
     )
 
 
@@ -194,42 +194,42 @@ def _return_deliveries(rows):
     """Return waybills; one whose number is "" or null is to be ignored (Coupang docs:
     return-api/lookup-return-request-list-per-day, returnDeliveryDtos)."""
     deliveries = (
-        ReturnDelivery(_text(row.get("deliveryCompanyCode")), _text(row.get("deliveryInvoiceNo")).strip())
+        ReturnDelivery(as_text(row.get("deliveryCompanyCode")), as_text(row.get("deliveryInvoiceNo")).strip())
         for row in rows or ()
     )
     return tuple(delivery for delivery in deliveries if delivery.invoice_number)
 
 
-def parse_return_request(raw, market, currency):
-    """A :class:`ReturnRequest`; ``market`` gives its times' zone, ``currency`` prices plain numbers."""
+def parse_return_request(raw, market):
+    """A :class:`ReturnRequest`; ``market`` gives its times' zone and the currency of plain numbers."""
     items = tuple(parse_return_item(item) for item in raw.get("returnItems") or ())
     if not items:
         raise ValueError("a request without items")
     return ReturnRequest(
-        receipt_id=_id(raw["receiptId"]),
-        order_id=_id(raw["orderId"]),
-        payment_id=_text(raw.get("paymentId")),
+        receipt_id=parse_id(raw["receiptId"]),
+        order_id=parse_id(raw["orderId"]),
+        payment_id=as_text(raw.get("paymentId")),
         cancel_type=_cancel_type(raw.get("receiptType") or raw.get("cancelType")),
         receipt_status=_status(raw["receiptStatus"]),
         created_at=_moment(raw.get("createdAt"), market),
         modified_at=_moment(raw.get("modifiedAt"), market),
         requester=Requester(
-            name=_text(raw.get("requesterName")),
-            phone_number=_text(raw.get("requesterPhoneNumber")),
-            address=_text(raw.get("requesterAddress")),
-            address_detail=_text(raw.get("requesterAddressDetail")),
-            zip_code=_text(raw.get("requesterZipCode")),
+            name=as_text(raw.get("requesterName")),
+            phone_number=as_text(raw.get("requesterPhoneNumber")),
+            address=as_text(raw.get("requesterAddress")),
+            address_detail=as_text(raw.get("requesterAddressDetail")),
+            zip_code=as_text(raw.get("requesterZipCode")),
         ),
-        reason_category=_text(raw.get("cancelReasonCategory1")),
-        reason_detail=_text(raw.get("cancelReasonCategory2")),
-        reason=_text(raw.get("cancelReason")),
-        reason_code=_text(raw.get("reasonCode")),
-        cancel_count_sum=_count(raw.get("cancelCountSum") or sum(item.cancel_count for item in items), minimum=1),
-        return_delivery_id=_text(raw.get("returnDeliveryId")),
-        return_delivery_type=_text(raw.get("returnDeliveryType")),
-        release_stop_status=_text(raw.get("releaseStopStatus")),
-        enclose_price=parse_money(raw.get("enclosePrice"), currency) or Money(Decimal(0), currency),
-        fault_by_type=_text(raw.get("faultByType")),
+        reason_category=as_text(raw.get("cancelReasonCategory1")),
+        reason_detail=as_text(raw.get("cancelReasonCategory2")),
+        reason=as_text(raw.get("cancelReason")),
+        reason_code=as_text(raw.get("reasonCode")),
+        cancel_count_sum=parse_count(raw.get("cancelCountSum") or sum(item.cancel_count for item in items), minimum=1),
+        return_delivery_id=as_text(raw.get("returnDeliveryId")),
+        return_delivery_type=as_text(raw.get("returnDeliveryType")),
+        release_stop_status=as_text(raw.get("releaseStopStatus")),
+        enclose_price=money_or_zero(raw.get("enclosePrice"), MARKETS[market].currency),
+        fault_by_type=as_text(raw.get("faultByType")),
         pre_refund=bool(raw.get("preRefund")),
         complete_confirm_type=_complete_confirm_type(raw.get("completeConfirmType")),
         complete_confirm_date=_moment(raw.get("completeConfirmDate"), market),
@@ -253,25 +253,25 @@ def _cancel_type(value):
 
 
 def _complete_confirm_type(value):
-    text = _text(value)
+    text = as_text(value)
     return _V2_COMPLETE_CONFIRM_TYPES.get(text, text)
 
 
-def parse_return_requests(rows, market, currency):
+def parse_return_requests(rows, market):
     """Each row read on its own, as :func:`~.parsing.parse_order_sheets` does for order sheets."""
     if not isinstance(rows, list):
         raise TypeError("a request list is not a list")
-    return [read_return_request(row, market, currency) for row in rows]
+    return [read_return_request(row, market) for row in rows]
 
 
-def read_return_request(raw, market, currency):
+def read_return_request(raw, market):
     """A :class:`ReturnRequest`, or an :class:`UnreadableReturnRequest` saying why the row is not one."""
     try:
-        return parse_return_request(raw, market, currency)
+        return parse_return_request(raw, market)
     except READ_ERRORS as error:
         return UnreadableReturnRequest(
-            receipt_id=_readable_id(raw, "receiptId") or _row_key(raw),
-            order_id=_readable_id(raw, "orderId"),
+            receipt_id=readable_id(raw, "receiptId") or row_key(raw),
+            order_id=readable_id(raw, "orderId"),
             cancel_type=_readable_text(raw, "receiptType"),
             receipt_status=_readable_text(raw, "receiptStatus"),
             reason=unreadable_reason("request", error),
@@ -296,6 +296,6 @@ def parse_return_answer(payload, receipt_id):
     answer ``code`` and ``message`` only (return-api/return-request-approval-processing).
     """
     data = payload.get("data") if isinstance(payload.get("data"), dict) else {}
-    result_code = _text(data.get("resultCode") or payload.get("code") or data.get("code"))
-    message = _text(data.get("resultMessage") or payload.get("message") or data.get("message"))
+    result_code = as_text(data.get("resultCode") or payload.get("code") or data.get("code"))
+    message = as_text(data.get("resultMessage") or payload.get("message") or data.get("message"))
     return ReturnAnswer(str(receipt_id), result_code, message)

@@ -11,6 +11,7 @@ from ..const import (
     COUPANG_MARKETS,
     DEFAULT_BUYER_DATA_DAYS,
     DEFAULT_COUPANG_BASE_URL,
+    DEFAULT_COUPANG_MARKET,
     DEFAULT_FETCH_FIRST_DAYS,
     DEFAULT_RATE_LIMIT,
     FETCH_LOG_STATES,
@@ -21,7 +22,7 @@ from ..const import (
     RECORD_DIR_PARAM,
     RECORD_HIDE_VENDOR_ID_PARAM,
 )
-from ..coupang import CoupangClient, CoupangError, ExchangeRecorder, IpNotAllowedError
+from ..coupang import MARKETS, CoupangClient, CoupangError, ExchangeRecorder, IpNotAllowedError
 from ..tools import secret_box
 from ..tools.coupang_errors import coupang_error_message
 from ..tools.coupang_run import CoupangRun
@@ -138,7 +139,7 @@ class EcAccount(models.Model):
         selection=COUPANG_MARKETS,
         string="Market",
         required=True,
-        default="TW",
+        default=DEFAULT_COUPANG_MARKET,
         tracking=True,
     )
     coupang_base_url = fields.Char(
@@ -905,6 +906,12 @@ class EcAccount(models.Model):
     def _check_coupang_rate_limit(self):
         if any(account.coupang_rate_limit <= 0 for account in self):
             raise ValidationError(self.env._("The calls per second to Coupang must be more than zero."))
+
+    def _coupang_market(self):
+        """The account's :class:`~..coupang.Market`: its currency, time zone, country, the calls Coupang
+        offers there."""
+        self.ensure_one()
+        return MARKETS[self.coupang_market]
 
     def _coupang_store_key(self):
         """The Coupang store of the account, e.g. ``TW:A00012345``: a box is imported once per store."""

@@ -549,7 +549,7 @@ class EcCoupangImporter(models.AbstractModel):
         delivery_problem = account._delivery_problem(sheet.delivery.kind)
         if delivery_problem:
             reasons.append(delivery_problem)
-        currency_problem = self._currency_problem(sheet.currency)
+        _currency, currency_problem = self.env["ec.coupang.order.mapper"]._currency_of(sheet.currency)
         if currency_problem:
             reasons.append(currency_problem)
         unknown = [item for item in sheet.items_to_ship if not products[item.vendor_item_id]]
@@ -612,19 +612,6 @@ class EcCoupangImporter(models.AbstractModel):
                     )
                 )
         return problems
-
-    @api.model
-    def _currency_problem(self, code):
-        currency = self.env["res.currency"].with_context(active_test=False).search([("name", "=", code)], limit=1)
-        if not currency:
-            return self.env._("The currency %s of the Coupang order does not exist in Odoo.", code)
-        if not currency.active:
-            return self.env._(
-                "The currency %s of the Coupang order is not active: activate it in the accounting "
-                "settings (Currencies), then retry.",
-                code,
-            )
-        return False
 
     @api.model
     def _add_mapping_stubs(self, account, items):

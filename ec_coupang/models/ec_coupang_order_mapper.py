@@ -5,7 +5,6 @@ from odoo.exceptions import UserError
 from odoo.osv.expression import AND, OR
 from odoo.tools import float_compare
 
-from ..const import MARKET_COUNTRIES
 from ..tools.dates import to_naive_utc
 
 STORE_CHAINS = {"seven_eleven": "7-ELEVEN", "familymart": "FamilyMart"}
@@ -47,11 +46,6 @@ class EcCoupangOrderMapper(models.AbstractModel):
         for order, order_values in zip(orders, values, strict=True):
             order.date_order = order_values["date_order"]
         return orders
-
-    @api.model
-    def _find_products(self, account, item):
-        """The product(s) of a Coupang item (see :meth:`_find_page_products`)."""
-        return self._find_page_products(account, [item])[product_key(item)]
 
     @api.model
     def _find_page_products(self, account, items):
@@ -149,11 +143,26 @@ class EcCoupangOrderMapper(models.AbstractModel):
 
     @api.model
     def _find_currency(self, code):
-        """The order's currency, which must be active: the import never activates one."""
-        currency = self.env["res.currency"].search([("name", "=", code)], limit=1)
-        if not currency:
-            raise UserError(self.env._("The currency %s of the Coupang order is not active in Odoo.", code))
+        """The order's currency, which must exist and be active."""
+        currency, problem = self._currency_of(code)
+        if problem:
+            raise UserError(problem)
         return currency
+
+    @api.model
+    def _currency_of(self, code):
+        """(currency, problem): the currency named ``code``, active or not, and why an order cannot be
+        in it (False when it can). The import never activates a currency."""
+        currency = self.env["res.currency"].with_context(active_test=False).search([("name", "=", code)], limit=1)
+        if not currency:
+            return currency, self.env._("The currency %s of the Coupang order does not exist in Odoo.", code)
+        if not currency.active:
+            return currency, self.env._(
+                "The currency %s of the Coupang order is not active: activate it in the accounting "
+                "settings (Currencies), then retry.",
+                code,
+            )
+        return currency, False
 
     @api.model
     def _find_or_create_pricelist(self, account, currency):
@@ -250,11 +259,6 @@ class EcCoupangOrderMapper(models.AbstractModel):
     # === THE PARTNERS === #
 
     @api.model
-    def _find_or_create_partners(self, account, sheet):
-        """(customer, delivery address) of one box (see :meth:`_find_or_create_page_partners`)."""
-        return self._find_or_create_page_partners(account, [sheet])[0]
-
-    @api.model
     def _find_or_create_page_partners(self, account, sheets):
         """[(customer, delivery address)] of each sheet. Existing contacts are reused only when
         identical and never changed, so older orders keep their addresses. Coupang masks names and
@@ -311,7 +315,7 @@ class EcCoupangOrderMapper(models.AbstractModel):
 
     @api.model
     def _market_country(self, account):
-        return self.env.ref(MARKET_COUNTRIES[account.coupang_market])
+        return self.env.ref(f"base.{account._coupang_market().country.lower()}")
 
     @api.model
     def _prepare_delivery_address(self, sheet):

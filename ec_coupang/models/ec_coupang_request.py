@@ -8,16 +8,16 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..const import REQUEST_DISPLAY_STATES
+from ..const import COMMIT_ANSWERS, REQUEST_DISPLAY_STATES
 from ..coupang import (
-    MARKET_CURRENCIES,
+    COUPANG_CHECK_REQUESTED,
+    RETURN_COMPLETED,
     CoupangError,
     NotAvailableInMarketError,
     RequestRejectedError,
     UnreadableReturnRequest,
     read_return_request,
 )
-from ..coupang.returns import COUPANG_CHECK_REQUESTED, RETURN_COMPLETED
 from ..tools.coupang_errors import coupang_error_message
 from ..tools.coupang_run import CoupangRun
 from ..tools.dates import to_naive_utc
@@ -41,10 +41,6 @@ REQUEST_CRON_XMLID = "ec_coupang.ir_cron_ec_check_requests"
 # A request that waits (for the goods, or for a person) is read again this often: its buyer may
 # have withdrawn it, or the seller answered it in Wing.
 READ_AGAIN_AFTER = timedelta(days=1)
-# The context key of a run that commits each answer as soon as Coupang took it (the cron, or a
-# user's Retry in a transaction of its own): no rollback of the Odoo changes that follow, such as a
-# user's concurrent save of the sale order, may forget it.
-COMMIT_ANSWERS = "ec_coupang_commit_answers"
 # Tries of one request's apply when a user's save of its sale order or delivery crosses it.
 APPLY_TRIES = 3
 
@@ -247,8 +243,7 @@ class EcCoupangRequest(models.Model):
     def _coupang_request(self):
         """The request as last read from Coupang (an unreadable one stays unreadable)."""
         self.ensure_one()
-        market = self.account_id.coupang_market
-        return read_return_request(json.loads(self.payload), market, MARKET_CURRENCIES[market])
+        return read_return_request(json.loads(self.payload), self.account_id.coupang_market)
 
     def _lock(self):
         """Locks the request's row for this transaction, or refuses when a check applies it now."""
@@ -424,7 +419,7 @@ class EcCoupangRequest(models.Model):
         return bool(watermark and self.requested_at and self.requested_at <= watermark)
 
     def _not_imported_advice(self, why):
-        if self.account_id.coupang_market == "TW":
+        if not self.account_id._coupang_market().answers_stop_shipment:
             return self.env._(
                 "The Coupang order of this request is not in Odoo: %s. Odoo has nothing of it to stop or to "
                 "receive. Answer the request in Wing: Coupang takes the answers of Taiwan stores there.",

@@ -4,10 +4,9 @@ from datetime import timedelta, timezone
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..const import REQUEST_LISTS, REQUEST_LOCK_KEY
+from ..const import COMMIT_ANSWERS, REQUEST_LISTS, REQUEST_LOCK_KEY
 from ..coupang import CoupangError
 from ..tools.coupang_run import CoupangRun
-from .ec_coupang_request import COMMIT_ANSWERS
 
 _logger = logging.getLogger(__name__)
 OPEN_STATES = ("to_apply", "waiting", "answered", "failed")

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .ec_account import COUPANG_MARKETS
+from ..const import COUPANG_MARKETS, DEFAULT_COUPANG_MARKET
 
 
 class EcDeliveryCompany(models.Model):
@@ -17,7 +17,7 @@ class EcDeliveryCompany(models.Model):
     market = fields.Selection(
         selection=COUPANG_MARKETS,
         required=True,
-        default="TW",
+        default=DEFAULT_COUPANG_MARKET,
         help="The Coupang market whose invoices take this code.",
     )
     active = fields.Boolean(default=True)

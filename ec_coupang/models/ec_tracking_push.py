@@ -7,6 +7,7 @@ from odoo.exceptions import UserError
 from odoo.modules import module
 from odoo.tools import SQL, plaintext2html
 
+from ..const import MAX_PUSH_ATTEMPTS, PUSH_BATCH_SIZE
 from ..coupang import (
     WHOLE_BOX_NOTE,
     CoupangError,
@@ -22,8 +23,6 @@ from ..tools.coupang_errors import coupang_error_message
 PUSH_STATES = [("pending", "To Push"), ("done", "Pushed"), ("error", "Failed")]
 PUSH_CRON_XMLID = "ec_coupang.ir_cron_ec_push_tracking"
 PUSH_ACTIVITY_XMLID = "ec_coupang.mail_activity_type_ec_push_failed"
-PUSH_BATCH_SIZE = 50
-MAX_PUSH_ATTEMPTS = 8
 FIRST_RETRY_DELAY = timedelta(minutes=5)
 MAX_RETRY_DELAY = timedelta(hours=6)
 LOCK_TRIES = 3

@@ -3,7 +3,7 @@ import os
 from collections import Counter
 from unittest.mock import patch
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import SQL
 
@@ -110,6 +110,17 @@ class TestOneStoreOneImport(EcFetchCase):
         kept.action_retry()
         self.assertEqual(kept.state, "done", kept.reason)
         self.assertEqual(self.sale_order(order).currency_id, twd)
+
+    def test_the_order_and_its_review_tell_the_same_currency_problem(self):
+        """One rule for the order's currency: the mapper refuses an inactive one with the reason the
+        review record gives, how to activate it."""
+        self.env.ref("base.TWD").active = False
+        mapper = self.env["ec.coupang.order.mapper"]
+        _currency, reason = mapper._currency_of("TWD")
+        self.assertIn("activate it in the accounting settings", reason)
+        with self.assertRaises(UserError) as refused:
+            mapper._find_currency("TWD")
+        self.assertEqual(str(refused.exception), reason)
 
 
 @tagged("post_install", "-at_install")

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
+from odoo.addons.ec_coupang.const import MAX_PUSH_ATTEMPTS, PUSH_BATCH_SIZE
 from odoo.addons.ec_coupang.coupang import RequestRejectedError
-from odoo.addons.ec_coupang.models.ec_tracking_push import MAX_PUSH_ATTEMPTS, PUSH_BATCH_SIZE
 from odoo.addons.ec_coupang.tools.coupang_errors import coupang_error_message
 from odoo.addons.queue_job.exception import FailedJobError
 from odoo.tools import SQL

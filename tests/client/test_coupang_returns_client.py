@@ -487,7 +487,7 @@ def raw_receipt(sandbox, version="v6", market="KR", **changes):
 
 def test_a_broken_row_does_not_hide_the_others(sandbox):
     good, broken, other = raw_receipt(sandbox), raw_receipt(sandbox, cancelCount="two"), raw_receipt(sandbox)
-    requests = parse_return_requests([good, broken, None, other], "KR", "KRW")
+    requests = parse_return_requests([good, broken, None, other], "KR")
     assert [request.receipt_id for request in requests[::3]] == [str(good["receiptId"]), str(other["receiptId"])]
     unreadable = requests[1]
     assert isinstance(unreadable, UnreadableReturnRequest) and unreadable.raw is broken
@@ -495,7 +495,7 @@ def test_a_broken_row_does_not_hide_the_others(sandbox):
     assert (unreadable.cancel_type, unreadable.receipt_status) == ("RETURN", "RELEASE_STOP_UNCHECKED")
     assert "could not be read" in unreadable.reason and "two" in unreadable.reason
     assert isinstance(requests[2], UnreadableReturnRequest) and requests[2].receipt_id.startswith("unreadable-")
-    assert parse_return_requests([None], "KR", "KRW")[0].receipt_id == requests[2].receipt_id, "a stable key"
+    assert parse_return_requests([None], "KR")[0].receipt_id == requests[2].receipt_id, "a stable key"
 
 
 @pytest.mark.parametrize(
@@ -516,7 +516,7 @@ def test_a_broken_row_does_not_hide_the_others(sandbox):
     ],
 )
 def test_rows_that_are_no_request_are_unreadable(sandbox, changes):
-    (request,) = parse_return_requests([raw_receipt(sandbox, **changes)], "KR", "KRW")
+    (request,) = parse_return_requests([raw_receipt(sandbox, **changes)], "KR")
     assert isinstance(request, UnreadableReturnRequest), request
 
 
@@ -568,7 +568,7 @@ def test_reads_the_documented_v4_sample_in_the_markets_time():
             {"deliveryCompanyCode": "CJGLS", "deliveryInvoiceNo": "840807127473 "},
         ],
     }
-    (request,) = parse_return_requests([sample], "KR", "KRW")
+    (request,) = parse_return_requests([sample], "KR")
     assert isinstance(request, ReturnRequest)
     assert (request.receipt_id, request.order_id, request.payment_id) == (
         "50229613",
@@ -624,7 +624,7 @@ def test_stop_request_recognised_without_release_status(receipt_status, release_
     """The documented signals: receiptStatus RELEASE_STOP_UNCHECKED and releaseStopStatus 미처리
     (Coupang docs: return-api/lookup-return-request-list-per-day), not a per-item releaseStatus."""
     raw = stop_request_row(receiptStatus=receipt_status, releaseStopStatus=release_stop_status)
-    (request,) = parse_return_requests([raw], "TW", "TWD")
+    (request,) = parse_return_requests([raw], "TW")
     assert request.awaits_shipment_answer is awaits
     assert request.can_confirm_receipt is (receipt_status == "RETURNS_UNCHECKED" and not awaits)
 
@@ -633,12 +633,12 @@ def test_taiwan_time_without_offset_is_taipei_time():
     """Times without an offset (v6 returnRequests, v4 order sheets) are the market's local time:
     Taiwan +08:00, not Korea's +09:00 (study 13)."""
     raw = stop_request_row(createdAt="2026-03-01T10:00:00", modifiedAt="2026-03-01T10:05:00")
-    (request,) = parse_return_requests([raw], "TW", "TWD")
+    (request,) = parse_return_requests([raw], "TW")
     assert (request.created_at, request.modified_at) == (
         datetime(2026, 3, 1, 10, 0, tzinfo=TWT),
         datetime(2026, 3, 1, 10, 5, tzinfo=TWT),
     )
-    (korean,) = parse_return_requests([raw], "KR", "KRW")
+    (korean,) = parse_return_requests([raw], "KR")
     assert korean.created_at == datetime(2026, 3, 1, 10, 0, tzinfo=KST)
     sheet = parse_order_sheet(
         {"shipmentBoxId": 1, "orderId": 2, "orderedAt": "2026-03-01T10:00:00", "paidAt": "2026-03-01T10:00:30",
@@ -654,7 +654,7 @@ def test_taiwan_time_without_offset_is_taipei_time():
 def test_v6_rows_carry_money_objects_and_local_times(sandbox):
     raw = raw_receipt(sandbox, market="TW")
     assert raw["enclosePrice"] == {"currencyCode": "TWD", "units": 0, "nanos": 0}
-    (request,) = parse_return_requests([raw], "TW", "TWD")
+    (request,) = parse_return_requests([raw], "TW")
     assert request.created_at == sandbox.receipt(raw["receiptId"]).created_at.replace(microsecond=0)
     assert request.created_at.utcoffset() == timedelta(hours=8)
 

@@ -12,7 +12,7 @@ from test_coupang_sandbox_returns import RETURNS_PATH, answer, instruct_cancel, 
 from coupang_sandbox import CoupangSandbox
 from coupang_sandbox.api import INVALID_NEXT_TOKEN, MINUTE_RANGE_TOO_LONG, NOT_IN_TIME_FRAME, RANGE_TOO_LONG
 from coupang_sandbox.gateway import INVALID_VENDOR_ID, WRONG_REGION
-from coupang_sandbox.store import MARKET_TIMEZONES
+from coupang_sandbox.store import MARKETS
 from ec_coupang.coupang import authorization_header
 
 MINUTE = "%Y-%m-%dT%H:%M"
@@ -35,7 +35,7 @@ def sandbox():
 
 
 def local_now(sandbox, market="TW"):
-    return sandbox.now().astimezone(MARKET_TIMEZONES[market]).replace(second=0, microsecond=0, tzinfo=None)
+    return sandbox.now().astimezone(MARKETS[market].timezone).replace(second=0, microsecond=0, tzinfo=None)
 
 
 def minute_query(start, end, extra=""):
@@ -132,14 +132,14 @@ def test_receipt_times_are_the_markets_local_time_without_offset(sandbox, market
     without an offset, in the market's time (Taiwan +08:00, Korea +09:00; study 13)."""
     _order, receipt = instruct_cancel(sandbox, market)
     (row,) = list_requests(sandbox, "status=RU", version=version, market=market).json()["data"]
-    local = receipt.created_at.astimezone(MARKET_TIMEZONES[market]).replace(microsecond=0, tzinfo=None)
+    local = receipt.created_at.astimezone(MARKETS[market].timezone).replace(microsecond=0, tzinfo=None)
     assert row["createdAt"] == local.isoformat() == row["modifiedAt"]
 
 
 def test_v4_order_times_are_the_markets_local_time_without_offset(sandbox):
     """Coupang docs: delivery-api/lookup-order-list-per-day orderedAt "yyyy-MM-dd'T'HH:mm:ss"."""
     order = sandbox.add_order(
-        "TW", status="ACCEPT", ordered_at=datetime(2026, 3, 1, 16, 30, tzinfo=MARKET_TIMEZONES["KR"])
+        "TW", status="ACCEPT", ordered_at=datetime(2026, 3, 1, 16, 30, tzinfo=MARKETS["KR"].timezone)
     )
     query = "createdAtFrom=2026-03-01&createdAtTo=2026-03-01&status=ACCEPT"
     (sheet,) = call(sandbox, "GET", orders_path("v4"), query).json()["data"]
@@ -178,7 +178,7 @@ def test_order_sheets_are_served_in_minute_mode_without_paging(sandbox):
     excluded, no nextToken nor maxPerPage; v5 takes the offset of its day mode (study 4.2)."""
     start = datetime.combine(local_now(sandbox).date() - timedelta(days=1), datetime.min.time())
     end = start + timedelta(hours=23, minutes=59)
-    taipei = MARKET_TIMEZONES["TW"]
+    taipei = MARKETS["TW"].timezone
     inside = sandbox.add_order("TW", status="INSTRUCT", ordered_at=start.replace(hour=10, tzinfo=taipei))
     sandbox.add_order("TW", status="INSTRUCT", ordered_at=(start - timedelta(minutes=1)).replace(tzinfo=taipei))
     sandbox.add_order("TW", status="INSTRUCT", ordered_at=end.replace(second=30, tzinfo=taipei))

@@ -273,3 +273,11 @@ def measured(postmaster_pid=None):
         result["cpu_seconds"] = end_cpu - start_cpu
         result["peak_kib"] = max(0, _proc_status_kib("VmHWM") - start_rss)
         result["load"] = max(start_load, os.getloadavg()[0])
+
+
+def box_counts(env, account_id):
+    """How many sale orders each Coupang shipment box of the account has."""
+    env.cr.execute(
+        "SELECT coupang_shipment_box_id, count(*) FROM sale_order WHERE ec_account_id = %s GROUP BY 1", [account_id]
+    )
+    return Counter(dict(env.cr.fetchall()))

@@ -1,0 +1,51 @@
+"""Coupang's markets, the one table the client and the addon read.
+
+Coupang's developer portal marks each call with the buyers' regions it serves ("API 적용 가능한
+구매자 사용자 지역": "한국" Korea only, "한국, 대만" Korea and Taiwan; study 8.1 and 13).
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta, timezone
+
+
+@dataclass(frozen=True)
+class Market:
+    """One Coupang market: ``code`` is what ``X-MARKET`` carries."""
+
+    code: str
+    name: str
+    currency: str  # what prices v4 plain numbers (v5 money objects name theirs)
+    # The market's local time, in which Coupang cuts its lists by day and writes the times it sends
+    # without an offset (study 4.2, 8.5 and 13).
+    timezone: timezone
+    country: str  # ISO 3166 code of the buyers' addresses
+    # The answers to a stop-shipment request (stoppedShipment, completedShipment) are marked "한국"
+    # only (help center articles 360034320673 and 360033793034); the requests list, single read,
+    # receipt and approval serve both markets (articles 360033919613, 360034562353, 360034027214,
+    # 360034562513).
+    answers_stop_shipment: bool
+
+    @property
+    def utc_offset(self):
+        """The offset of the v5 date parameters, e.g. ``+08:00`` (Taiwan: study 8.5)."""
+        minutes = int(self.timezone.utcoffset(None) / timedelta(minutes=1))
+        sign = "-" if minutes < 0 else "+"
+        return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+# Taiwan first: the market a new account starts with.
+MARKETS = {
+    market.code: market
+    for market in (
+        Market("TW", "Taiwan", "TWD", timezone(timedelta(hours=8)), "TW", answers_stop_shipment=False),
+        Market("KR", "Korea", "KRW", timezone(timedelta(hours=9)), "KR", answers_stop_shipment=True),
+    )
+}
+
+
+def get_market(code):
+    """The :class:`Market` of ``code`` (``KR`` or ``TW``, any case); ``ValueError`` for another."""
+    found = MARKETS.get((code or "").upper())
+    if found is None:
+        raise ValueError(f"Unknown Coupang market {code!r}: use {' or '.join(sorted(MARKETS))}.")
+    return found
