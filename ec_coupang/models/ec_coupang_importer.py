@@ -28,7 +28,7 @@ from ..coupang import (
     OversizedPageError,
     UnreadableOrderSheet,
 )
-from ..tools.coupang_errors import coupang_error_message
+from ..tools.coupang_errors import MessageError, error_message, message, message_values, render, text_message
 from .ec_coupang_order_mapper import product_key
 
 _logger = logging.getLogger(__name__)
@@ -89,7 +89,7 @@ class EcCoupangImporter(models.AbstractModel):
                     log_values,
                     state="skipped",
                     date_end=fields.Datetime.now(),
-                    error=self.env._("Another fetch of this account was running; this one was skipped."),
+                    **message_values("error", message("fetch_skipped")),
                 )
             )
         window_to = fields.Datetime.now()
@@ -172,19 +172,14 @@ class EcCoupangImporter(models.AbstractModel):
                 importer._retry_failed_orders(account, client, log, seen, auto_commit)
                 self.env["ec.coupang.request.checker"]._check_with_client(account, client, auto_commit)
         except TimeBudgetSpent:
-            error = self.env._("Fetching stopped after its time budget; the next run goes on.")
+            error = message("fetch_time_budget_spent")
         except Exception as exc:  # noqa: BLE001 - the run ends with a log saying why
             if not isinstance(exc, CoupangError | UserError):
                 _logger.exception("Fetching the Coupang orders of EC account %s failed", account.id)
             if isinstance(exc, OversizedPageError):
                 self._keep_refused_rows(account, exc, log, auto_commit)
             reason = self._fetch_error_reason(account, exc)
-            if complete:
-                error = self.env._("Checking Coupang's cancellations and returns stopped: %s", reason)
-            else:
-                error = self.env._(
-                    "Fetching stopped before every order was read; the next fetch reads them again. %s", reason
-                )
+            error = message("fetch_requests_stopped" if complete else "fetch_stopped", reason=reason)
         log._finish(error)
         self._commit(auto_commit)
         return complete
@@ -222,16 +217,17 @@ class EcCoupangImporter(models.AbstractModel):
         for sheet in error.rows:
             if isinstance(sheet, UnreadableOrderSheet):
                 with self._order_savepoint(auto_commit):
-                    Review._keep(account, sheet, "failed", sheet.reason, log)
+                    Review._keep(account, sheet, "failed", text_message(sheet.reason), log)
 
     @api.model
     def _fetch_error_reason(self, account, error):
-        """Why the run stopped, for the user. Coupang refusing the server's IP address is the
+        """Why the run stopped (a message). Coupang refusing the server's IP address is the
         connection's fault, not the run's: the account turns Failed with Test Connection's diagnosis."""
-        reason = account._diagnose_connection_error(error)
+        reason = account._connection_error_message(error)
         if isinstance(error, IpNotAllowedError):
+            text = render(self.env, reason)
             account._set_connection_failed(
-                reason, self.env._("Coupang refused to list the orders, the connection is now Failed: %s", reason)
+                text, self.env._("Coupang refused to list the orders, the connection is now Failed: %s", text)
             )
         return reason
 
@@ -309,8 +305,8 @@ class EcCoupangImporter(models.AbstractModel):
     @api.model
     def _refuse(self, refusal):
         if refusal:
-            raise UserError(self.env._("Coupang did not take the order into preparation: %s", refusal))
-        raise UserError(self.env._("Coupang has not taken the order into preparation yet; retry later."))
+            raise MessageError(self.env, "not_taken_into_preparation", refusal=refusal)
+        raise MessageError(self.env, "not_yet_in_preparation")
 
     @api.model
     def _fetch_page_size(self):
@@ -403,7 +399,7 @@ class EcCoupangImporter(models.AbstractModel):
         reviews = Review._find_boxes(account, [sheet.shipment_box_id for sheet, _products in ready])
         for order in orders:
             log._count("count_created")
-            reviews.get(order.coupang_shipment_box_id, Review)._resolve(self.env._("Imported."), order)
+            reviews.get(order.coupang_shipment_box_id, Review)._resolve(message("imported"), order)
 
     @api.model
     def _ready_sheets(self, account, sheets, log, auto_commit):
@@ -455,12 +451,12 @@ class EcCoupangImporter(models.AbstractModel):
         except psycopg2.OperationalError:
             raise  # serialization failure or lock: the run stops and its watermark stays
         except Exception as error:  # noqa: BLE001 - any bad order is kept for review, never lost
-            reason = coupang_error_message(self.env, error)
+            reason = error_message(error)
             _logger.warning(
                 "Coupang box %s of EC account %s not imported: %s",
                 sheet.shipment_box_id,
                 account.id,
-                reason,
+                render(self.env, reason),
                 exc_info=not isinstance(error, UserError | CoupangError),
             )
             with self._order_savepoint(auto_commit):
@@ -538,7 +534,7 @@ class EcCoupangImporter(models.AbstractModel):
             log._count("count_existing")
             if not unreadable:
                 kept = Review._find(account, sheet.shipment_box_id).filtered(lambda kept: kept.state != "done")
-                kept._resolve(self.env._("Imported."), order)
+                kept._resolve(message("imported"), order)
                 if order._ec_apply_coupang_sheet(sheet):
                     log._count("count_canceled")
             return {}
@@ -564,7 +560,7 @@ class EcCoupangImporter(models.AbstractModel):
             unconfirmed = None
         except CoupangError as error:
             results = error.partial_results
-            unconfirmed = coupang_error_message(self.env, error)
+            unconfirmed = error_message(error)
         answers = {result.shipment_box_id: acknowledgement_error(result) for result in results}
         return {box_id: answers.get(box_id, unconfirmed) for box_id in box_ids if answers.get(box_id, unconfirmed)}
 
@@ -579,21 +575,19 @@ class EcCoupangImporter(models.AbstractModel):
             products = self._match_products(account, sheet)
             problems = self._product_problems(sheet, products)
             if problems:
-                raise UserError("\n".join(problems))
+                raise MessageError(self.env, "lines", lines=problems)
         if refusal and sheet.status != "INSTRUCT":
-            raise UserError(self.env._("Coupang did not take the order into preparation: %s", refusal))
+            raise MessageError(self.env, "not_taken_into_preparation", refusal=refusal)
         order = self.env["ec.coupang.order.mapper"]._create_sale_order(account, sheet, products)
         log._count("count_created")
-        Review._find(account, sheet.shipment_box_id)._resolve(self.env._("Imported."), order)
+        Review._find(account, sheet.shipment_box_id)._resolve(message("imported"), order)
 
     @api.model
     def _read_again(self, client, sheet):
         try:
             return client.get_order_sheet(sheet.shipment_box_id)
         except CoupangError as error:
-            raise UserError(
-                self.env._("Reading the order again from Coupang failed: %s", coupang_error_message(self.env, error))
-            ) from error
+            raise MessageError(self.env, "read_again_failed", error=error_message(error)) from error
 
     @api.model
     def _find_sale_orders(self, account, shipment_box_ids):
@@ -607,7 +601,7 @@ class EcCoupangImporter(models.AbstractModel):
 
     @api.model
     def _hold_reason(self, account, sheet, products):
-        """What the user must set before this order can be imported, or an empty string."""
+        """What the user must set before this order can be imported (a message), or False."""
         reasons = []
         receiver_problem = self._receiver_problem(sheet.receiver)
         if receiver_problem:
@@ -622,7 +616,7 @@ class EcCoupangImporter(models.AbstractModel):
         if unknown:
             self._add_mapping_stubs(account, unknown)
         reasons.extend(self._product_problems(sheet, products))
-        return "\n".join(reasons)
+        return message("lines", lines=reasons) if reasons else False
 
     @api.model
     def _receiver_problem(self, receiver):
@@ -630,16 +624,10 @@ class EcCoupangImporter(models.AbstractModel):
         address line), or False."""
         missing = []
         if not receiver.name.strip():
-            missing.append(self.env._("name"))
+            missing.append("name")
         if not receiver.addr1.strip():
-            missing.append(self.env._("address"))
-        if not missing:
-            return False
-        return self.env._(
-            "Coupang sent the order without the receiver's %s, which the delivery needs: check the order "
-            "in Coupang Wing, then retry once Coupang shows the receiver.",
-            ", ".join(missing),
-        )
+            missing.append("address")
+        return message("receiver_missing", missing=missing) if missing else False
 
     @api.model
     def _match_products(self, account, sheet, known=None):
@@ -653,28 +641,18 @@ class EcCoupangImporter(models.AbstractModel):
 
     @api.model
     def _product_problems(self, sheet, products):
-        """Why items to ship have no product, or more than one: one text per problem."""
+        """Why items to ship have no product, or more than one: one message per problem."""
         items = sheet.items_to_ship
         problems = []
         unknown = [item for item in items if not products[item.vendor_item_id]]
         if unknown:
-            problems.append(
-                self.env._(
-                    "No product for the Coupang items %s. Give the product the item's SKU as internal "
-                    "reference, or map the item in Product Mappings, then retry.",
-                    ", ".join(describe_item(item) for item in unknown),
-                )
-            )
+            problems.append(message("no_product", items=", ".join(describe_item(item) for item in unknown)))
         for item in items:
             count = len(products[item.vendor_item_id])
             if count > 1:
                 problems.append(
-                    self.env._(
-                        "%(count)s products have the internal reference %(sku)s; map the Coupang item %(item)s to "
-                        "one of them in Product Mappings, then retry.",
-                        count=count,
-                        sku=item.external_vendor_sku_code,
-                        item=item.vendor_item_id,
+                    message(
+                        "several_products", count=count, sku=item.external_vendor_sku_code, item=item.vendor_item_id
                     )
                 )
         return problems
@@ -683,13 +661,9 @@ class EcCoupangImporter(models.AbstractModel):
     def _currency_problem(self, code):
         currency = self.env["res.currency"].with_context(active_test=False).search([("name", "=", code)], limit=1)
         if not currency:
-            return self.env._("The currency %s of the Coupang order does not exist in Odoo.", code)
+            return message("currency_missing", currency=code)
         if not currency.active:
-            return self.env._(
-                "The currency %s of the Coupang order is not active: activate it in the accounting "
-                "settings (Currencies), then retry.",
-                code,
-            )
+            return message("currency_inactive", currency=code)
         return False
 
     @api.model
@@ -719,4 +693,4 @@ def describe_item(item):
 def acknowledgement_error(result):
     if result is None or result.succeed:
         return None
-    return f"{result.message} ({result.result_code})" if result.result_code else result.message
+    return message("coupang_answer", message=result.message, result_code=result.result_code)
