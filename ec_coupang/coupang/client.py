@@ -190,7 +190,6 @@ def _rejection(message, payload, status, code, secrets):
     """Coupang's refusal inside a 2xx answer, with its message and the body's start, without secrets."""
     message = sanitize(message, secrets)
     return RequestRejectedError(
-        f"Coupang rejected the request: {message}",
         status=status,
         code=code,
         transaction_id=payload.get("transactionId"),
@@ -212,8 +211,6 @@ def _check_rows(rows, asked, keep=None):
             "was refused. Its data is kept as Coupang sent it."
         )
         raise OversizedPageError(
-            f"Coupang sent a list page of {len(rows)} rows where {asked} were asked for; the page was refused "
-            "and its rows kept for review. The next fetch reads the list again.",
             asked=asked,
             received=len(rows),
             rows=[keep(raw, reason) for raw in rows] if keep else rows,
@@ -231,21 +228,13 @@ class _WindowPaging:
 
     def count_page(self):
         if self.pages >= self.max_pages:
-            raise TooManyPagesError(
-                f"Coupang's list went on past {self.max_pages} pages; reading stopped. The next fetch reads the "
-                "list again.",
-                pages=self.pages,
-            )
+            raise TooManyPagesError(pages=self.pages)
         self.pages += 1
 
     def follow(self, token):
         """``token`` (the answer's nextToken), once it is known to lead to a page not read yet."""
         if token in self._tokens:
-            raise RepeatedPageTokenError(
-                f"Coupang sent the page token of page {self.pages} a second time, so the list would never end; "
-                "reading stopped. The next fetch reads the list again.",
-                pages=self.pages,
-            )
+            raise RepeatedPageTokenError(pages=self.pages)
         self._tokens.add(token)
         return token
 
@@ -447,11 +436,7 @@ class CoupangClient:
     def _connection_error(self, error):
         if isinstance(error, requests.exceptions.ChunkedEncodingError | requests.exceptions.ContentDecodingError):
             return ResponseCutOffError()
-        return UnreachableError(
-            f"Could not reach Coupang at {self.base_url}. Check the server's network and the account's "
-            "API address, then try again.",
-            base_url=self.base_url,
-        )
+        return UnreachableError(base_url=self.base_url)
 
     def _read(self, response):
         secrets = (self._secret_key,)
@@ -728,10 +713,7 @@ class CoupangClient:
 
     def _check_stop_shipment_market(self):
         if not self.market_info.answers_stop_shipment:
-            raise NotAvailableInMarketError(
-                "Coupang offers the answers to stop-shipment requests for Korean stores only. Answer this "
-                "request in Wing."
-            )
+            raise NotAvailableInMarketError(call="stop_shipment", market=self.market)
 
     def stop_shipment(self, receipt_id, cancel_count):
         """Not shipped: Coupang cancels and refunds (stoppedShipment, Korea). ``cancel_count`` is the

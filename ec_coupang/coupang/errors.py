@@ -1,7 +1,8 @@
 """Errors of the Coupang client, one class per thing the user can act on.
 
-Every message is written for an ERP user: short, in English, and says what to do. No message,
-attribute or representation ever holds the Secret Key or the Authorization header.
+An error carries a code and its details, no user text: the texts, in the user's language, are
+written once on the Odoo side (``tools/coupang_errors.py``). No attribute or representation ever
+holds the Secret Key or the Authorization header.
 """
 
 import json
@@ -17,6 +18,9 @@ _SIGNATURE = re.compile(r"(signature=)[0-9a-fA-F]+")
 class CoupangError(Exception):
     """Coupang refused or failed a request.
 
+    ``error_code`` names what happened and ``params`` holds the details the user's text needs: the
+    Odoo side turns them into the reader's language. ``str(error)`` is a short text for logs only.
+
     :ivar status: HTTP status, or ``None`` when no response came
     :ivar code: the ``code`` of Coupang's error body, when there was one
     :ivar transaction_id: Coupang's ``transactionId``, to quote to Coupang support
@@ -26,14 +30,13 @@ class CoupangError(Exception):
         through before this error (the failing batch and the ones after it were not confirmed)
     """
 
-    default_message = "Coupang could not handle the request. Try again later."
+    error_code = "coupang_error"
+    # The attributes, besides status, coupang_message and transaction_id, that the user's text needs.
+    param_names = ()
     transient = False  # True when trying again later, unchanged, may succeed
 
-    def __init__(
-        self, message=None, *, status=None, code=None, transaction_id=None, body_excerpt="", coupang_message=""
-    ):
-        self.message = message or self.default_message
-        super().__init__(self.message)
+    def __init__(self, *, status=None, code=None, transaction_id=None, body_excerpt="", coupang_message=""):
+        super().__init__(self.error_code)
         self.status = status
         self.code = code
         self.transaction_id = transaction_id
@@ -41,94 +44,89 @@ class CoupangError(Exception):
         self.coupang_message = coupang_message
         self.partial_results = ()
 
+    @property
+    def params(self):
+        """The error's details as plain JSON values, those that are set."""
+        names = ("status", "coupang_message", "transaction_id", *self.param_names)
+        values = {name: getattr(self, name) for name in names}
+        return {name: value for name, value in values.items() if value not in (None, "")}
+
     def __str__(self):
-        return self.message
+        details = ", ".join(f"{name}={value!r}" for name, value in self.params.items())
+        return f"{self.error_code} ({details})" if details else self.error_code
 
     def __repr__(self):
-        return (
-            f"{type(self).__name__}({self.message!r}, status={self.status!r}, transaction_id={self.transaction_id!r})"
-        )
+        return f"{type(self).__name__}({self})"
 
 
 class IpNotAllowedError(CoupangError):
-    default_message = (
-        "Coupang refused this server's IP address. Add the server's outbound IP address to the allowed "
-        "IPs of the Open API key in Wing; a change can take up to 30 minutes."
-    )
+    error_code = "ip_not_allowed"
 
 
 class InvalidCredentialsError(CoupangError):
-    default_message = (
-        "Coupang did not accept the Open API key. Check the Access Key and the Secret Key in Wing "
-        "(seller info > Open API key) and enter them again."
-    )
+    error_code = "invalid_credentials"
 
 
 class WrongRegionError(InvalidCredentialsError):
-    default_message = (
-        "The Open API key belongs to another Coupang region. Check the account's market (Korea or "
-        "Taiwan) and its API address."
-    )
+    error_code = "wrong_region"
 
 
 class InvalidVendorIdError(CoupangError):
-    default_message = (
-        "Coupang says the Vendor ID does not belong to this Open API key. Check the Vendor ID in Wing "
-        "(it starts with A or C, e.g. A00012345)."
-    )
+    error_code = "invalid_vendor_id"
 
 
 class SignatureExpiredError(CoupangError):
-    default_message = (
-        "Coupang rejected the request as expired: this server's clock is probably wrong. "
-        "Synchronise the server clock (NTP) and try again."
-    )
+    error_code = "signature_expired"
 
 
 class RateLimitedError(CoupangError):
-    default_message = "Coupang is limiting this store's calls (too many requests). Wait a few minutes and try again."
+    error_code = "rate_limited"
+    param_names = ("retry_after",)
     transient = True
 
-    def __init__(self, message=None, *, retry_after=None, **details):
-        super().__init__(message, **details)
+    def __init__(self, *, retry_after=None, **details):
+        super().__init__(**details)
         self.retry_after = retry_after
 
 
 class BlockedError(CoupangError):
-    default_message = (
-        "Coupang has temporarily blocked calls from this server after too many requests or errors. "
-        "Wait at least 30 minutes before trying again; if it goes on, contact Coupang seller support."
-    )
+    error_code = "blocked"
 
 
 class ServiceUnavailableError(CoupangError):
-    default_message = "Coupang is temporarily unavailable. Try again later."
+    error_code = "service_unavailable"
     transient = True
 
 
 class NoAnswerError(ServiceUnavailableError):
-    default_message = "Coupang did not answer in time. Try again later."
+    error_code = "no_answer"
 
 
 class UnreachableError(ServiceUnavailableError):
     """No connection to Coupang; ``base_url`` is the address tried."""
 
-    default_message = (
-        "Could not reach Coupang. Check the server's network and the account's API address, then try again."
-    )
+    error_code = "unreachable"
+    param_names = ("base_url",)
 
-    def __init__(self, message=None, *, base_url="", **details):
-        super().__init__(message, **details)
+    def __init__(self, *, base_url="", **details):
+        super().__init__(**details)
         self.base_url = base_url
 
 
 class MalformedResponseError(CoupangError):
-    default_message = "Coupang sent a response that could not be read. Try again later; if it goes on, contact support."
+    """An answer that could not be read; ``what`` names what was being read, for the logs."""
+
+    error_code = "malformed_response"
+    param_names = ("what",)
     transient = True
+
+    def __init__(self, *, what="", **details):
+        super().__init__(**details)
+        self.what = what
 
 
 class ResponseCutOffError(MalformedResponseError):
-    default_message = "Coupang's response was cut off. Try again later."
+    error_code = "response_cut_off"
 
 
 class PagingError(MalformedResponseError):
@@ -136,9 +134,9 @@ class PagingError(MalformedResponseError):
 
     default_code = "PAGING"
 
-    def __init__(self, message=None, **details):
+    def __init__(self, **details):
         details.setdefault("code", self.default_code)
-        super().__init__(message, **details)
+        super().__init__(**details)
 
 
 class RepeatedPageTokenError(PagingError):
@@ -147,27 +145,24 @@ class RepeatedPageTokenError(PagingError):
     :ivar pages: the pages read in the window before it
     """
 
-    default_message = (
-        "Coupang sent a list page's token a second time, so the list would never end; reading stopped. "
-        "The next fetch reads the list again."
-    )
+    error_code = "repeated_page_token"
+    param_names = ("pages",)
     default_code = "REPEATED_NEXT_TOKEN"
 
-    def __init__(self, message=None, *, pages=0, **details):
-        super().__init__(message, **details)
+    def __init__(self, *, pages=0, **details):
+        super().__init__(**details)
         self.pages = pages
 
 
 class TooManyPagesError(PagingError):
     """The window's list went on past the client's bound on pages (``pages``)."""
 
-    default_message = (
-        "Coupang's list went on page after page without an end; reading stopped. The next fetch reads the list again."
-    )
+    error_code = "too_many_pages"
+    param_names = ("pages",)
     default_code = "TOO_MANY_PAGES"
 
-    def __init__(self, message=None, *, pages=0, **details):
-        super().__init__(message, **details)
+    def __init__(self, *, pages=0, **details):
+        super().__init__(**details)
         self.pages = pages
 
 
@@ -180,21 +175,31 @@ class OversizedPageError(PagingError):
         :class:`~.datatypes.UnreadableOrderSheet` keeping the row as Coupang sent it)
     """
 
-    default_message = (
-        "Coupang sent a list page with more rows than asked for; the page was refused and its rows kept for "
-        "review. The next fetch reads the list again."
-    )
+    error_code = "oversized_page"
+    param_names = ("asked", "received")
     default_code = "OVERSIZED_PAGE"
 
-    def __init__(self, message=None, *, asked=0, received=0, rows=(), **details):
-        super().__init__(message, **details)
+    def __init__(self, *, asked=0, received=0, rows=(), **details):
+        super().__init__(**details)
         self.asked = asked
         self.received = received
         self.rows = tuple(rows)
 
 
 class RequestRejectedError(CoupangError):
-    default_message = "Coupang rejected the request."
+    error_code = "request_rejected"
+
+
+class NotAvailableInMarketError(CoupangError):
+    """A call Coupang does not offer in the store's market; ``call`` names it (e.g. stop_shipment)."""
+
+    error_code = "not_available_in_market"
+    param_names = ("call", "market")
+
+    def __init__(self, *, call="", market="", **details):
+        super().__init__(**details)
+        self.call = call
+        self.market = market
 
 
 def sanitize(text, secrets=()):
@@ -234,42 +239,38 @@ def error_from_response(status, content, headers, *, secrets=()):
         "body_excerpt": sanitize(text, secrets),
         "coupang_message": coupang_message,
     }
-    error_class, message = _classify(status, body, coupang_message)
+    error_class = _classify(status, body, coupang_message)
     if error_class is RateLimitedError:
-        return RateLimitedError(message, retry_after=parse_retry_after(headers.get("Retry-After")), **details)
-    return error_class(message, **details)
+        return RateLimitedError(retry_after=parse_retry_after(headers.get("Retry-After")), **details)
+    return error_class(**details)
 
 
 def _classify(status, body, coupang_message):
-    """(error class, message or None for the class's own) for a refused request.
+    """The error class for a refused request.
 
     Gateway messages: [PARTNERS-GW]; IP allow-list: [CRAWL26] "403 [FORBIDDEN] Not allowed IP";
     block page: [DCC-EN zh-cn 25780974599577] and [CRAWL26] "API 호출시 302 에러".
     """
     lowered = coupang_message.lower()
     if status in (301, 302, 303, 307, 308):
-        return BlockedError, None
+        return BlockedError
     if status == 403 and body is None:
-        return BlockedError, None  # Akamai's HTML "Access Denied" page
+        return BlockedError  # Akamai's HTML "Access Denied" page
     if "not allowed ip" in lowered:
-        return IpNotAllowedError, None
+        return IpNotAllowedError
     if "signature is expired" in lowered:
-        return SignatureExpiredError, None
+        return SignatureExpiredError
     if "not for the target vdc" in lowered:
-        return WrongRegionError, None
+        return WrongRegionError
     if status == 401 or "please contact api-gateway channel" in lowered:
-        return InvalidCredentialsError, None
+        return InvalidCredentialsError
     if status == 400 and re.search(r"invalid vendor ?id", lowered):
         # The only documented answer to a vendorId that is not the key's: 400 "invalid vendorId"
         # (Coupang docs: return-api/lookup-return-cancel-list-per-day errorSpec; study section 3
         # "Invalid vendor ID"). Coupang's exact body for it is not documented.
-        return InvalidVendorIdError, None
+        return InvalidVendorIdError
     if status == 429:
-        return RateLimitedError, None
+        return RateLimitedError
     if status >= 500:
-        return ServiceUnavailableError, f"Coupang is temporarily unavailable (HTTP {status}). Try again later."
-    return RequestRejectedError, f"Coupang rejected the request: {coupang_message or f'HTTP {status}'}"
-
-
-class NotAvailableInMarketError(CoupangError):
-    default_message = "Coupang does not offer this call for the store's market."
+        return ServiceUnavailableError
+    return RequestRejectedError

@@ -43,10 +43,7 @@ def reading(what):
     try:
         yield
     except READ_ERRORS as error:
-        raise MalformedResponseError(
-            f"Coupang sent {what} in an unexpected form ({type(error).__name__}). Try again later; if it "
-            "goes on, contact support."
-        ) from error
+        raise MalformedResponseError(what=f"{what} ({type(error).__name__})") from error
 
 
 def loads(content):

@@ -24,7 +24,7 @@ from ..const import (
 )
 from ..coupang import MARKETS, CoupangClient, CoupangError, ExchangeRecorder, IpNotAllowedError
 from ..tools import secret_box
-from ..tools.coupang_errors import coupang_error_message
+from ..tools.coupang_errors import error_message, message, render
 from ..tools.coupang_run import CoupangRun
 from ..tools.dates import day_start_utc
 from ..tools.fetch_times import format_minute
@@ -932,16 +932,14 @@ class EcAccount(models.Model):
         return candidates.filtered(lambda account: account._coupang_store_key() == store_key)
 
     def _diagnose_connection_error(self, error):
+        return render(self.env, self._connection_error_message(error))
+
+    def _connection_error_message(self, error):
+        """The message of a failed call, with this server's IP address when Coupang refused it."""
         if isinstance(error, IpNotAllowedError):
             ip = self.outbound_ip or self._detect_outbound_ip()
-            return self.env._(
-                "Coupang refused this server's IP address (%(ip)s). In Wing, open the Open API key's "
-                "settings and add this IP address to the allowed IPs; a change can take up to 30 "
-                "minutes. %(detail)s",
-                ip=ip or self.env._("unknown: set it in the system parameter %s", OUTBOUND_IP_PARAM),
-                detail=coupang_error_message(self.env, error),
-            )
-        return coupang_error_message(self.env, error)
+            return message("ip_not_allowed_here", ip=ip, ip_param=OUTBOUND_IP_PARAM, detail=error_message(error))
+        return error_message(error)
 
     def _detect_outbound_ip(self):
         ip = detect_outbound_ip(self.env["ir.config_parameter"].sudo())
@@ -1034,19 +1032,13 @@ class EcAccount(models.Model):
         return self[DELIVERY_SETTINGS[kind][1]]
 
     def _delivery_problem(self, kind):
-        """Why the account cannot take orders of this delivery kind now, or False."""
+        """Why the account cannot take orders of this delivery kind now (a message), or False."""
         self.ensure_one()
         used_field, location_field = DELIVERY_SETTINGS[kind]
         if not self[used_field]:
-            return self.env._(
-                "The account does not ship %(method)s orders: switch on %(method)s in its settings, then retry.",
-                method=self._fields[used_field].get_description(self.env)["string"],
-            )
+            return message("delivery_not_shipped", field=used_field)
         if not self[location_field]:
-            return self.env._(
-                "Choose the %s in the account's settings, then retry.",
-                self._fields[location_field].get_description(self.env)["string"],
-            )
+            return message("delivery_location_missing", field=location_field)
         return False
 
     # === BUSINESS METHODS: ORDER FETCHING === #
@@ -1094,22 +1086,28 @@ class EcAccount(models.Model):
         for account in requests.account_id.with_context(active_test=False):
             if not account.active or account.state != "connected":
                 # The account was archived, or lost its connection, after the request.
-                reason = self.env._("Not fetched: the account is archived or its connection is not Connected.")
+                reason = message("fetch_not_connected")
                 for log in requests.filtered(lambda log, account=account: log.account_id == account):
                     log._finish(reason)
                 continue
             account._fetch_scheduled(None)
 
     def _ask_responsible(self, record, summary, note):
-        """A to-do for the account's responsible user on ``record``, unless one is open already."""
+        """A to-do for the account's responsible user on ``record``, unless one is open already.
+        ``summary`` and ``note`` are messages: Odoo stores the activity's text, so it is written in
+        the responsible user's language."""
         self.ensure_one()
         todo = self.env.ref("mail.mail_activity_data_todo")
         if record.activity_ids.filtered(lambda activity: activity.activity_type_id == todo):
             return
         user = self.user_id or self.create_uid
+        env = self.with_context(lang=user.lang).env
         # The note quotes Coupang's texts (item names): shown as text, never as HTML.
         record.activity_schedule(
-            "mail.mail_activity_data_todo", user_id=user.id, summary=summary, note=plaintext2html(note)
+            "mail.mail_activity_data_todo",
+            user_id=user.id,
+            summary=render(env, summary),
+            note=plaintext2html(render(env, note)),
         )
 
     def _notification(self, title, message, kind):

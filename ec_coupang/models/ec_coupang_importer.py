@@ -26,7 +26,7 @@ from ..coupang import (
     OversizedPageError,
     UnreadableOrderSheet,
 )
-from ..tools.coupang_errors import coupang_error_message
+from ..tools.coupang_errors import MessageError, error_message, message, message_values, render, text_message
 from .ec_coupang_order_mapper import product_key
 
 _logger = logging.getLogger(__name__)
@@ -78,7 +78,7 @@ class EcCoupangImporter(models.AbstractModel):
                     log_values,
                     state="skipped",
                     date_end=fields.Datetime.now(),
-                    error=self.env._("Another fetch of this account was running; this one was skipped."),
+                    **message_values("error", message("fetch_skipped")),
                 )
             )
         window_to = fields.Datetime.now()
@@ -121,19 +121,14 @@ class EcCoupangImporter(models.AbstractModel):
                 importer._retry_failed_orders(run, seen)
                 self.env["ec.coupang.request.checker"]._check_with_client(run)
         except TimeBudgetSpent:
-            error = self.env._("Fetching stopped after its time budget; the next run goes on.")
+            error = message("fetch_time_budget_spent")
         except Exception as exc:  # noqa: BLE001 - the run ends with a log saying why
             if not isinstance(exc, CoupangError | UserError):
                 _logger.exception("Fetching the Coupang orders of EC account %s failed", run.account.id)
             if isinstance(exc, OversizedPageError):
                 self._keep_refused_rows(run, exc)
             reason = self._fetch_error_reason(run.account, exc)
-            if complete:
-                error = self.env._("Checking Coupang's cancellations and returns stopped: %s", reason)
-            else:
-                error = self.env._(
-                    "Fetching stopped before every order was read; the next fetch reads them again. %s", reason
-                )
+            error = message("fetch_requests_stopped" if complete else "fetch_stopped", reason=reason)
         run.log._finish(error)
         run.commit()
         return complete
@@ -171,16 +166,17 @@ class EcCoupangImporter(models.AbstractModel):
         for sheet in error.rows:
             if isinstance(sheet, UnreadableOrderSheet):
                 with run.savepoint():
-                    Review._keep(run.account, sheet, "failed", sheet.reason, run.log)
+                    Review._keep(run.account, sheet, "failed", text_message(sheet.reason), run.log)
 
     @api.model
     def _fetch_error_reason(self, account, error):
-        """Why the run stopped, for the user. Coupang refusing the server's IP address is the
+        """Why the run stopped (a message). Coupang refusing the server's IP address is the
         connection's fault, not the run's: the account turns Failed with Test Connection's diagnosis."""
-        reason = account._diagnose_connection_error(error)
+        reason = account._connection_error_message(error)
         if isinstance(error, IpNotAllowedError):
+            text = render(self.env, reason)
             account._set_connection_failed(
-                reason, self.env._("Coupang refused to list the orders, the connection is now Failed: %s", reason)
+                text, self.env._("Coupang refused to list the orders, the connection is now Failed: %s", text)
             )
         return reason
 
@@ -258,8 +254,8 @@ class EcCoupangImporter(models.AbstractModel):
     @api.model
     def _refuse(self, refusal):
         if refusal:
-            raise UserError(self.env._("Coupang did not take the order into preparation: %s", refusal))
-        raise UserError(self.env._("Coupang has not taken the order into preparation yet; retry later."))
+            raise MessageError(self.env, "not_taken_into_preparation", refusal=refusal)
+        raise MessageError(self.env, "not_yet_in_preparation")
 
     @api.model
     def _fetch_page_size(self):
@@ -352,7 +348,7 @@ class EcCoupangImporter(models.AbstractModel):
         reviews = Review._find_boxes(run.account, [sheet.shipment_box_id for sheet, _products in ready])
         for order in orders:
             run.log._count("count_created")
-            reviews.get(order.coupang_shipment_box_id, Review)._resolve(self.env._("Imported."), order)
+            reviews.get(order.coupang_shipment_box_id, Review)._resolve(message("imported"), order)
 
     @api.model
     def _ready_sheets(self, run, sheets):
@@ -404,12 +400,12 @@ class EcCoupangImporter(models.AbstractModel):
         except psycopg2.OperationalError:
             raise  # serialization failure or lock: the run stops and its watermark stays
         except Exception as error:  # noqa: BLE001 - any bad order is kept for review, never lost
-            reason = coupang_error_message(self.env, error)
+            reason = error_message(error)
             _logger.warning(
                 "Coupang box %s of EC account %s not imported: %s",
                 sheet.shipment_box_id,
                 run.account.id,
-                reason,
+                render(self.env, reason),
                 exc_info=not isinstance(error, UserError | CoupangError),
             )
             with run.savepoint():
@@ -471,7 +467,7 @@ class EcCoupangImporter(models.AbstractModel):
             log._count("count_existing")
             if not unreadable:
                 kept = Review._find(account, sheet.shipment_box_id).filtered(lambda kept: kept.state != "done")
-                kept._resolve(self.env._("Imported."), order)
+                kept._resolve(message("imported"), order)
                 if order._ec_apply_coupang_sheet(sheet):
                     log._count("count_canceled")
             return {}
@@ -497,7 +493,7 @@ class EcCoupangImporter(models.AbstractModel):
             unconfirmed = None
         except CoupangError as error:
             results = error.partial_results
-            unconfirmed = coupang_error_message(self.env, error)
+            unconfirmed = error_message(error)
         answers = {result.shipment_box_id: acknowledgement_error(result) for result in results}
         return {box_id: answers.get(box_id, unconfirmed) for box_id in box_ids if answers.get(box_id, unconfirmed)}
 
@@ -513,21 +509,19 @@ class EcCoupangImporter(models.AbstractModel):
             products = self._match_products(account, sheet)
             problems = self._product_problems(sheet, products)
             if problems:
-                raise UserError("\n".join(problems))
+                raise MessageError(self.env, "lines", lines=problems)
         if refusal and sheet.status != "INSTRUCT":
-            raise UserError(self.env._("Coupang did not take the order into preparation: %s", refusal))
+            raise MessageError(self.env, "not_taken_into_preparation", refusal=refusal)
         order = self.env["ec.coupang.order.mapper"]._create_sale_order(account, sheet, products)
         run.log._count("count_created")
-        Review._find(account, sheet.shipment_box_id)._resolve(self.env._("Imported."), order)
+        Review._find(account, sheet.shipment_box_id)._resolve(message("imported"), order)
 
     @api.model
     def _read_again(self, client, sheet):
         try:
             return client.get_order_sheet(sheet.shipment_box_id)
         except CoupangError as error:
-            raise UserError(
-                self.env._("Reading the order again from Coupang failed: %s", coupang_error_message(self.env, error))
-            ) from error
+            raise MessageError(self.env, "read_again_failed", error=error_message(error)) from error
 
     @api.model
     def _find_sale_orders(self, account, shipment_box_ids):
@@ -541,7 +535,7 @@ class EcCoupangImporter(models.AbstractModel):
 
     @api.model
     def _hold_reason(self, account, sheet, products):
-        """What the user must set before this order can be imported, or an empty string."""
+        """What the user must set before this order can be imported (a message), or False."""
         reasons = []
         receiver_problem = self._receiver_problem(sheet.receiver)
         if receiver_problem:
@@ -556,7 +550,7 @@ class EcCoupangImporter(models.AbstractModel):
         if unknown:
             self._add_mapping_stubs(account, unknown)
         reasons.extend(self._product_problems(sheet, products))
-        return "\n".join(reasons)
+        return message("lines", lines=reasons) if reasons else False
 
     @api.model
     def _receiver_problem(self, receiver):
@@ -564,16 +558,10 @@ class EcCoupangImporter(models.AbstractModel):
         address line), or False."""
         missing = []
         if not receiver.name.strip():
-            missing.append(self.env._("name"))
+            missing.append("name")
         if not receiver.addr1.strip():
-            missing.append(self.env._("address"))
-        if not missing:
-            return False
-        return self.env._(
-            "Coupang sent the order without the receiver's %s, which the delivery needs: check the order "
-            "in Coupang Wing, then retry once Coupang shows the receiver.",
-            ", ".join(missing),
-        )
+            missing.append("address")
+        return message("receiver_missing", missing=missing) if missing else False
 
     @api.model
     def _match_products(self, account, sheet, known=None):
@@ -587,28 +575,18 @@ class EcCoupangImporter(models.AbstractModel):
 
     @api.model
     def _product_problems(self, sheet, products):
-        """Why items to ship have no product, or more than one: one text per problem."""
+        """Why items to ship have no product, or more than one: one message per problem."""
         items = sheet.items_to_ship
         problems = []
         unknown = [item for item in items if not products[item.vendor_item_id]]
         if unknown:
-            problems.append(
-                self.env._(
-                    "No product for the Coupang items %s. Give the product the item's SKU as internal "
-                    "reference, or map the item in Product Mappings, then retry.",
-                    ", ".join(describe_item(item) for item in unknown),
-                )
-            )
+            problems.append(message("no_product", items=", ".join(describe_item(item) for item in unknown)))
         for item in items:
             count = len(products[item.vendor_item_id])
             if count > 1:
                 problems.append(
-                    self.env._(
-                        "%(count)s products have the internal reference %(sku)s; map the Coupang item %(item)s to "
-                        "one of them in Product Mappings, then retry.",
-                        count=count,
-                        sku=item.external_vendor_sku_code,
-                        item=item.vendor_item_id,
+                    message(
+                        "several_products", count=count, sku=item.external_vendor_sku_code, item=item.vendor_item_id
                     )
                 )
         return problems
@@ -640,4 +618,4 @@ def describe_item(item):
 def acknowledgement_error(result):
     if result is None or result.succeed:
         return None
-    return f"{result.message} ({result.result_code})" if result.result_code else result.message
+    return message("coupang_answer", message=result.message, result_code=result.result_code)

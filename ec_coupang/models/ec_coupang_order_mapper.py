@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 from odoo.osv.expression import AND, OR
 from odoo.tools import float_compare
 
+from ..tools.coupang_errors import MessageError, message
 from ..tools.dates import to_naive_utc
 
 STORE_CHAINS = {"seven_eleven": "7-ELEVEN", "familymart": "FamilyMart"}
@@ -146,22 +147,18 @@ class EcCoupangOrderMapper(models.AbstractModel):
         """The order's currency, which must exist and be active."""
         currency, problem = self._currency_of(code)
         if problem:
-            raise UserError(problem)
+            raise MessageError(self.env, problem["code"], **problem["params"])
         return currency
 
     @api.model
     def _currency_of(self, code):
         """(currency, problem): the currency named ``code``, active or not, and why an order cannot be
-        in it (False when it can). The import never activates a currency."""
+        in it (a message, False when it can). The import never activates a currency."""
         currency = self.env["res.currency"].with_context(active_test=False).search([("name", "=", code)], limit=1)
         if not currency:
-            return currency, self.env._("The currency %s of the Coupang order does not exist in Odoo.", code)
+            return currency, message("currency_missing", currency=code)
         if not currency.active:
-            return currency, self.env._(
-                "The currency %s of the Coupang order is not active: activate it in the accounting "
-                "settings (Currencies), then retry.",
-                code,
-            )
+            return currency, message("currency_inactive", currency=code)
         return currency, False
 
     @api.model

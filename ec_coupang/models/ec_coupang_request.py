@@ -18,7 +18,16 @@ from ..coupang import (
     UnreadableReturnRequest,
     read_return_request,
 )
-from ..tools.coupang_errors import coupang_error_message
+from ..tools.coupang_errors import (
+    MessageError,
+    coupang_status_label,
+    error_message,
+    message,
+    message_text_fields,
+    message_values,
+    render,
+    text_message,
+)
 from ..tools.coupang_run import CoupangRun
 from ..tools.dates import to_naive_utc
 
@@ -64,11 +73,16 @@ class EcCoupangRequest(models.Model):
     shipment_box_id = fields.Char(string="Coupang Shipment Box ID", readonly=True)
     kind = fields.Selection(REQUEST_KINDS, required=True, readonly=True)
     coupang_status = fields.Char(readonly=True, help="The request's receiptStatus on Coupang when last read.")
+    coupang_status_label = fields.Char(
+        string="Status on Coupang", compute="_compute_coupang_status_label", help="Coupang's status, in words."
+    )
     requested_at = fields.Datetime(string="Requested On", readonly=True)
     state = fields.Selection(
         REQUEST_STATES, required=True, default="to_apply", readonly=True, index=True, tracking=True
     )
-    reason = fields.Text(readonly=True, help="What the addon did, or why it could not, and what to do.")
+    reason, reason_code, reason_params, reason_text = message_text_fields(
+        "reason", help="What the addon did, or why it could not, and what to do."
+    )
     payload = fields.Text(
         string="Coupang Data",
         readonly=True,
@@ -114,6 +128,12 @@ class EcCoupangRequest(models.Model):
                 and not request.delivery_stopped
                 and request.state in ("to_apply", "waiting", "failed")
             )
+
+    @api.depends("coupang_status")
+    @api.depends_context("lang")
+    def _compute_coupang_status_label(self):
+        for request in self:
+            request.coupang_status_label = coupang_status_label(self.env, request.coupang_status)
 
     def _compute_items(self):
         # Read from Coupang's data as a manager would: only the items are shown, not the buyer.
@@ -208,7 +228,7 @@ class EcCoupangRequest(models.Model):
             )
         )
         if isinstance(coupang_request, UnreadableReturnRequest):
-            record._fail(coupang_request.reason)
+            record._fail(text_message(coupang_request.reason))
         return record
 
     @staticmethod
@@ -281,10 +301,8 @@ class EcCoupangRequest(models.Model):
             try:
                 if not self._apply_serialized(client, fresh or attempt, read and not attempt):
                     return
-            except UserError as error:
-                self._fail(str(error))
-            except CoupangError as error:
-                self._fail(coupang_error_message(self.env, error))
+            except (UserError, CoupangError) as error:
+                self._fail(error_message(error))
             if self.state != "to_apply":
                 return
 
@@ -337,7 +355,7 @@ class EcCoupangRequest(models.Model):
         self._link(order)
         if self.kind == "cancel":
             self._stop_delivery(order, coupang_request)
-            self._finish(self.env._("The buyer canceled before the box was prepared; the quantities are canceled."))
+            self._finish(message("request_cancel_applied"))
         elif self.kind == "stop":
             self._apply_stop(order, coupang_request, client)
         else:
@@ -372,13 +390,7 @@ class EcCoupangRequest(models.Model):
         withdrawal history is Korea-only)."""
         if self.return_picking_id.state not in ("done", "cancel", False):
             self.return_picking_id.action_cancel()
-        self._finish(
-            self.env._(
-                "Coupang no longer shows this return (%(error)s): the buyer withdrew it. Nothing is to "
-                "receive; its return in Odoo, if not validated, is canceled.",
-                error=coupang_error_message(self.env, error),
-            )
-        )
+        self._finish(message("return_withdrawn", error=error_message(error)))
 
     def _read_again(self, client):
         """Coupang's current state of the request, read before an answer that may no longer be due."""
@@ -398,19 +410,14 @@ class EcCoupangRequest(models.Model):
         review = self.env["ec.order.import"]._find(self.account_id, self.shipment_box_id)
         if self.kind == "cancel" or self.coupang_status == RETURN_COMPLETED:
             review.filtered(lambda record: record.state != "done")._follow_buyer_cancel(client)
-            self._finish(self.env._("Canceled on Coupang before it was imported; nothing to do."))
+            self._finish(message("request_canceled_before_import"))
             return
         if review:
-            why = self.env._("it is kept for review (%s)", review.display_name)
+            why = message("request_box_in_review", review=review.display_name)
         elif self._fetched_since():
-            why = self.env._("it was ordered before the first fetch, so it will never be fetched")
+            why = message("request_ordered_before_first_fetch")
         else:
-            raise UserError(
-                self.env._(
-                    "The Coupang order of this request is not in Odoo yet: the next fetch imports it, and the "
-                    "request is applied then."
-                )
-            )
+            raise MessageError(self.env, "request_order_not_fetched_yet")
         self._set_state("person", self._not_imported_advice(why))
 
     def _fetched_since(self):
@@ -420,16 +427,8 @@ class EcCoupangRequest(models.Model):
 
     def _not_imported_advice(self, why):
         if not self.account_id._coupang_market().answers_stop_shipment:
-            return self.env._(
-                "The Coupang order of this request is not in Odoo: %s. Odoo has nothing of it to stop or to "
-                "receive. Answer the request in Wing: Coupang takes the answers of Taiwan stores there.",
-                why,
-            )
-        return self.env._(
-            "The Coupang order of this request is not in Odoo: %s. Odoo has nothing of it to stop or to "
-            "receive. Answer the request in Wing, or import the order from Coupang Orders to Review and Retry.",
-            why,
-        )
+            return message("request_not_imported_tw", why=why)
+        return message("request_not_imported", why=why)
 
     def _find_sale_order(self, coupang_request):
         return self.env["sale.order"].search(
@@ -463,21 +462,15 @@ class EcCoupangRequest(models.Model):
             with self.env.cr.savepoint():
                 self._stop_delivery(order, coupang_request)
         except UserError as error:
-            self._fail(str(error))
+            self._fail(error_message(error))
             return
         self._follow_stop(coupang_request)
 
     def _follow_stop(self, coupang_request):
         if self.answer == "stop_shipment" or coupang_request.receipt_status == RETURN_COMPLETED:
-            self._finish(self.env._("The shipment was stopped and Coupang confirmed it."))
+            self._finish(message("stop_confirmed"))
         else:
-            self._set_state(
-                "waiting",
-                self.env._(
-                    "The shipment is stopped in Odoo. Coupang takes the answer to this store's stop-shipment "
-                    "requests in Wing only: answer it there (Shipment Stopped); Coupang's status then confirms it."
-                ),
-            )
+            self._set_state("waiting", message("stop_answer_in_wing"))
 
     def _stop_delivery(self, order, coupang_request):
         """Cancels on the sale order what the request covers (its delivery follows), once."""
@@ -504,19 +497,10 @@ class EcCoupangRequest(models.Model):
         order._ec_flag_shipped_despite_stop(self.receipt_id)
         code = picking.carrier_id.ec_delivery_company_id.code
         if not (code and picking.carrier_tracking_ref):
-            self._set_state(
-                "person",
-                self.env._(
-                    "The box was shipped, but its delivery has no carrier with a Coupang code or no tracking "
-                    "number: answer the request in Wing (Already Shipped)."
-                ),
-            )
+            self._set_state("person", message("shipped_without_tracking"))
             return
         if self._send(client, "complete_shipment", code, picking.carrier_tracking_ref) is not None:
-            self._set_state(
-                "answered",
-                self.env._("Coupang was told the box was already shipped; the request becomes a return."),
-            )
+            self._set_state("answered", message("told_already_shipped"))
 
     # --- returns ---
 
@@ -524,9 +508,9 @@ class EcCoupangRequest(models.Model):
         status = coupang_request.receipt_status
         order._ec_follow_return(completed=status == RETURN_COMPLETED)
         if status == RETURN_COMPLETED:
-            self._finish(self.env._("The return is completed on Coupang."))
+            self._finish(message("return_completed"))
         elif status == COUPANG_CHECK_REQUESTED:
-            self._set_state("person", self.env._("Coupang checks this return; follow it in Wing."))
+            self._set_state("person", message("return_checked_by_coupang"))
         elif coupang_request.can_approve or self.answer == "receive_confirmation":
             self._approve_if_automatic(client, coupang_request)
         elif coupang_request.can_confirm_receipt:
@@ -536,7 +520,7 @@ class EcCoupangRequest(models.Model):
         if not self.return_picking_id:
             self.return_picking_id = self._create_return_picking(order, coupang_request)
         if self.return_picking_id.state != "done":
-            self._set_state("waiting", self.env._("Validate the return when the goods arrive: Coupang is told then."))
+            self._set_state("waiting", message("return_validate_on_arrival"))
         elif self._send(client, "receive_confirmation") is not None:
             self._approve_if_automatic(client, coupang_request)
 
@@ -544,7 +528,7 @@ class EcCoupangRequest(models.Model):
         if self.account_id.approve_returns_on_receipt:
             self._approve(client, coupang_request)
         else:
-            self._set_state("answered", self.env._("The return was received: approve it to refund the buyer."))
+            self._set_state("answered", message("return_to_approve"))
 
     def _awaits_approval(self):
         coupang_request = self._coupang_request()
@@ -556,20 +540,20 @@ class EcCoupangRequest(models.Model):
         """Approves the return on Coupang, once: an approval Coupang took is only followed in Odoo."""
         if self.answer == "approval" or self._send(client, "approval", coupang_request.cancel_count_sum) is not None:
             self.sale_order_id._ec_follow_return(completed=True)
-            self._finish(self.env._("The return was received and approved; Coupang refunds the buyer."))
+            self._finish(message("return_approved"))
 
     def _create_return_picking(self, order, coupang_request):
         """The return of the shipped delivery, the request's quantity of each item, into the warehouse."""
         delivery = order._ec_deliveries().filtered(lambda picking: picking.state == "done")[:1]
         if not delivery:
-            raise UserError(self.env._("The order of this return has no validated delivery to return."))
+            raise MessageError(self.env, "return_no_delivery")
         quantities = {item.vendor_item_id: item.cancel_count for item in coupang_request.items}
         wizard = self.env["stock.return.picking"].with_context(active_id=delivery.id, active_model="stock.picking")
         wizard = wizard.create({"picking_id": delivery.id})
         for line in wizard.product_return_moves:
             line.quantity = quantities.get(line.move_id.sale_line_id.coupang_vendor_item_id, 0)
         if not any(wizard.product_return_moves.mapped("quantity")):
-            raise UserError(self.env._("None of the returned items is on the order's delivery."))
+            raise MessageError(self.env, "return_items_not_delivered")
         picking = wizard._create_return()
         picking.message_post(body=self.env._("Return of the Coupang request %s.", self.receipt_id))
         return picking
@@ -608,7 +592,7 @@ class EcCoupangRequest(models.Model):
             return None
         except CoupangError as error:
             self.write(
-                {"answer_in_doubt": answer, "state": "waiting", "reason": coupang_error_message(self.env, error)}
+                {"answer_in_doubt": answer, "state": "waiting", **message_values("reason", error_message(error))}
             )
             self._commit_answer()
             return None
@@ -631,17 +615,14 @@ class EcCoupangRequest(models.Model):
         except CoupangError:
             coupang_request = None
         if coupang_request and not self._still_due(answer, coupang_request):
-            self._set_state("to_apply", self.env._("Coupang had this answer already (given in Wing)."))
+            self._set_state("to_apply", message("answer_given_in_wing"))
         else:
-            self._fail(coupang_error_message(self.env, error))
+            self._fail(error_message(error))
 
     def _answer_in_wing(self, answer):
         if answer == "stop_shipment":
             return True  # Coupang's status confirms it later: see _follow_stop
-        self._set_state(
-            "person",
-            self.env._("The box was shipped. Coupang takes this answer from Wing only: answer Already Shipped there."),
-        )
+        self._set_state("person", message("answer_shipped_in_wing"))
         return None
 
     def _record_answer(self, answer):
@@ -652,15 +633,16 @@ class EcCoupangRequest(models.Model):
     # --- states ---
 
     def _set_state(self, state, reason):
-        self.write({"state": state, "reason": reason})
+        """``reason``: what was done, or why not (a message)."""
+        self.write({"state": state, **message_values("reason", reason)})
 
     def _finish(self, reason):
         self._set_state("done", reason)
-        self.activity_ids.action_feedback(feedback=reason)
+        self.activity_ids.action_feedback(feedback=render(self.env, reason))
 
     def _fail(self, reason):
-        self.write({"state": "failed", "reason": reason, "attempts": self.attempts + 1})
-        self.account_id._ask_responsible(self, self.env._("Coupang request not applied"), reason)
+        self.write({"state": "failed", "attempts": self.attempts + 1, **message_values("reason", reason)})
+        self.account_id._ask_responsible(self, message("request_not_applied"), reason)
 
 
 def describe_items(coupang_request):

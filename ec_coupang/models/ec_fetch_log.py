@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..const import FETCH_LOG_STATES
+from ..tools.coupang_errors import message, message_text_fields, message_values
 
 COUNT_FIELDS = ("count_read", "count_created", "count_existing", "count_held", "count_failed", "count_canceled")
 
@@ -44,11 +45,14 @@ class EcFetchLog(models.Model):
     count_canceled = fields.Integer(
         string="Canceled", readonly=True, help="Sale orders canceled, or flagged, because Coupang canceled them."
     )
-    error = fields.Text(readonly=True, help="Why the run stopped before reading every order.")
+    error, error_code, error_params, error_text = message_text_fields(
+        "error", help="Why the run stopped before reading every order."
+    )
     summary = fields.Char(compute="_compute_summary")
     order_import_ids = fields.One2many("ec.order.import", "fetch_log_id", string="Orders to Review", readonly=True)
 
     @api.depends("state", "error", *COUNT_FIELDS)
+    @api.depends_context("lang")
     def _compute_summary(self):
         for log in self:
             if log.state == "skipped":
@@ -117,7 +121,7 @@ class EcFetchLog(models.Model):
         fetch lock calls it: no other run of the account is alive, so their workers stopped."""
         interrupted = self.search([("account_id", "=", account.id), ("state", "=", "running")])
         for log in interrupted:
-            log._finish(self.env._("The run was interrupted: its worker stopped before the run ended."))
+            log._finish(message("fetch_interrupted"))
 
     def _count(self, counter):
         """Adds one to ``counter``; an empty log (a retry outside any fetch) counts nothing."""
@@ -125,6 +129,7 @@ class EcFetchLog(models.Model):
             log[counter] += 1
 
     def _finish(self, error=False):
+        """Ends the run; ``error``: why it stopped (a message), False when it read every order."""
         self.ensure_one()
         if error:
             state = "failed"
@@ -132,4 +137,4 @@ class EcFetchLog(models.Model):
             state = "partial"
         else:
             state = "done"
-        self.write({"state": state, "error": error, "date_end": fields.Datetime.now()})
+        self.write({"state": state, "date_end": fields.Datetime.now(), **message_values("error", error)})

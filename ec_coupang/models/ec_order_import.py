@@ -3,6 +3,7 @@ import json
 from odoo import api, fields, models
 
 from ..coupang import CoupangError, OrderSheet, read_order_sheet
+from ..tools.coupang_errors import coupang_status_label, message, message_text_fields, message_values, render
 from ..tools.coupang_run import CoupangRun
 from ..tools.dates import to_naive_utc
 
@@ -32,6 +33,9 @@ class EcOrderImport(models.Model):
     shipment_box_id = fields.Char(string="Coupang Shipment Box ID", required=True, readonly=True)
     ordered_at = fields.Datetime(string="Ordered On", readonly=True)
     coupang_status = fields.Char(readonly=True)
+    coupang_status_label = fields.Char(
+        string="Status on Coupang", compute="_compute_coupang_status_label", help="Coupang's status, in words."
+    )
     state = fields.Selection(
         selection=[("held", "Held"), ("failed", "Failed"), ("done", "Imported")],
         string="Status",
@@ -39,7 +43,9 @@ class EcOrderImport(models.Model):
         readonly=True,
         tracking=True,
     )
-    reason = fields.Text(readonly=True, help="Why the order was not imported, and what to do.")
+    reason, reason_code, reason_params, reason_text = message_text_fields(
+        "reason", help="Why the order was not imported, and what to do."
+    )
     # The buyer's name, phone and address: a manager's (see ec.account's buyer_data_days).
     payload = fields.Text(
         string="Coupang Data",
@@ -61,6 +67,12 @@ class EcOrderImport(models.Model):
             record.name = self.env._(
                 "Coupang order %(order)s (box %(box)s)", order=record.coupang_order_id, box=record.shipment_box_id
             )
+
+    @api.depends("coupang_status")
+    @api.depends_context("lang")
+    def _compute_coupang_status_label(self):
+        for record in self:
+            record.coupang_status_label = coupang_status_label(self.env, record.coupang_status)
 
     def _compute_items(self):
         # Read from Coupang's data as a manager would: only the items are shown, not the buyer.
@@ -99,8 +111,9 @@ class EcOrderImport(models.Model):
 
     @api.model
     def _keep(self, account, sheet, state, reason, log):
-        """Stores (or updates) the box with its data and why it was not imported; tells the user."""
-        values = dict(self._sheet_values(sheet), state=state, reason=reason, fetch_log_id=log.id)
+        """Stores (or updates) the box with its data and why it was not imported (``reason``, a
+        message); tells the user."""
+        values = dict(self._sheet_values(sheet), state=state, fetch_log_id=log.id, **message_values("reason", reason))
         record = self._find(account, sheet.shipment_box_id)
         if record:
             record.write(values)
@@ -145,17 +158,20 @@ class EcOrderImport(models.Model):
 
     def _ask_for_review(self):
         self.ensure_one()
-        self.account_id._ask_responsible(self, self.env._("Coupang order not imported"), self.reason)
+        self.account_id._ask_responsible(
+            self, message("order_not_imported"), message(self.reason_code, **(self.reason_params or {}))
+        )
 
     def _resolve(self, reason, order=None):
-        """Marks a stored box as settled (imported, or nothing to import) and closes its activity."""
+        """Marks a stored box as settled (imported, or nothing to import; ``reason``, a message) and
+        closes its activity."""
         if not self:
             return
-        self.write({"state": "done", "reason": reason, "sale_order_id": order and order.id})
-        self.activity_ids.action_feedback(feedback=reason)
+        self.write({"state": "done", "sale_order_id": order and order.id, **message_values("reason", reason)})
+        self.activity_ids.action_feedback(feedback=render(self.env, reason))
 
     def _resolve_canceled(self):
-        self._resolve(self.env._("Canceled on Coupang before it was imported; nothing to ship."))
+        self._resolve(message("canceled_before_import"))
 
     def _order_sheets(self):
         """The stored Coupang order sheets, as the client reads them (unreadable ones stay unreadable)."""

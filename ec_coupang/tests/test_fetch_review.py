@@ -6,6 +6,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from ..coupang import read_order_sheet
+from ..tools.coupang_errors import text_message
 from .fetch_common import EcFetchCase
 
 
@@ -220,7 +221,7 @@ class TestFetchReview(EcFetchCase):
         self.fetch()
         unreadable = read_order_sheet({"shipmentBoxId": order.shipment_box_id, "status": "INSTRUCT"}, "TW")
         no_log = self.env["ec.fetch.log"]
-        kept = self.env["ec.order.import"]._keep(self.account, unreadable, "failed", "unreadable", no_log)
+        kept = self.env["ec.order.import"]._keep(self.account, unreadable, "failed", text_message("unreadable"), no_log)
         log = self.fetch()
         self.assertEqual(kept.state, "done", kept.reason)
         self.assertEqual(kept.sale_order_id, self.sale_order(order))

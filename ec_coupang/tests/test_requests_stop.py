@@ -3,6 +3,7 @@ from unittest.mock import patch
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from ..tools.coupang_errors import text_message
 from .push_common import TEA, TEAPOT
 from .requests_common import TWO_ITEMS, RequestCase
 
@@ -204,6 +205,6 @@ class TestStopShipment(RequestCase):
         self.assertRecordValues(request, [{"state": "to_apply", "picking_ids": []}])
         with self.assertRaisesText(UserError, "asked Coupang to stop this shipment"):
             self.ship(order.picking_ids, "612345678901", carrier=self.kr_carrier)
-        request._fail("Coupang was not reached.")
+        request._fail(text_message("Coupang was not reached."))
         with self.assertRaisesText(UserError, str(receipt.receipt_id)):
             self.ship(order.picking_ids, "612345678901", carrier=self.kr_carrier)

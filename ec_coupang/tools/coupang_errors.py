@@ -1,123 +1,178 @@
-"""The Coupang client's errors, as the user reads them in Odoo: translated, with their details.
+"""The one catalogue of what the user reads about Coupang: the client's errors and the reasons
+and errors the addon stores, each a code with its parameters, written in the reader's language.
 
-The client (``coupang/``) stays free of Odoo and writes its messages in English; its errors are
-translated here, where they enter Odoo. Each class of ``coupang/errors.py`` has its text; a class
-without one (a new one) gets the text of its closest parent. Coupang's own message is quoted as
-the client cleaned it (no tags, signatures or keys); the Secret Key never reaches these texts.
+The client (``coupang/``) stays free of Odoo: its errors carry a code and parameters only, and
+their texts are here. What is stored for later display (a review's reason, a fetch's error, a
+request's banner) is stored as a message, ``{"code": ..., "params": {...}}``, and rendered with
+:func:`render` when it is shown; a parameter may itself be a message, or a list of messages.
+Coupang's own message is quoted as the client cleaned it; the Secret Key never reaches these texts.
 """
 
 import psycopg2
 
+from odoo import api, fields
 from odoo.exceptions import UserError
 
 from .. import coupang
 
 
+def message(code, **params):
+    """A text to show later: its code in the catalogue and its parameters (JSON values or messages)."""
+    return {"code": code, "params": params}
+
+
+def text_message(text):
+    """A message of a text already written (e.g. Coupang's own words), shown as it is."""
+    return message("text", text=text)
+
+
+class MessageError(UserError):
+    """A UserError that keeps its message, so that it is stored as code and parameters."""
+
+    def __init__(self, env, code, **params):
+        self.message = message(code, **params)
+        super().__init__(render(env, self.message))
+
+
+def error_message(error):
+    """The message for any error a Coupang call or an import met."""
+    if isinstance(error, coupang.CoupangError):
+        return message(error.error_code, **error.params)
+    if isinstance(error, MessageError):
+        return error.message
+    if isinstance(error, UserError):
+        return text_message(str(error.args[0]))
+    if isinstance(error, psycopg2.Error):
+        return message("database_error", detail=str(error.pgerror or error))
+    return message("python_error", type=type(error).__name__, detail=str(error))
+
+
 def coupang_error_message(env, error):
     """A clear message for the user, without traceback, for any error a Coupang call met."""
-    if isinstance(error, coupang.CoupangError):
-        return _with_transaction(env, error, _coupang_text(env, error))
-    if isinstance(error, UserError):
-        return str(error.args[0])
-    if isinstance(error, psycopg2.Error):
-        return f"Database error: {error.pgerror or error}"
-    return f"{type(error).__name__}: {error}"
+    return render(env, error_message(error))
 
 
-def _coupang_text(env, error):
-    texts = _texts()
-    text = next(texts[error_class] for error_class in type(error).__mro__ if error_class in texts)
-    return text(env, error)
+def render(env, stored):
+    """The text of a stored message in ``env``'s language."""
+    code, params = stored["code"], stored.get("params") or {}
+    params = {name: _rendered(env, value) for name, value in params.items()}
+    if code in _ERROR_TEXTS:
+        return _with_transaction(env, params, _ERROR_TEXTS[code](env, params))
+    if code in _TEXTS:
+        return _TEXTS[code](env, params)
+    return f"{code} {params}"  # a message of a newer version of the addon
 
 
-def _with_transaction(env, error, text):
-    if not error.transaction_id:
-        return text
-    return env._("%(message)s (Coupang transaction %(transaction)s)", message=text, transaction=error.transaction_id)
+def render_stored(env, code, params, legacy_text):
+    """A field's text: its message, or the text stored before messages were (``legacy_text``)."""
+    if code:
+        return render(env, message(code, **(params or {})))
+    return legacy_text or False
 
 
-def _texts():
+def message_values(field, stored):
+    """The values writing ``stored`` (a message, or False) into ``field``'s code and parameters."""
     return {
-        coupang.IpNotAllowedError: lambda env, error: env._(
-            "Coupang refused this server's IP address. Add the server's outbound IP address to the allowed "
-            "IPs of the Open API key in Wing; a change can take up to 30 minutes."
-        ),
-        coupang.InvalidCredentialsError: lambda env, error: env._(
-            "Coupang did not accept the Open API key. Check the Access Key and the Secret Key in Wing "
-            "(seller info > Open API key) and enter them again."
-        ),
-        coupang.WrongRegionError: lambda env, error: env._(
-            "The Open API key belongs to another Coupang region. Check the account's market (Korea or "
-            "Taiwan) and its API address."
-        ),
-        coupang.InvalidVendorIdError: lambda env, error: env._(
-            "Coupang says the Vendor ID does not belong to this Open API key. Check the Vendor ID in Wing "
-            "(it starts with A or C, e.g. A00012345)."
-        ),
-        coupang.SignatureExpiredError: lambda env, error: env._(
-            "Coupang rejected the request as expired: this server's clock is probably wrong. "
-            "Synchronise the server clock (NTP) and try again."
-        ),
-        coupang.RateLimitedError: _rate_limited_text,
-        coupang.BlockedError: lambda env, error: env._(
-            "Coupang has temporarily blocked calls from this server after too many requests or errors. "
-            "Wait at least 30 minutes before trying again; if it goes on, contact Coupang seller support."
-        ),
-        coupang.ServiceUnavailableError: _unavailable_text,
-        coupang.NoAnswerError: lambda env, error: env._("Coupang did not answer in time. Try again later."),
-        coupang.UnreachableError: _unreachable_text,
-        coupang.MalformedResponseError: lambda env, error: env._(
-            "Coupang sent a response that could not be read. Try again later; if it goes on, contact support."
-        ),
-        coupang.ResponseCutOffError: lambda env, error: env._("Coupang's response was cut off. Try again later."),
-        coupang.RepeatedPageTokenError: lambda env, error: env._(
-            "Coupang sent a list page's token a second time, so the list would never end; reading stopped. "
-            "The next fetch reads the list again."
-        ),
-        coupang.TooManyPagesError: lambda env, error: env._(
-            "Coupang's list went on page after page without an end; reading stopped. The next fetch reads the "
-            "list again."
-        ),
-        coupang.OversizedPageError: _oversized_page_text,
-        coupang.RequestRejectedError: _rejected_text,
-        coupang.NotAvailableInMarketError: lambda env, error: env._(
-            "Coupang does not offer this call for the store's market."
-        ),
-        coupang.CoupangError: lambda env, error: env._("Coupang could not handle the request. Try again later."),
+        f"{field}_code": stored and stored["code"],
+        f"{field}_params": stored and stored["params"],
+        f"{field}_text": False,
     }
 
 
-def _rate_limited_text(env, error):
-    if error.retry_after:
+def message_text_fields(name, help):
+    """The fields of a text stored as a message, to unpack into ``name``, ``name_code``,
+    ``name_params`` and ``name_text``: the text shown, in the reader's language (writing it stores
+    a plain text), the message's code and parameters, and the text stored before messages were."""
+    code, params, text = f"{name}_code", f"{name}_params", f"{name}_text"
+
+    @api.depends(code, params, text)
+    @api.depends_context("lang")
+    def compute(records):
+        for record in records:
+            record[name] = render_stored(records.env, record[code], record[params], record[text])
+
+    def inverse(records):
+        for record in records:
+            record.write({code: False, params: False, text: record[name]})
+
+    def search(records, operator, value):
+        return search_rendered(records, name, operator, value)
+
+    return (
+        fields.Text(compute=compute, inverse=inverse, search=search, readonly=True, help=help),
+        fields.Char(readonly=True, help="The text's code in the catalogue of the addon's messages."),
+        fields.Json(readonly=True),
+        fields.Text(readonly=True, help="The text as it was stored before texts were stored as codes."),
+    )
+
+
+def search_rendered(model, field, operator, value):
+    """The domain of a search on a field rendered from messages: the records whose text, in the
+    reader's language, holds ``value`` (``ilike``), or does not (``not ilike``)."""
+    if operator not in ("ilike", "not ilike"):
+        raise NotImplementedError(f"Search {field} with ilike or not ilike, not {operator}.")
+    code, params = f"{field}_code", f"{field}_params"
+    coded = model.search_fetch([(code, "!=", False)], [code, params])
+    needle = str(value).lower()
+    found = [
+        record.id
+        for record in coded
+        if needle in render(model.env, message(record[code], **record[params] or {})).lower()
+    ]
+    domain = ["|", (f"{field}_text", "ilike", value), ("id", "in", found)]
+    return domain if operator == "ilike" else ["!", *domain]
+
+
+def _rendered(env, value):
+    if isinstance(value, dict) and "code" in value:
+        return render(env, value)
+    if isinstance(value, list):
+        return [_rendered(env, item) for item in value]
+    return value
+
+
+def _with_transaction(env, params, text):
+    if not params.get("transaction_id"):
+        return text
+    return env._(
+        "%(message)s (Coupang transaction %(transaction)s)", message=text, transaction=params["transaction_id"]
+    )
+
+
+# === THE CLIENT'S ERRORS === #
+
+
+def _rate_limited_text(env, params):
+    if params.get("retry_after"):
         return env._(
             "Coupang is limiting this store's calls (too many requests) and asks to wait %s seconds. Try again then.",
-            round(error.retry_after),
+            round(params["retry_after"]),
         )
     return env._("Coupang is limiting this store's calls (too many requests). Wait a few minutes and try again.")
 
 
-def _unavailable_text(env, error):
-    if error.status:
-        return env._("Coupang is temporarily unavailable (HTTP %s). Try again later.", error.status)
+def _unavailable_text(env, params):
+    if params.get("status"):
+        return env._("Coupang is temporarily unavailable (HTTP %s). Try again later.", params["status"])
     return env._("Coupang is temporarily unavailable. Try again later.")
 
 
-def _unreachable_text(env, error):
-    if error.base_url:
+def _unreachable_text(env, params):
+    if params.get("base_url"):
         return env._(
             "Could not reach Coupang at %s. Check the server's network and the account's API address, then try again.",
-            error.base_url,
+            params["base_url"],
         )
     return env._("Could not reach Coupang. Check the server's network and the account's API address, then try again.")
 
 
-def _oversized_page_text(env, error):
-    if error.received:
+def _oversized_page_text(env, params):
+    if params.get("received"):
         return env._(
             "Coupang sent a list page of %(received)s rows where %(asked)s were asked for; the page was refused and "
             "its rows kept for review. The next fetch reads the list again.",
-            received=error.received,
-            asked=error.asked,
+            received=params["received"],
+            asked=params.get("asked"),
         )
     return env._(
         "Coupang sent a list page with more rows than asked for; the page was refused and its rows kept for "
@@ -125,8 +180,228 @@ def _oversized_page_text(env, error):
     )
 
 
-def _rejected_text(env, error):
-    detail = error.coupang_message or (error.status and f"HTTP {error.status}")
+def _rejected_text(env, params):
+    detail = params.get("coupang_message") or (params.get("status") and f"HTTP {params['status']}")
     if detail:
         return env._("Coupang rejected the request: %s", detail)
     return env._("Coupang rejected the request.")
+
+
+def _not_available_text(env, params):
+    if params.get("call") == "stop_shipment":
+        return env._(
+            "Coupang offers the answers to stop-shipment requests for Korean stores only. Answer this request in Wing."
+        )
+    return env._("Coupang does not offer this call for the store's market.")
+
+
+_ERROR_TEXTS = {
+    "coupang_error": lambda env, params: env._("Coupang could not handle the request. Try again later."),
+    "ip_not_allowed": lambda env, params: env._(
+        "Coupang refused this server's IP address. Add the server's outbound IP address to the allowed "
+        "IPs of the Open API key in Wing; a change can take up to 30 minutes."
+    ),
+    "invalid_credentials": lambda env, params: env._(
+        "Coupang did not accept the Open API key. Check the Access Key and the Secret Key in Wing "
+        "(seller info > Open API key) and enter them again."
+    ),
+    "wrong_region": lambda env, params: env._(
+        "The Open API key belongs to another Coupang region. Check the account's market (Korea or "
+        "Taiwan) and its API address."
+    ),
+    "invalid_vendor_id": lambda env, params: env._(
+        "Coupang says the Vendor ID does not belong to this Open API key. Check the Vendor ID in Wing "
+        "(it starts with A or C, e.g. A00012345)."
+    ),
+    "signature_expired": lambda env, params: env._(
+        "Coupang rejected the request as expired: this server's clock is probably wrong. "
+        "Synchronise the server clock (NTP) and try again."
+    ),
+    "rate_limited": _rate_limited_text,
+    "blocked": lambda env, params: env._(
+        "Coupang has temporarily blocked calls from this server after too many requests or errors. "
+        "Wait at least 30 minutes before trying again; if it goes on, contact Coupang seller support."
+    ),
+    "service_unavailable": _unavailable_text,
+    "no_answer": lambda env, params: env._("Coupang did not answer in time. Try again later."),
+    "unreachable": _unreachable_text,
+    "malformed_response": lambda env, params: env._(
+        "Coupang sent a response that could not be read. Try again later; if it goes on, contact support."
+    ),
+    "response_cut_off": lambda env, params: env._("Coupang's response was cut off. Try again later."),
+    "repeated_page_token": lambda env, params: env._(
+        "Coupang sent a list page's token a second time, so the list would never end; reading stopped. "
+        "The next fetch reads the list again."
+    ),
+    "too_many_pages": lambda env, params: env._(
+        "Coupang's list went on page after page without an end; reading stopped. The next fetch reads the list again."
+    ),
+    "oversized_page": _oversized_page_text,
+    "request_rejected": _rejected_text,
+    "not_available_in_market": _not_available_text,
+}
+
+
+# === WHAT THE ADDON STORES === #
+
+
+def _receiver_missing_text(env, params):
+    names = {"name": env._("name"), "address": env._("address")}
+    return env._(
+        "Coupang sent the order without the receiver's %s, which the delivery needs: check the order "
+        "in Coupang Wing, then retry once Coupang shows the receiver.",
+        ", ".join(names[missing] for missing in params["missing"]),
+    )
+
+
+def _account_field_label(env, name):
+    return env["ec.account"]._fields[name].get_description(env)["string"]
+
+
+_TEXTS = {
+    "text": lambda env, params: params["text"],
+    "lines": lambda env, params: "\n".join(params["lines"]),
+    "database_error": lambda env, params: env._("Database error: %s", params["detail"]),
+    "python_error": lambda env, params: f"{params['type']}: {params['detail']}",
+    "coupang_answer": lambda env, params: (
+        f"{params['message']} ({params['result_code']})" if params.get("result_code") else params["message"]
+    ),
+    # Orders to review
+    "order_not_imported": lambda env, params: env._("Coupang order not imported"),
+    "imported": lambda env, params: env._("Imported."),
+    "canceled_before_import": lambda env, params: env._("Canceled on Coupang before it was imported; nothing to ship."),
+    "not_taken_into_preparation": lambda env, params: env._(
+        "Coupang did not take the order into preparation: %s", params["refusal"]
+    ),
+    "not_yet_in_preparation": lambda env, params: env._(
+        "Coupang has not taken the order into preparation yet; retry later."
+    ),
+    "read_again_failed": lambda env, params: env._("Reading the order again from Coupang failed: %s", params["error"]),
+    "receiver_missing": _receiver_missing_text,
+    "delivery_not_shipped": lambda env, params: env._(
+        "The account does not ship %(method)s orders: switch on %(method)s in its settings, then retry.",
+        method=_account_field_label(env, params["field"]),
+    ),
+    "delivery_location_missing": lambda env, params: env._(
+        "Choose the %s in the account's settings, then retry.", _account_field_label(env, params["field"])
+    ),
+    "currency_missing": lambda env, params: env._(
+        "The currency %s of the Coupang order does not exist in Odoo.", params["currency"]
+    ),
+    "currency_inactive": lambda env, params: env._(
+        "The currency %s of the Coupang order is not active: activate it in the accounting "
+        "settings (Currencies), then retry.",
+        params["currency"],
+    ),
+    "no_product": lambda env, params: env._(
+        "No product for the Coupang items %s. Give the product the item's SKU as internal "
+        "reference, or map the item in Product Mappings, then retry.",
+        params["items"],
+    ),
+    "several_products": lambda env, params: env._(
+        "%(count)s products have the internal reference %(sku)s; map the Coupang item %(item)s to "
+        "one of them in Product Mappings, then retry.",
+        count=params["count"],
+        sku=params["sku"],
+        item=params["item"],
+    ),
+    # Fetch logs
+    "fetch_skipped": lambda env, params: env._("Another fetch of this account was running; this one was skipped."),
+    "fetch_time_budget_spent": lambda env, params: env._(
+        "Fetching stopped after its time budget; the next run goes on."
+    ),
+    "fetch_requests_stopped": lambda env, params: env._(
+        "Checking Coupang's cancellations and returns stopped: %s", params["reason"]
+    ),
+    "fetch_stopped": lambda env, params: env._(
+        "Fetching stopped before every order was read; the next fetch reads them again. %s", params["reason"]
+    ),
+    "fetch_not_connected": lambda env, params: env._(
+        "Not fetched: the account is archived or its connection is not Connected."
+    ),
+    "fetch_interrupted": lambda env, params: env._("The run was interrupted: its worker stopped before the run ended."),
+    "ip_not_allowed_here": lambda env, params: env._(
+        "Coupang refused this server's IP address (%(ip)s). In Wing, open the Open API key's "
+        "settings and add this IP address to the allowed IPs; a change can take up to 30 "
+        "minutes. %(detail)s",
+        ip=params.get("ip") or env._("unknown: set it in the system parameter %s", params["ip_param"]),
+        detail=params["detail"],
+    ),
+    # Coupang requests (cancellations, stop-shipment requests, returns)
+    "request_not_applied": lambda env, params: env._("Coupang request not applied"),
+    "request_cancel_applied": lambda env, params: env._(
+        "The buyer canceled before the box was prepared; the quantities are canceled."
+    ),
+    "return_withdrawn": lambda env, params: env._(
+        "Coupang no longer shows this return (%(error)s): the buyer withdrew it. Nothing is to "
+        "receive; its return in Odoo, if not validated, is canceled.",
+        error=params["error"],
+    ),
+    "request_canceled_before_import": lambda env, params: env._(
+        "Canceled on Coupang before it was imported; nothing to do."
+    ),
+    "request_box_in_review": lambda env, params: env._("it is kept for review (%s)", params["review"]),
+    "request_ordered_before_first_fetch": lambda env, params: env._(
+        "it was ordered before the first fetch, so it will never be fetched"
+    ),
+    "request_order_not_fetched_yet": lambda env, params: env._(
+        "The Coupang order of this request is not in Odoo yet: the next fetch imports it, and the "
+        "request is applied then."
+    ),
+    "request_not_imported_tw": lambda env, params: env._(
+        "The Coupang order of this request is not in Odoo: %s. Odoo has nothing of it to stop or to "
+        "receive. Answer the request in Wing: Coupang takes the answers of Taiwan stores there.",
+        params["why"],
+    ),
+    "request_not_imported": lambda env, params: env._(
+        "The Coupang order of this request is not in Odoo: %s. Odoo has nothing of it to stop or to "
+        "receive. Answer the request in Wing, or import the order from Coupang Orders to Review and Retry.",
+        params["why"],
+    ),
+    "stop_confirmed": lambda env, params: env._("The shipment was stopped and Coupang confirmed it."),
+    "stop_answer_in_wing": lambda env, params: env._(
+        "The shipment is stopped in Odoo. Coupang takes the answer to this store's stop-shipment "
+        "requests in Wing only: answer it there (Shipment Stopped); Coupang's status then confirms it."
+    ),
+    "shipped_without_tracking": lambda env, params: env._(
+        "The box was shipped, but its delivery has no carrier with a Coupang code or no tracking "
+        "number: answer the request in Wing (Already Shipped)."
+    ),
+    "told_already_shipped": lambda env, params: env._(
+        "Coupang was told the box was already shipped; the request becomes a return."
+    ),
+    "return_completed": lambda env, params: env._("The return is completed on Coupang."),
+    "return_checked_by_coupang": lambda env, params: env._("Coupang checks this return; follow it in Wing."),
+    "return_validate_on_arrival": lambda env, params: env._(
+        "Validate the return when the goods arrive: Coupang is told then."
+    ),
+    "return_to_approve": lambda env, params: env._("The return was received: approve it to refund the buyer."),
+    "return_approved": lambda env, params: env._("The return was received and approved; Coupang refunds the buyer."),
+    "return_no_delivery": lambda env, params: env._("The order of this return has no validated delivery to return."),
+    "return_items_not_delivered": lambda env, params: env._("None of the returned items is on the order's delivery."),
+    "answer_given_in_wing": lambda env, params: env._("Coupang had this answer already (given in Wing)."),
+    "answer_shipped_in_wing": lambda env, params: env._(
+        "The box was shipped. Coupang takes this answer from Wing only: answer Already Shipped there."
+    ),
+}
+
+
+def coupang_status_label(env, status):
+    """Coupang's status code of an order sheet or a request (receiptStatus) in words, in ``env``'s
+    language; a code Coupang added since is shown as it is."""
+    labels = {
+        # Order sheets (Coupang docs: order-api, "발주서 상태")
+        "ACCEPT": env._("Paid, not acknowledged yet"),
+        "INSTRUCT": env._("Being prepared"),
+        "DEPARTURE": env._("Shipping instructed"),
+        "DELIVERING": env._("In delivery"),
+        "FINAL_DELIVERY": env._("Delivered"),
+        "NONE_TRACKING": env._("Delivered by the seller, not tracked"),
+        # Cancellations, stop-shipment requests and returns (return-api, "취소(반품)진행 상태")
+        "RELEASE_STOP_UNCHECKED": env._("Stop-shipment requested"),
+        "RETURNS_UNCHECKED": env._("Return requested"),
+        "VENDOR_WAREHOUSE_CONFIRM": env._("Return arrived in the warehouse"),
+        "REQUEST_COUPANG_CHECK": env._("Coupang checks the return"),
+        "RETURNS_COMPLETED": env._("Return completed"),
+    }
+    return labels.get(status, status) if status else False

@@ -1,0 +1,108 @@
+import os
+
+import polib
+
+from odoo.tests import tagged
+
+from ..tools.coupang_errors import message
+from .fetch_common import EcFetchCase
+
+I18N = os.path.join(os.path.dirname(os.path.dirname(__file__)), "i18n")
+CATALOGUES = {"zh_TW": "zh_TW.po", "ko_KR": "ko.po"}
+
+
+def translation(lang, msgid):
+    entry = polib.pofile(os.path.join(I18N, CATALOGUES[lang])).find(msgid)
+    return entry and entry.msgstr
+
+
+@tagged("post_install", "-at_install")
+class TestStoredTextsInTheReadersLanguage(EcFetchCase):
+    """Reasons, errors and banners are stored as codes: each reader sees them in their language."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        for lang in CATALOGUES:
+            cls.env["res.lang"]._activate_lang(lang)
+        cls.env["ir.module.module"]._load_module_terms(["ec_coupang"], list(CATALOGUES), overwrite=True)
+
+    def setUp(self):
+        super().setUp()
+        self.clear_sandbox_orders()
+
+    def as_reader(self, record, lang):
+        """``record`` as the user reads it after switching their language to ``lang``."""
+        self.ec_user.lang = lang
+        return record.with_user(self.ec_user).with_context(lang=self.ec_user.lang)
+
+    def test_a_held_order_s_reason_reads_in_the_user_s_language(self):
+        unknown = self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)])
+        unknown.lines[0].external_vendor_sku_code = "TEA-OLD-SKU"
+        self.fetch()
+        kept = self.env["ec.order.import"].search([("shipment_box_id", "=", str(unknown.shipment_box_id))])
+        msgid = (
+            "No product for the Coupang items %s. Give the product the item's SKU as internal "
+            "reference, or map the item in Product Mappings, then retry."
+        )
+        items = kept.reason_params["lines"][0]["params"]["items"]
+        self.assertIn("TEA-OLD-SKU", items)
+        self.assertEqual(kept.reason, msgid % items)
+        for lang in CATALOGUES:
+            with self.subTest(lang=lang):
+                self.assertTrue(translation(lang, msgid))
+                self.assertEqual(self.as_reader(kept, lang).reason, translation(lang, msgid) % items)
+        self.assertEqual(len(self.as_reader(kept, "ko_KR").search([("reason", "ilike", "TEA-OLD-SKU")])), 1)
+
+    def test_a_fetch_s_error_and_summary_read_in_the_user_s_language(self):
+        log = self.env["ec.fetch.log"].create({"account_id": self.account.id, "trigger": "manual"})
+        self.env["ec.fetch.log"]._close_interrupted(self.account)
+        msgid = "The run was interrupted: its worker stopped before the run ended."
+        self.assertEqual((log.state, log.error), ("failed", msgid))
+        for lang in CATALOGUES:
+            with self.subTest(lang=lang):
+                self.assertTrue(translation(lang, msgid))
+                read = self.as_reader(log, lang)
+                self.assertEqual(read.error, translation(lang, msgid))
+                self.assertTrue(read.summary.endswith(translation(lang, msgid)))
+
+    def test_a_coupang_request_s_banner_reads_in_the_user_s_language(self):
+        request = self.env["ec.coupang.request"].create(
+            {
+                "account_id": self.account.id,
+                "ec_store_key": self.account._coupang_store_key(),
+                "receipt_id": "51000002",
+                "kind": "return",
+            }
+        )
+        request._set_state("person", message("return_checked_by_coupang"))
+        msgid = "Coupang checks this return; follow it in Wing."
+        self.assertEqual(request.reason, msgid)
+        for lang in CATALOGUES:
+            with self.subTest(lang=lang):
+                self.assertTrue(translation(lang, msgid))
+                self.assertEqual(self.as_reader(request, lang).reason, translation(lang, msgid))
+
+    def test_a_text_stored_before_codes_is_shown_as_it_was_written(self):
+        log = self.env["ec.fetch.log"].create({"account_id": self.account.id, "trigger": "manual"})
+        log.error_text = "Fetching stopped: Coupang is temporarily unavailable."
+        self.assertEqual(self.as_reader(log, "ko_KR").error, "Fetching stopped: Coupang is temporarily unavailable.")
+
+    def test_coupang_s_status_codes_read_as_words(self):
+        request = self.env["ec.coupang.request"].create(
+            {
+                "account_id": self.account.id,
+                "ec_store_key": self.account._coupang_store_key(),
+                "receipt_id": "51000003",
+                "kind": "stop",
+                "coupang_status": "RELEASE_STOP_UNCHECKED",
+            }
+        )
+        self.assertEqual(request.coupang_status_label, "Stop-shipment requested")
+        for lang in CATALOGUES:
+            with self.subTest(lang=lang):
+                self.assertTrue(translation(lang, "Stop-shipment requested"))
+                label = self.as_reader(request, lang).coupang_status_label
+                self.assertEqual(label, translation(lang, "Stop-shipment requested"))
+        request.coupang_status = "A_STATUS_COUPANG_ADDED_SINCE"
+        self.assertEqual(request.coupang_status_label, "A_STATUS_COUPANG_ADDED_SINCE")
