@@ -7,6 +7,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import SQL
 
+from ..tools.coupang_errors import render
 from .fetch_common import EcFetchCase
 
 MIGRATION = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations", "18.0.1.1.0", "post-migrate.py")
@@ -116,7 +117,8 @@ class TestOneStoreOneImport(EcFetchCase):
         review record gives, how to activate it."""
         self.env.ref("base.TWD").active = False
         mapper = self.env["ec.coupang.order.mapper"]
-        _currency, reason = mapper._currency_of("TWD")
+        _currency, problem = mapper._currency_of("TWD")
+        reason = render(self.env, problem)
         self.assertIn("activate it in the accounting settings", reason)
         with self.assertRaises(UserError) as refused:
             mapper._find_currency("TWD")
