@@ -4,7 +4,7 @@ from pathlib import Path
 
 from odoo import api, fields, models
 from odoo.exceptions import MissingError, UserError, ValidationError
-from odoo.tools import SQL, plaintext2html, str2bool
+from odoo.tools import SQL, str2bool
 
 from ..const import (
     BUYER_DATA_FIELDS,
@@ -27,6 +27,7 @@ from ..tools import secret_box
 from ..tools.coupang_errors import coupang_error_message
 from ..tools.coupang_run import CoupangRun
 from ..tools.fetch_times import format_minute
+from ..tools.notifications import ask_responsible, display_notification
 from ..tools.outbound_ip import detect_outbound_ip, known_outbound_ip, local_addresses
 from ..tools.rate_limit import VendorRateLimit
 
@@ -485,10 +486,10 @@ class EcAccount(models.Model):
         except CoupangError as error:
             message = self._diagnose_connection_error(error)
             self._set_connection_failed(message)
-            return self._notification(self.env._("Connection Failed"), message, "danger")
+            return display_notification(self.env._("Connection Failed"), message, "danger")
         self._set_connection_succeeded()
         loaded_message = self.env["ec.location"]._load_from_coupang(self)
-        return self._notification(
+        return display_notification(
             self.env._("Connection Successful"),
             loaded_message,
             "success",
@@ -503,14 +504,14 @@ class EcAccount(models.Model):
             message = self.env["ec.location"]._load_from_coupang(self)
         except CoupangError as error:
             raise UserError(self._diagnose_connection_error(error)) from None
-        return self._notification(self.env._("Locations Loaded"), message, "success")
+        return display_notification(self.env._("Locations Loaded"), message, "success")
 
     def action_detect_outbound_ip(self):
         self.ensure_one()
         self._check_coupang_rights()
         ip = self._detect_outbound_ip()
         if not ip:
-            return self._notification(
+            return display_notification(
                 self.env._("IP Address Not Detected"),
                 self.env._(
                     "This server could not find out its public IP address. Ask your hosting "
@@ -519,7 +520,7 @@ class EcAccount(models.Model):
                 ),
                 "warning",
             )
-        return self._notification(self.env._("Server IP Detected"), ip, "info")
+        return display_notification(self.env._("Server IP Detected"), ip, "info")
 
     def action_fetch_now(self):
         self.ensure_one()
@@ -528,7 +529,7 @@ class EcAccount(models.Model):
             raise UserError(self.env._("Test the connection before fetching orders."))
         Log = self.env["ec.fetch.log"].sudo()
         if Log._pending_run(self):
-            return self._notification(
+            return display_notification(
                 self.env._("Fetch Already Started"),
                 self.env._(
                     "A fetch of this account is requested or running: its result shows under Last Fetch, on "
@@ -538,7 +539,7 @@ class EcAccount(models.Model):
             )
         Log.create({"account_id": self.id, "trigger": "manual", "state": "queued", "user_id": self.env.uid})
         self.env.ref(FETCH_REQUESTED_CRON_XMLID).sudo()._trigger()
-        return self._notification(
+        return display_notification(
             self.env._("Fetch Started"),
             self.env._(
                 "The orders are fetched in the background. The result shows under Last Fetch, on the "
@@ -924,29 +925,9 @@ class EcAccount(models.Model):
                 continue
             account._fetch_scheduled(None)
 
+    # ec.coupang.request still asks its account for these; the other models use the tools directly.
     def _ask_responsible(self, record, summary, note):
-        """A to-do for the account's responsible user on ``record``, unless one is open already."""
-        self.ensure_one()
-        todo = self.env.ref("mail.mail_activity_data_todo")
-        if record.activity_ids.filtered(lambda activity: activity.activity_type_id == todo):
-            return
-        user = self.user_id or self.create_uid
-        # The note quotes Coupang's texts (item names): shown as text, never as HTML.
-        record.activity_schedule(
-            "mail.mail_activity_data_todo", user_id=user.id, summary=summary, note=plaintext2html(note)
-        )
+        ask_responsible(record, summary, note)
 
     def _notification(self, title, message, kind):
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": title,
-                "message": message,
-                "type": kind,
-                # Never sticky: the form's banner keeps a failure, and a sticky one would stay
-                # beside the success banner of a later test.
-                "sticky": False,
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        return display_notification(title, message, kind)

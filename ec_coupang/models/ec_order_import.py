@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from ..coupang import CoupangError, OrderSheet, read_order_sheet
 from ..tools.coupang_run import CoupangRun
 from ..tools.dates import to_naive_utc
+from ..tools.notifications import ask_responsible, display_notification
 
 
 class EcOrderImport(models.Model):
@@ -84,7 +85,7 @@ class EcOrderImport(models.Model):
         if self.state == "done":
             return self.action_view_sale_order()
         kind = "warning" if self.state == "held" else "danger"
-        return self.account_id._notification(self.env._("Order Not Imported"), self.reason, kind)
+        return display_notification(self.env._("Order Not Imported"), self.reason, kind)
 
     def action_view_sale_order(self):
         self.ensure_one()
@@ -145,7 +146,7 @@ class EcOrderImport(models.Model):
 
     def _ask_for_review(self):
         self.ensure_one()
-        self.account_id._ask_responsible(self, self.env._("Coupang order not imported"), self.reason)
+        ask_responsible(self, self.env._("Coupang order not imported"), self.reason)
 
     def _resolve(self, reason, order=None):
         """Marks a stored box as settled (imported, or nothing to import) and closes its activity."""
