@@ -1,5 +1,6 @@
-# Inherited by ec.account and ec.fetch.slot: defined before them.
+# Mixins, defined before the models that inherit them (ec.account, ec.fetch.slot).
 from . import ec_fetch_schedule_trigger
+from . import ec_account_dashboard
 from . import account_move
 from . import delivery_carrier
 from . import ec_account

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from odoo import api, fields, models
 from odoo.exceptions import MissingError, UserError, ValidationError
-from odoo.tools import SQL, plaintext2html, str2bool
+from odoo.tools import SQL, str2bool
 
 from ..const import (
     BUYER_DATA_FIELDS,
@@ -26,8 +26,8 @@ from ..coupang import MARKETS, CoupangClient, CoupangError, ExchangeRecorder, Ip
 from ..tools import secret_box
 from ..tools.coupang_errors import error_message, message, render
 from ..tools.coupang_run import CoupangRun
-from ..tools.dates import day_start_utc
 from ..tools.fetch_times import format_minute
+from ..tools.notifications import display_notification
 from ..tools.outbound_ip import detect_outbound_ip, known_outbound_ip, local_addresses
 from ..tools.rate_limit import VendorRateLimit
 
@@ -41,15 +41,6 @@ CREDENTIAL_FIELDS = {
 }
 KEY_FIELDS = {"coupang_access_key", "coupang_secret_key"}
 MAX_FETCH_SLOTS = 3
-# The groups that read sale orders and deliveries, whose counts the account shows.
-ORDER_READERS = "sales_team.group_sale_salesman,stock.group_stock_user"
-# A buyer's stop-shipment request not yet settled: the delivery must not leave (the deliveries'
-# "Stop requested" filter).
-OPEN_STOP_REQUEST_DOMAIN = [
-    ("kind", "=", "stop"),
-    ("delivery_stopped", "=", False),
-    ("state", "in", ("to_apply", "waiting", "failed")),
-]
 DELIVERY_SETTINGS = {
     "seven_eleven": ("ship_seven_eleven", "return_center_seven_eleven_id"),
     "familymart": ("ship_familymart", "return_center_familymart_id"),
@@ -60,7 +51,7 @@ DELIVERY_SETTINGS = {
 class EcAccount(models.Model):
     _name = "ec.account"
     _description = "EC Account"
-    _inherit = ["mail.thread", "mail.activity.mixin", "ec.fetch.schedule.trigger"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "ec.fetch.schedule.trigger", "ec.account.dashboard"]
     _check_company_auto = True
     _order = "name, id"
     _fetch_schedule_fields = frozenset({"fetch_orders", "active", "state", "company_id"})
@@ -234,7 +225,6 @@ class EcAccount(models.Model):
     fetch_slot_ids = fields.One2many("ec.fetch.slot", "account_id", string="Fetch Schedule")
     fetch_slots_full = fields.Boolean(compute="_compute_fetch_slots_full")
     location_ids = fields.One2many("ec.location", "account_id", string="Locations")
-    location_count = fields.Integer(compute="_compute_location_count")
 
     # Order fetching
     fetch_tz = fields.Char(
@@ -278,36 +268,6 @@ class EcAccount(models.Model):
         compute="_compute_last_fetch",
     )
     last_fetch_summary = fields.Char(compute="_compute_last_fetch")
-    sale_order_count = fields.Integer(compute="_compute_sale_order_counts", groups=ORDER_READERS)
-    fetch_log_count = fields.Integer(compute="_compute_fetch_counts")
-    order_import_count = fields.Integer(
-        string="Orders to Review", compute="_compute_fetch_counts", help="Coupang orders held or failed."
-    )
-
-    # Dashboard: counted for every card at once, under the user's access rules.
-    order_today_count = fields.Integer(
-        string="Orders Today",
-        compute="_compute_sale_order_counts",
-        groups=ORDER_READERS,
-        help="Coupang orders placed today, in your time zone.",
-    )
-    push_pending_count = fields.Integer(
-        string="Tracking Not Pushed",
-        compute="_compute_delivery_counts",
-        groups=ORDER_READERS,
-        help="Validated deliveries whose tracking number Coupang does not have yet.",
-    )
-    return_to_receive_count = fields.Integer(
-        string="Returns to Receive",
-        compute="_compute_delivery_counts",
-        groups=ORDER_READERS,
-        help="Returns of Coupang orders whose goods have not arrived yet.",
-    )
-    stop_request_count = fields.Integer(
-        string="Stop-Shipment Requests",
-        compute="_compute_stop_request_count",
-        help="Buyers' requests to stop a shipment that are not settled yet: do not ship these deliveries.",
-    )
 
     # === COMPUTE METHODS === #
 
@@ -363,15 +323,6 @@ class EcAccount(models.Model):
         for account in self:
             account.location_warning = "\n".join(account._location_problems()) or False
 
-    def _compute_location_count(self):
-        counts = dict(
-            self.env["ec.location"]
-            .with_context(active_test=False)
-            ._read_group([("account_id", "in", self.ids)], ["account_id"], ["__count"])
-        )
-        for account in self:
-            account.location_count = counts.get(account, 0)
-
     def _compute_fetch_tz(self):
         for account in self:
             account.fetch_tz = account._fetch_tz()
@@ -404,49 +355,6 @@ class EcAccount(models.Model):
             account.last_fetch_date = log.date_start
             account.last_fetch_state = log.state
             account.last_fetch_summary = log.summary
-
-    # The counts follow the user's access rules and companies, and "today" the user's time zone.
-    @api.depends_context("uid", "allowed_company_ids", "tz")
-    def _compute_sale_order_counts(self):
-        orders = self._count_per_account("sale.order", [], account_field="ec_account_id")
-        today = self._count_per_account("sale.order", self._orders_today_domain(), account_field="ec_account_id")
-        for account in self:
-            account.sale_order_count = orders.get(account, 0)
-            account.order_today_count = today.get(account, 0)
-
-    def _compute_fetch_counts(self):
-        logs = self._count_per_account("ec.fetch.log", [])
-        imports = self._count_per_account("ec.order.import", [("state", "in", ("held", "failed"))])
-        for account in self:
-            account.fetch_log_count = logs.get(account, 0)
-            account.order_import_count = imports.get(account, 0)
-
-    @api.depends_context("uid", "allowed_company_ids")
-    def _compute_delivery_counts(self):
-        pushes = self._count_per_account("ec.tracking.push", [("state", "in", ("pending", "error"))])
-        returns = self._count_per_account(
-            "ec.coupang.request",
-            [("state", "!=", "done"), ("return_picking_id.state", "not in", ("done", "cancel"))],
-            aggregate="return_picking_id:count_distinct",
-        )
-        for account in self:
-            account.push_pending_count = pushes.get(account, 0)
-            account.return_to_receive_count = returns.get(account, 0)
-
-    @api.depends_context("uid", "allowed_company_ids")
-    def _compute_stop_request_count(self):
-        stop_requests = self._count_per_account("ec.coupang.request", OPEN_STOP_REQUEST_DOMAIN)
-        for account in self:
-            account.stop_request_count = stop_requests.get(account, 0)
-
-    def _count_per_account(self, model, domain, account_field="account_id", aggregate="__count"):
-        """{account: aggregate} of the ``model`` records in ``domain``: one query for all the accounts."""
-        domain = [(account_field, "in", self.ids), *domain]
-        return dict(self.env[model]._read_group(domain, [account_field], [aggregate]))
-
-    def _orders_today_domain(self):
-        tz_name = self.env.context.get("tz") or self.env.user.tz
-        return [("date_order", ">=", day_start_utc(fields.Date.context_today(self), tz_name))]
 
     # === CONSTRAINT METHODS === #
 
@@ -578,10 +486,10 @@ class EcAccount(models.Model):
         except CoupangError as error:
             message = self._diagnose_connection_error(error)
             self._set_connection_failed(message)
-            return self._notification(self.env._("Connection Failed"), message, "danger")
+            return display_notification(self.env._("Connection Failed"), message, "danger")
         self._set_connection_succeeded()
-        loaded_message = self._load_coupang_locations()
-        return self._notification(
+        loaded_message = self.env["ec.location"]._load_from_coupang(self)
+        return display_notification(
             self.env._("Connection Successful"),
             loaded_message,
             "success",
@@ -593,17 +501,17 @@ class EcAccount(models.Model):
         if self.state != "connected":
             raise UserError(self.env._("Test the connection before loading locations."))
         try:
-            message = self._load_coupang_locations()
+            message = self.env["ec.location"]._load_from_coupang(self)
         except CoupangError as error:
             raise UserError(self._diagnose_connection_error(error)) from None
-        return self._notification(self.env._("Locations Loaded"), message, "success")
+        return display_notification(self.env._("Locations Loaded"), message, "success")
 
     def action_detect_outbound_ip(self):
         self.ensure_one()
         self._check_coupang_rights()
         ip = self._detect_outbound_ip()
         if not ip:
-            return self._notification(
+            return display_notification(
                 self.env._("IP Address Not Detected"),
                 self.env._(
                     "This server could not find out its public IP address. Ask your hosting "
@@ -612,14 +520,7 @@ class EcAccount(models.Model):
                 ),
                 "warning",
             )
-        return self._notification(self.env._("Server IP Detected"), ip, "info")
-
-    def action_view_locations(self):
-        return self._account_action(
-            "ec_coupang.ec_location_action",
-            [("account_id", "=", self.id)],
-            {"default_account_id": self.id, "active_test": False},
-        )
+        return display_notification(self.env._("Server IP Detected"), ip, "info")
 
     def action_fetch_now(self):
         self.ensure_one()
@@ -628,7 +529,7 @@ class EcAccount(models.Model):
             raise UserError(self.env._("Test the connection before fetching orders."))
         Log = self.env["ec.fetch.log"].sudo()
         if Log._pending_run(self):
-            return self._notification(
+            return display_notification(
                 self.env._("Fetch Already Started"),
                 self.env._(
                     "A fetch of this account is requested or running: its result shows under Last Fetch, on "
@@ -638,7 +539,7 @@ class EcAccount(models.Model):
             )
         Log.create({"account_id": self.id, "trigger": "manual", "state": "queued", "user_id": self.env.uid})
         self.env.ref(FETCH_REQUESTED_CRON_XMLID).sudo()._trigger()
-        return self._notification(
+        return display_notification(
             self.env._("Fetch Started"),
             self.env._(
                 "The orders are fetched in the background. The result shows under Last Fetch, on the "
@@ -646,53 +547,6 @@ class EcAccount(models.Model):
             ),
             "info",
         )
-
-    def action_view_sale_orders(self):
-        return self._account_action("sale.action_orders", [("ec_account_id", "=", self.id)], {"create": False})
-
-    def action_view_orders_today(self):
-        action = self.action_view_sale_orders()
-        action["domain"] += self._orders_today_domain()
-        return action
-
-    def action_view_push_pending(self):
-        return self._account_action(
-            "stock.action_picking_tree_all",
-            [("ec_account_id", "=", self.id), ("ec_push_state", "in", ("pending", "error"))],
-            {"create": False},
-        )
-
-    def action_view_returns_to_receive(self):
-        return self._account_action(
-            "stock.action_picking_tree_all",
-            [
-                ("ec_return_request_ids", "any", [("account_id", "=", self.id), ("state", "!=", "done")]),
-                ("state", "not in", ("done", "cancel")),
-            ],
-            {"create": False},
-        )
-
-    def action_view_stop_requests(self):
-        return self._account_action(
-            "ec_coupang.ec_coupang_request_action", [("account_id", "=", self.id), *OPEN_STOP_REQUEST_DOMAIN], {}
-        )
-
-    def action_view_fetch_logs(self):
-        return self._account_action("ec_coupang.ec_fetch_log_action", [("account_id", "=", self.id)])
-
-    def action_view_order_imports(self):
-        return self._account_action(
-            "ec_coupang.ec_order_import_action", [("account_id", "=", self.id)], {"search_default_filter_to_review": 1}
-        )
-
-    def _account_action(self, xml_id, domain, context=None):
-        """The window action ``xml_id`` showing the records of ``domain``; ``context`` replaces its own."""
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(xml_id)
-        action["domain"] = domain
-        if context is not None:
-            action["context"] = context
-        return action
 
     # === BUSINESS METHODS: CREDENTIALS === #
 
@@ -961,35 +815,6 @@ class EcAccount(models.Model):
             }
         )
 
-    def _load_coupang_locations(self):
-        """Upserts Coupang's return centers and outbound places; returns a summary for the user."""
-        self.ensure_one()
-        Location = self.env["ec.location"]
-        with self._coupang_client() as client:
-            return_centers = Location._sync_from_coupang(self, "return_center", client.iter_return_centers())
-            outbound_places = Location._sync_from_coupang(self, "outbound_place", client.iter_outbound_places())
-        hints = []
-        if not return_centers:
-            hints.append(
-                self.env._(
-                    "Coupang returned no return center: register one in Wing (seller info > "
-                    "return center) and load the locations again."
-                )
-            )
-        if not outbound_places:
-            hints.append(
-                self.env._(
-                    "Coupang returned no outbound place: register one in Wing (seller info > "
-                    "outbound place) and load the locations again."
-                )
-            )
-        summary = self.env._(
-            "%(centers)s return centers and %(places)s outbound places loaded from Coupang.",
-            centers=len(return_centers),
-            places=len(outbound_places),
-        )
-        return " ".join([summary, *hints, *self._location_problems()])
-
     def _location_problems(self):
         """What is wrong with the locations chosen for the shipping methods in use: one no longer
         on Coupang (archived by a reload), or one Coupang marks as unusable."""
@@ -1091,36 +916,3 @@ class EcAccount(models.Model):
                     log._finish(reason)
                 continue
             account._fetch_scheduled(None)
-
-    def _ask_responsible(self, record, summary, note):
-        """A to-do for the account's responsible user on ``record``, unless one is open already.
-        ``summary`` and ``note`` are messages: Odoo stores the activity's text, so it is written in
-        the responsible user's language."""
-        self.ensure_one()
-        todo = self.env.ref("mail.mail_activity_data_todo")
-        if record.activity_ids.filtered(lambda activity: activity.activity_type_id == todo):
-            return
-        user = self.user_id or self.create_uid
-        env = self.with_context(lang=user.lang).env
-        # The note quotes Coupang's texts (item names): shown as text, never as HTML.
-        record.activity_schedule(
-            "mail.mail_activity_data_todo",
-            user_id=user.id,
-            summary=render(env, summary),
-            note=plaintext2html(render(env, note)),
-        )
-
-    def _notification(self, title, message, kind):
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": title,
-                "message": message,
-                "type": kind,
-                # Never sticky: the form's banner keeps a failure, and a sticky one would stay
-                # beside the success banner of a later test.
-                "sticky": False,
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }

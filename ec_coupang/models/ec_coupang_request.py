@@ -30,6 +30,7 @@ from ..tools.coupang_errors import (
 )
 from ..tools.coupang_run import CoupangRun
 from ..tools.dates import to_naive_utc
+from ..tools.notifications import ask_responsible, display_notification
 
 REQUEST_KINDS = [("stop", "Stop Shipment"), ("return", "Return"), ("cancel", "Cancellation")]
 REQUEST_STATES = [
@@ -153,7 +154,7 @@ class EcCoupangRequest(models.Model):
             if len(requests) != 1:
                 return True
             kind = {"failed": "danger", "person": "warning"}.get(requests.state, "success")
-            return requests.account_id._notification(requests.name, requests.reason or self.env._("Applied."), kind)
+            return display_notification(requests.name, requests.reason or self.env._("Applied."), kind)
 
     def action_approve_return(self):
         """Approves a received return on Coupang, which refunds the buyer."""
@@ -642,7 +643,7 @@ class EcCoupangRequest(models.Model):
 
     def _fail(self, reason):
         self.write({"state": "failed", "attempts": self.attempts + 1, **message_values("reason", reason)})
-        self.account_id._ask_responsible(self, message("request_not_applied"), reason)
+        ask_responsible(self, message("request_not_applied"), reason)
 
 
 def describe_items(coupang_request):

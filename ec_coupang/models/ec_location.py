@@ -36,6 +36,36 @@ class EcLocation(models.Model):
             location.display_name = f"{location.name} ({location.code})" if location.code else location.name
 
     @api.model
+    def _load_from_coupang(self, account):
+        """Upserts the account's return centers and outbound places from Coupang; returns a summary
+        for the user."""
+        account.ensure_one()
+        with account._coupang_client() as client:
+            return_centers = self._sync_from_coupang(account, "return_center", client.iter_return_centers())
+            outbound_places = self._sync_from_coupang(account, "outbound_place", client.iter_outbound_places())
+        hints = []
+        if not return_centers:
+            hints.append(
+                self.env._(
+                    "Coupang returned no return center: register one in Wing (seller info > "
+                    "return center) and load the locations again."
+                )
+            )
+        if not outbound_places:
+            hints.append(
+                self.env._(
+                    "Coupang returned no outbound place: register one in Wing (seller info > "
+                    "outbound place) and load the locations again."
+                )
+            )
+        summary = self.env._(
+            "%(centers)s return centers and %(places)s outbound places loaded from Coupang.",
+            centers=len(return_centers),
+            places=len(outbound_places),
+        )
+        return " ".join([summary, *hints, *account._location_problems()])
+
+    @api.model
     def _sync_from_coupang(self, account, kind, places):
         """Upserts the places Coupang lists, by code, and archives the ones it no longer lists.
 

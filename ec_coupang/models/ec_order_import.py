@@ -6,6 +6,7 @@ from ..coupang import CoupangError, OrderSheet, read_order_sheet
 from ..tools.coupang_errors import coupang_status_label, message, message_text_fields, message_values, render
 from ..tools.coupang_run import CoupangRun
 from ..tools.dates import to_naive_utc
+from ..tools.notifications import ask_responsible, display_notification
 
 
 class EcOrderImport(models.Model):
@@ -96,7 +97,7 @@ class EcOrderImport(models.Model):
         if self.state == "done":
             return self.action_view_sale_order()
         kind = "warning" if self.state == "held" else "danger"
-        return self.account_id._notification(self.env._("Order Not Imported"), self.reason, kind)
+        return display_notification(self.env._("Order Not Imported"), self.reason, kind)
 
     def action_view_sale_order(self):
         self.ensure_one()
@@ -158,7 +159,7 @@ class EcOrderImport(models.Model):
 
     def _ask_for_review(self):
         self.ensure_one()
-        self.account_id._ask_responsible(
+        ask_responsible(
             self, message("order_not_imported"), message(self.reason_code, **(self.reason_params or {}))
         )
 
