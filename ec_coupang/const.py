@@ -71,11 +71,6 @@ STOCK_LOCK_KEY = 0x45434353
 # completed only, and its units must still come off the delivery.
 REQUEST_LISTS = (("CANCEL", None), ("RETURN", "RU"), ("RETURN", "UC"), ("RETURN", "CC"))
 
-# The context key of a run that commits each answer as soon as Coupang took it (the cron, or a
-# user's Retry in a transaction of its own): no rollback of the Odoo changes that follow, such as a
-# user's concurrent save of the sale order, may forget it.
-COMMIT_ANSWERS = "ec_coupang_commit_answers"
-
 # The tracking push: deliveries a cron run (or a queue_job batch) takes, and the tries of one.
 PUSH_BATCH_SIZE = 50
 MAX_PUSH_ATTEMPTS = 8

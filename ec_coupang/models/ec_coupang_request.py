@@ -8,7 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..const import COMMIT_ANSWERS, REQUEST_DISPLAY_STATES
+from ..const import REQUEST_DISPLAY_STATES
 from ..coupang import (
     COUPANG_CHECK_REQUESTED,
     RETURN_COMPLETED,
@@ -148,7 +148,7 @@ class EcCoupangRequest(models.Model):
     def action_retry(self):
         """Applies the requests again from their stored Coupang data."""
         self.check_access("write")
-        with self._answering() as requests:
+        with CoupangRun.answering(self) as requests:
             for request in requests.filtered(lambda request: request.state != "done"):
                 request.sudo()._apply_locked()
             if len(requests) != 1:
@@ -159,26 +159,14 @@ class EcCoupangRequest(models.Model):
     def action_approve_return(self):
         """Approves a received return on Coupang, which refunds the buyer."""
         self.check_access("write")
-        with self._answering() as requests:
+        with CoupangRun.answering(self) as requests:
             for request in requests.sudo():
                 if not request._awaits_approval():
                     raise UserError(self.env._("Coupang approves a return once its receipt was confirmed."))
                 request._lock()
-                with request.account_id._coupang_client() as client:
-                    request._approve(client, request._coupang_request())
+                with CoupangRun.for_answers(request.account_id).connected() as run:
+                    request._approve(run, request._coupang_request())
         return True
-
-    @contextmanager
-    def _answering(self):
-        """These requests in the transaction that answers Coupang for a user: one of its own, which
-        commits each answer as soon as Coupang took it, so that a concurrent save of the sale order
-        or delivery can never roll it back (inside a test, the test's transaction)."""
-        if not CoupangRun.may_commit():
-            yield self
-            return
-        with self.env.registry.cursor() as cr:
-            yield self.with_env(self.env(cr=cr)).with_context(**{COMMIT_ANSWERS: True})
-        self.invalidate_recordset()
 
     def action_view_sale_order(self):
         self.ensure_one()
@@ -287,10 +275,10 @@ class EcCoupangRequest(models.Model):
     def _apply_locked(self):
         self.ensure_one()
         self._lock()
-        with self.account_id._coupang_client() as client:
-            self._apply_safely(client, read=True)
+        with CoupangRun.for_answers(self.account_id).connected() as run:
+            self._apply_safely(run, read=True)
 
-    def _apply_safely(self, client, fresh=False, read=False):
+    def _apply_safely(self, run, fresh=False, read=False):
         """Applies the request in a savepoint; when it cannot be, keeps it as failed with the reason.
         When Coupang turns out to have had an answer already (given in Wing), applies it once more
         from the data just read.
@@ -300,36 +288,36 @@ class EcCoupangRequest(models.Model):
         """
         for attempt in range(2):
             try:
-                if not self._apply_serialized(client, fresh or attempt, read and not attempt):
+                if not self._apply_serialized(run, fresh or attempt, read and not attempt):
                     return
             except (UserError, CoupangError) as error:
                 self._fail(error_message(error))
             if self.state != "to_apply":
                 return
 
-    def _apply_serialized(self, client, fresh, read):
+    def _apply_serialized(self, run, fresh, read):
         """Applies the request in a step of its own. When a user's save of its sale order or
         delivery crosses it (a serialization failure), the answers Coupang took are committed
         already: the apply starts again in a new transaction, from what is recorded. Returns False
         when another transaction holds the request now."""
         for attempt in range(1, APPLY_TRIES + 1):
             try:
-                with self._apply_step():
-                    self._apply(client, fresh, read)
+                with self._apply_step(run):
+                    self._apply(run, fresh, read)
                 return True
             except SerializationFailure:
-                if not self.env.context.get(COMMIT_ANSWERS) or attempt == APPLY_TRIES:
+                if not run.commits or attempt == APPLY_TRIES:
                     raise
                 if not self._try_lock():
                     return False
         return True
 
     @contextmanager
-    def _apply_step(self):
+    def _apply_step(self, run):
         """A savepoint; when answers are committed, the transaction itself, which holds nothing
         else (everything before it was committed): a failure rolls it back and locks the request
         again for what follows."""
-        if not self.env.context.get(COMMIT_ANSWERS):
+        if not run.commits:
             with self.env.cr.savepoint():
                 yield
             return
@@ -341,16 +329,16 @@ class EcCoupangRequest(models.Model):
             self._try_lock()
             raise
 
-    def _apply(self, client, fresh, read):
+    def _apply(self, run, fresh, read):
         coupang_request = self._coupang_request()
         if isinstance(coupang_request, UnreadableReturnRequest):
             raise UserError(coupang_request.reason)
         order = self._find_sale_order(coupang_request)
         if not order:
-            self._apply_not_imported(client)
+            self._apply_not_imported(run.client)
             return
         if read or self._may_have_moved(fresh):
-            coupang_request = self._read_open(client)
+            coupang_request = self._read_open(run.client)
             if not coupang_request:
                 return
         self._link(order)
@@ -358,9 +346,9 @@ class EcCoupangRequest(models.Model):
             self._stop_delivery(order, coupang_request)
             self._finish(message("request_cancel_applied"))
         elif self.kind == "stop":
-            self._apply_stop(order, coupang_request, client)
+            self._apply_stop(order, coupang_request, run)
         else:
-            self._apply_return(order, coupang_request, client)
+            self._apply_return(order, coupang_request, run)
 
     def _may_have_moved(self, fresh):
         """Whether Coupang's state of the request may differ from the stored one: an answer of unknown
@@ -448,13 +436,13 @@ class EcCoupangRequest(models.Model):
 
     # --- stop-shipment requests ---
 
-    def _apply_stop(self, order, coupang_request, client):
+    def _apply_stop(self, order, coupang_request, run):
         stopped_on_coupang = coupang_request.receipt_status == RETURN_COMPLETED  # e.g. answered in Wing
         if self.delivery_stopped or self.answer == "stop_shipment" or stopped_on_coupang:
             self._stop_after_answer(order, coupang_request)
         elif self._shipped(order):
-            self._answer_shipped(order, coupang_request, client)
-        elif self._send(client, "stop_shipment", coupang_request.cancel_count_sum) is not None:
+            self._answer_shipped(order, coupang_request, run)
+        elif self._send(run, "stop_shipment", coupang_request.cancel_count_sum) is not None:
             self._stop_after_answer(order, coupang_request)
 
     def _stop_after_answer(self, order, coupang_request):
@@ -492,7 +480,7 @@ class EcCoupangRequest(models.Model):
             ),
         )
 
-    def _answer_shipped(self, order, coupang_request, client):
+    def _answer_shipped(self, order, coupang_request, run):
         """The box left before the request was seen: Coupang gets its carrier and tracking number."""
         picking = order._ec_deliveries().filtered(lambda picking: picking.state == "done")[:1]
         order._ec_flag_shipped_despite_stop(self.receipt_id)
@@ -500,12 +488,12 @@ class EcCoupangRequest(models.Model):
         if not (code and picking.carrier_tracking_ref):
             self._set_state("person", message("shipped_without_tracking"))
             return
-        if self._send(client, "complete_shipment", code, picking.carrier_tracking_ref) is not None:
+        if self._send(run, "complete_shipment", code, picking.carrier_tracking_ref) is not None:
             self._set_state("answered", message("told_already_shipped"))
 
     # --- returns ---
 
-    def _apply_return(self, order, coupang_request, client):
+    def _apply_return(self, order, coupang_request, run):
         status = coupang_request.receipt_status
         order._ec_follow_return(completed=status == RETURN_COMPLETED)
         if status == RETURN_COMPLETED:
@@ -513,21 +501,21 @@ class EcCoupangRequest(models.Model):
         elif status == COUPANG_CHECK_REQUESTED:
             self._set_state("person", message("return_checked_by_coupang"))
         elif coupang_request.can_approve or self.answer == "receive_confirmation":
-            self._approve_if_automatic(client, coupang_request)
+            self._approve_if_automatic(run, coupang_request)
         elif coupang_request.can_confirm_receipt:
-            self._receive_return(order, coupang_request, client)
+            self._receive_return(order, coupang_request, run)
 
-    def _receive_return(self, order, coupang_request, client):
+    def _receive_return(self, order, coupang_request, run):
         if not self.return_picking_id:
             self.return_picking_id = self._create_return_picking(order, coupang_request)
         if self.return_picking_id.state != "done":
             self._set_state("waiting", message("return_validate_on_arrival"))
-        elif self._send(client, "receive_confirmation") is not None:
-            self._approve_if_automatic(client, coupang_request)
+        elif self._send(run, "receive_confirmation") is not None:
+            self._approve_if_automatic(run, coupang_request)
 
-    def _approve_if_automatic(self, client, coupang_request):
+    def _approve_if_automatic(self, run, coupang_request):
         if self.account_id.approve_returns_on_receipt:
-            self._approve(client, coupang_request)
+            self._approve(run, coupang_request)
         else:
             self._set_state("answered", message("return_to_approve"))
 
@@ -537,9 +525,9 @@ class EcCoupangRequest(models.Model):
             return False
         return self.answer in ("receive_confirmation", "approval") or coupang_request.can_approve
 
-    def _approve(self, client, coupang_request):
+    def _approve(self, run, coupang_request):
         """Approves the return on Coupang, once: an approval Coupang took is only followed in Odoo."""
-        if self.answer == "approval" or self._send(client, "approval", coupang_request.cancel_count_sum) is not None:
+        if self.answer == "approval" or self._send(run, "approval", coupang_request.cancel_count_sum) is not None:
             self.sale_order_id._ec_follow_return(completed=True)
             self._finish(message("return_approved"))
 
@@ -574,9 +562,10 @@ class EcCoupangRequest(models.Model):
             return coupang_request.can_confirm_receipt
         return coupang_request.can_approve
 
-    def _send(self, client, answer, *args):
+    def _send(self, run, answer, *args):
         """Sends one answer to Coupang; returns Coupang's answer, or None when it is not (yet) known
         to be carried out (the request says why)."""
+        client = run.client
         calls = {
             "stop_shipment": client.stop_shipment,
             "complete_shipment": client.complete_shipment,
@@ -595,17 +584,17 @@ class EcCoupangRequest(models.Model):
             self.write(
                 {"answer_in_doubt": answer, "state": "waiting", **message_values("reason", error_message(error))}
             )
-            self._commit_answer()
+            self._commit_answer(run)
             return None
         self._record_answer(answer)
-        self._commit_answer()
+        self._commit_answer(run)
         return result
 
-    def _commit_answer(self):
+    def _commit_answer(self, run):
         """Commits the answer Coupang took (or may have taken) before anything else is written,
-        when the run commits answers; the request is locked again for what follows."""
-        if self.env.context.get(COMMIT_ANSWERS):
-            self.env.cr.commit()  # pylint: disable=invalid-commit
+        when the run commits; the request is locked again for what follows."""
+        if run.commits:
+            run.commit()
             self._try_lock()
 
     def _refused(self, client, answer, error):

@@ -4,7 +4,7 @@ from datetime import timedelta, timezone
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..const import COMMIT_ANSWERS, REQUEST_LISTS, REQUEST_LOCK_KEY
+from ..const import REQUEST_LISTS, REQUEST_LOCK_KEY
 from ..coupang import CoupangError
 from ..tools.coupang_run import CoupangRun
 
@@ -91,11 +91,11 @@ class EcCoupangRequestChecker(models.AbstractModel):
     def _apply_open(self, run, listed):
         """Applies each open request of the run's account, one at a time, skipping those another
         transaction (a user's Retry) holds."""
-        Request = self.env["ec.coupang.request"].with_context(**{COMMIT_ANSWERS: run.commits})
+        Request = self.env["ec.coupang.request"]
         for request_id in Request.search(
             [("account_id", "=", run.account.id), ("state", "in", OPEN_STATES)], order="id"
         ).ids:
             request = Request.browse(request_id)
             if request._try_lock() and request.state in OPEN_STATES:
-                request._apply_safely(run.client, fresh=request in listed)
+                request._apply_safely(run, fresh=request in listed)
             run.commit()

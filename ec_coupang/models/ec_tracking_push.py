@@ -4,7 +4,6 @@ from psycopg2.errors import LockNotAvailable, SerializationFailure
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.modules import module
 from odoo.tools import SQL, plaintext2html
 
 from ..const import MAX_PUSH_ATTEMPTS, PUSH_BATCH_SIZE
@@ -19,6 +18,7 @@ from ..coupang import (
     plan_upload,
 )
 from ..tools.coupang_errors import coupang_error_message
+from ..tools.coupang_run import CoupangRun
 
 PUSH_STATES = [("pending", "To Push"), ("done", "Pushed"), ("error", "Failed")]
 PUSH_CRON_XMLID = "ec_coupang.ir_cron_ec_push_tracking"
@@ -102,45 +102,60 @@ class EcTrackingPush(models.Model):
         if locked != pushes:
             raise UserError(self.env._("The tracking number is being sent to Coupang right now. Reload in a moment."))
         locked.write({"state": "pending", "attempts": 0, "next_attempt_at": False})
-        locked._push()
+        for account, pushes in locked.grouped("account_id").items():
+            pushes._push(CoupangRun.for_button(account))
 
     @api.model
     def _cron_push_tracking(self):
-        """Scheduled action: sends Coupang every tracking number that is due."""
-        # Odoo 18's scheduler puts no cron_id in the context; like the fetch, commit batch by batch
-        # everywhere but inside a test's transaction.
-        self._push_due(auto_commit=not module.current_test)
+        """Scheduled action: sends Coupang every tracking number that is due, with the scheduler's
+        run of each account."""
+        for account in self._due_accounts():
+            self._push_due(CoupangRun.for_cron(account))
 
     @api.model
-    def _push_due(self, auto_commit=False, batch_size=PUSH_BATCH_SIZE):
-        """Pushes the due deliveries in batches of sale orders, so that concurrent runs share them out.
+    def _due_domain(self):
+        return [
+            ("state", "=", "pending"),
+            ("account_id", "!=", False),
+            "|",
+            ("next_attempt_at", "=", False),
+            ("next_attempt_at", "<=", fields.Datetime.now()),
+        ]
 
-        :param auto_commit: commit after each batch; only the scheduler does, since what Coupang
-            received must be recorded at once, whatever happens to the rest of the run.
-        """
+    @api.model
+    def _due_accounts(self):
+        return self.env["ec.account"].browse(
+            account.id for [account] in self.sudo()._read_group(self._due_domain(), ["account_id"])
+        )
+
+    @api.model
+    def _push_due(self, run, batch_size=PUSH_BATCH_SIZE):
+        """Pushes the due deliveries of the run's account in batches of sale orders, so that concurrent
+        runs share them out. A run that commits (the scheduler's) commits each batch: what Coupang
+        received must be recorded at once, whatever happens to the rest of the run."""
         seen = self.env["sale.order"]
-        unreachable = self.env["ec.account"]
         while True:
-            orders, batch = self._lock_due(seen, unreachable, batch_size, auto_commit)
+            orders, batch = self._lock_due(run, seen, batch_size)
             if not orders:
                 return
             seen |= orders
-            unreachable |= batch._push()
-            if auto_commit:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+            reached = batch._push(run)
+            run.commit()
+            if not reached:
+                return  # its deliveries wait for the next run
 
     @api.model
-    def _lock_due(self, seen, unreachable, limit, auto_commit):
-        """:return: (the sale orders with due deliveries this batch looked at, the due rows of those of
-        them that no other transaction pushes, locked)"""
+    def _lock_due(self, run, seen, limit):
+        """:return: (the sale orders of the run's account with due deliveries this batch looked at, the
+        due rows of those of them that no other transaction pushes, locked)"""
         due = SQL(
             """push.state = 'pending'
                AND (push.next_attempt_at IS NULL OR push.next_attempt_at <= %s)
                AND push.sale_order_id != ALL(%s)
-               AND push.account_id != ALL(%s)""",
+               AND push.account_id = %s""",
             fields.Datetime.now(),
             seen.ids,
-            unreachable.ids,
+            run.account.id,
         )
         for _try in range(LOCK_TRIES):
             try:
@@ -150,7 +165,7 @@ class EcTrackingPush(models.Model):
             except SerializationFailure:
                 # Another run changed a row between this transaction's snapshot and its lock:
                 # a fresh transaction sees the change.
-                if not auto_commit:
+                if not run.commits:
                     raise
                 self.env.cr.rollback()
         return self.env["sale.order"], self.browse()
@@ -325,24 +340,16 @@ class EcTrackingPush(models.Model):
 
     # === SENDING === #
 
-    def _push(self):
-        """Sends the tracking numbers of these locked rows.
+    def _push(self, run):
+        """Sends the tracking numbers of these locked rows of the run's account.
 
-        :return: the accounts Coupang could not be reached for; their deliveries wait for the next run
+        :return: False when Coupang could not be reached; what was not sent stays due
         """
-        unreachable = self.env["ec.account"]
-        for account, pushes in self.grouped("account_id").items():
-            if not pushes._push_for_account(account):
-                unreachable |= account
-        return unreachable
-
-    def _push_for_account(self, account):
-        """:return: False when Coupang could not be reached; what was not sent stays due"""
         todo = self._filter_ready()
         if not todo:
             return True
         try:
-            client = account._coupang_client()
+            client = run.account._coupang_client()
         except UserError as error:
             todo._postpone(coupang_error_message(self.env, error))
             return False

@@ -35,6 +35,15 @@ class TestCoupangRun(EcCoupangCase):
             self.assertFalse(run.commits)
             self.run_order_step(run)
 
+    def test_a_users_answers_are_committed_at_once_outside_a_test_only(self):
+        run = CoupangRun.for_answers(self.account)
+        self.assertFalse(run.commits)
+        with CoupangRun.answering(self.account) as accounts:
+            self.assertIs(accounts.env.cr, self.env.cr, "inside a test, the test's transaction")
+        with patch.object(module, "current_test", None):
+            run = CoupangRun.for_answers(self.account)
+        self.assertTrue(run.commits)
+
     def test_the_cron_run_commits_each_step_outside_a_test(self):
         with patch.object(module, "current_test", None):
             run = CoupangRun.for_cron(self.account)

@@ -219,7 +219,7 @@ class TestPushTracking(PushCase):
         self.env["ir.module.module"]._load_module_terms(["ec_coupang"], ["zh_TW"], overwrite=True)
         _order, picking = self._shipped_order()
         self.sandbox.inject("upload_invoices", "status", status=503)
-        self.env["ec.tracking.push"].with_context(lang="zh_TW")._push_due()
+        self.env["ec.tracking.push"].with_context(lang="zh_TW")._cron_push_tracking()
         self.assertEqual(picking.ec_push_state, "pending")
         self.assertIn("尚未送到 Coupang，稍後會再試。", picking.ec_push_message)
         self.assertIn("Coupang 暫時無法使用（HTTP 503）", picking.ec_push_message)

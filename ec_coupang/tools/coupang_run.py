@@ -54,6 +54,25 @@ class CoupangRun:
         """A queue job's run: the job is one transaction, which queue_job commits."""
         return cls(account, commits=False)
 
+    @classmethod
+    def for_answers(cls, account):
+        """A user's run that answers Coupang (Retry, Approve Return), in the transaction of
+        ``answering``: it commits each answer as soon as Coupang took it, except inside a test."""
+        return cls(account, commits=cls.may_commit())
+
+    @classmethod
+    @contextmanager
+    def answering(cls, records):
+        """``records`` in the transaction of the user's runs that answer Coupang (``for_answers``):
+        when they commit, one of its own, so that a concurrent save of the sale order or delivery can
+        never roll an answer back; inside a test, the test's transaction."""
+        if not cls.may_commit():
+            yield records
+            return
+        with records.env.registry.cursor() as cr:
+            yield records.with_env(records.env(cr=cr))
+        records.invalidate_recordset()
+
     @staticmethod
     def may_commit():
         """Whether work may commit transactions of its own: never inside a test's transaction."""

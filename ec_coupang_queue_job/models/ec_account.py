@@ -138,4 +138,4 @@ class EcAccount(models.Model):
     def _ec_job_push_tracking(self, push_ids):
         self.ensure_one()
         Push = self.env["ec.tracking.push"].with_context(**{JOB_CONTEXT: True})
-        return Push._push_batch(Push.browse(push_ids))
+        return Push._push_batch(self._job_run(), Push.browse(push_ids))

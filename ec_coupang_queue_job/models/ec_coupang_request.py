@@ -11,11 +11,11 @@ class EcCoupangRequest(models.Model):
 
     _inherit = "ec.coupang.request"
 
-    def _apply(self, client, fresh, read):
+    def _apply(self, run, fresh, read):
         if not self.env.context.get(JOB_CONTEXT):
-            return super()._apply(client, fresh, read)
+            return super()._apply(run, fresh, read)
         try:
-            return super()._apply(client, fresh, read)
+            return super()._apply(run, fresh, read)
         except CoupangError as error:
             if error.transient:
                 raise job_error(self.env, error) from error

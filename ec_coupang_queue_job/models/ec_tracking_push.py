@@ -29,16 +29,7 @@ class EcTrackingPush(models.Model):
     @api.model
     def _due_batches(self, batch_size=PUSH_BATCH_SIZE):
         """[(account, its due rows of at most ``batch_size`` sale orders)], those that waited longest first."""
-        due = self.search(
-            [
-                ("state", "=", "pending"),
-                ("account_id", "!=", False),
-                "|",
-                ("next_attempt_at", "=", False),
-                ("next_attempt_at", "<=", fields.Datetime.now()),
-            ],
-            order="next_attempt_at, id",
-        )
+        due = self.search(self._due_domain(), order="next_attempt_at, id")
         batches = []
         for account, pushes in due.grouped("account_id").items():
             orders = pushes.sale_order_id
@@ -48,8 +39,9 @@ class EcTrackingPush(models.Model):
         return batches
 
     @api.model
-    def _push_batch(self, pushes):
-        """Sends those of ``pushes`` still due that no other transaction holds; returns what was done."""
+    def _push_batch(self, run, pushes):
+        """Sends those of ``pushes`` (of the run's account) still due that no other transaction holds;
+        returns what was done."""
         orders = self._lock_sale_orders(pushes.sale_order_id)
         locked = self._lock_rows(
             SQL(
@@ -60,7 +52,7 @@ class EcTrackingPush(models.Model):
                 fields.Datetime.now(),
             )
         )
-        locked._push()
+        locked._push(run)
         return self.env._("%s deliveries sent to Coupang.", len(locked.filtered(lambda push: push.state == "done")))
 
     def _postpone(self, message):
