@@ -40,6 +40,8 @@ DEFAULT_FETCH_FIRST_DAYS = 7
 # Seconds a fetch run may go on before it stops between pages or orders; the next run goes on.
 FETCH_TIME_BUDGET_PARAM = "ec_coupang.fetch_time_budget"
 DEFAULT_FETCH_TIME_BUDGET = 20 * 60
+# The client's tries when a person waits for the call (a button): one more at once, no pause.
+PERSON_WAITS_RETRIES = {"retries": 1, "backoff_factor": 0}
 
 # Buyers' data: how long Coupang's raw data (the buyer's name, phone, address) stays on a closed
 # record, and the records that keep it {model: field}.

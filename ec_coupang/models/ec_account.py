@@ -18,6 +18,7 @@ from ..const import (
     KEY_RENEWAL_NOTICE,
     KEY_VALIDITY,
     OUTBOUND_IP_PARAM,
+    PERSON_WAITS_RETRIES,
     RECORD_DIR_ENV,
     RECORD_DIR_PARAM,
     RECORD_HIDE_VENDOR_ID_PARAM,
@@ -709,8 +710,11 @@ class EcAccount(models.Model):
             raise MissingError(self.env._("This EC account does not exist, or was deleted."))
         self.check_access("write")
 
-    def _coupang_client(self):
-        """The one place where the addon talks to Coupang: ``with account._coupang_client() as client:``."""
+    def _coupang_client(self, person_waits=False):
+        """The one place where the addon talks to Coupang: ``with account._coupang_client() as client:``.
+
+        ``person_waits``: for a user's button. A call Coupang could not answer is tried once more at
+        once, never after a pause: the user reads the reason and the scheduled runs try again."""
         self.ensure_one()
         if not (self.coupang_vendor_id and self.coupang_access_key):
             raise UserError(self.env._("Enter the Vendor ID and the Access Key first."))
@@ -725,6 +729,7 @@ class EcAccount(models.Model):
             throttle=rate_limit.throttle,
             slow_down=rate_limit.slow_down,
             recorder=self._coupang_recorder(secret_key),
+            **(PERSON_WAITS_RETRIES if person_waits else {}),
         )
 
     def _coupang_recorder(self, secret_key):
@@ -896,7 +901,7 @@ class EcAccount(models.Model):
         :param run: the account's ``CoupangRun``; by default a run in the caller's transaction,
             which commits nothing
         """
-        return self.env["ec.coupang.importer"]._fetch_orders(run or CoupangRun.for_button(self), schedule)
+        return self.env["ec.coupang.importer"]._fetch_orders(run or CoupangRun(self, commits=False), schedule)
 
     def _fetch_scheduled(self, schedule):
         """The schedule's fetch of this account (``schedule`` None: the requested Fetch Now): here

@@ -349,7 +349,7 @@ class EcTrackingPush(models.Model):
         if not todo:
             return True
         try:
-            client = run.account._coupang_client()
+            client = run.account._coupang_client(person_waits=run.person_waits)
         except UserError as error:
             todo._postpone(coupang_error_message(self.env, error))
             return False

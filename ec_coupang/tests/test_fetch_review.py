@@ -171,6 +171,24 @@ class TestFetchReview(EcFetchCase):
         self.assertEqual(kept.state, "done", kept.reason)
         self.assertTrue(self.sale_order(order))
 
+    def test_a_user_s_retry_tries_an_unavailable_coupang_once_more_at_once_then_tells(self):
+        """A person waits for Retry: a read Coupang cannot answer is tried once more at once, never
+        after a pause, and the record says why; the scheduled runs keep their pauses and tries."""
+        two_days_ago = self.sandbox.now() - timedelta(days=2)
+        order = self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)], ordered_at=two_days_ago)
+        self.sandbox.inject("acknowledge", "box_failure", box_ids={order.shipment_box_id}, message="box locked")
+        self.fetch()
+        kept = self.kept(order)
+        self.sandbox.clear_faults()
+        self.sandbox.inject(rf"/ordersheets/{order.shipment_box_id}$", "status", status=503, times=None)
+        self.sandbox.clear_requests()
+        kept.action_retry()
+        # Two reads of the box (its current data, then before the acknowledgement), each tried once
+        # more at once: 4 calls, where the scheduled runs' client makes 8, pausing between them.
+        self.assertEqual(len(self.sandbox.requests_to(f"/ordersheets/{order.shipment_box_id}")), 4)
+        self.assertEqual(kept.state, "failed")
+        self.assertFalse(self.sale_order(order))
+
     def test_refused_acknowledgement_is_kept_as_failed_and_tried_again(self):
         two_days_ago = self.sandbox.now() - timedelta(days=2)
         order = self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)], ordered_at=two_days_ago)

@@ -32,10 +32,11 @@ class CoupangRun:
     commits inside a test's transaction.
     """
 
-    def __init__(self, account, commits, client=None, log=None):
+    def __init__(self, account, commits, client=None, log=None, person_waits=False):
         account.ensure_one()
         self.account = account.sudo().with_company(account.company_id)
         self.commits = commits
+        self.person_waits = person_waits
         self.client = client
         self.log = log if log is not None else self.env["ec.fetch.log"]
 
@@ -46,8 +47,9 @@ class CoupangRun:
 
     @classmethod
     def for_button(cls, account):
-        """A user's run, in the request's transaction, which Odoo commits at its end."""
-        return cls(account, commits=False)
+        """A user's run, in the request's transaction, which Odoo commits at its end; a person waits
+        for it (``_coupang_client``'s ``person_waits``)."""
+        return cls(account, commits=False, person_waits=True)
 
     @classmethod
     def for_job(cls, account):
@@ -58,7 +60,7 @@ class CoupangRun:
     def for_answers(cls, account):
         """A user's run that answers Coupang (Retry, Approve Return), in the transaction of
         ``answering``: it commits each answer as soon as Coupang took it, except inside a test."""
-        return cls(account, commits=cls.may_commit())
+        return cls(account, commits=cls.may_commit(), person_waits=True)
 
     @classmethod
     @contextmanager
@@ -83,7 +85,13 @@ class CoupangRun:
         return self.account.env
 
     def _replace(self, **changes):
-        values = {"account": self.account, "commits": self.commits, "client": self.client, "log": self.log}
+        values = {
+            "account": self.account,
+            "commits": self.commits,
+            "client": self.client,
+            "log": self.log,
+            "person_waits": self.person_waits,
+        }
         return type(self)(**dict(values, **changes))
 
     def with_client(self, client):
@@ -95,7 +103,7 @@ class CoupangRun:
     @contextmanager
     def connected(self):
         """This run with the account's Coupang client open."""
-        with self.account._coupang_client() as client:
+        with self.account._coupang_client(person_waits=self.person_waits) as client:
             yield self.with_client(client)
 
     def take_lock(self, key):
