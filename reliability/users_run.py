@@ -1,7 +1,8 @@
 """Users run: users act while the cron fetches, checks the requests and pushes, under the fault
 run's faults. During the fetches users save the account and press Fetch Now (the Fetch Now cron
 runs the requests); during the requests checks and the pushes they save the sale orders and
-deliveries the check changes, press Retry on the requests and Push to Coupang on the deliveries.
+deliveries the check changes, press Retry on a request and Push to Coupang on a delivery (each
+click on one record's button).
 Then, without faults: every order imported once, every answer Coupang carried out recorded in
 Odoo (the request done, or its answer kept), and the slowest user request (goal: 2 s at most).
 
@@ -118,12 +119,12 @@ def requests_actions(run):
         pickings.write({"note": "saved by a user"})
 
     def retry_requests(env):
-        failed = env["ec.coupang.request"].search([("state", "in", ("failed", "to_apply"))], limit=3)
+        failed = env["ec.coupang.request"].search([("state", "in", ("failed", "to_apply"))], limit=1)
         for request in failed:
             request.action_retry()
 
     def push_now(env):
-        pushes = env["ec.tracking.push"].search([("state", "in", ("pending", "error"))], limit=2)
+        pushes = env["ec.tracking.push"].search([("state", "in", ("pending", "error"))], limit=1)
         if pushes:
             pushes.picking_id.action_ec_push_tracking()
 
