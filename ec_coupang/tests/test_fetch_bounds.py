@@ -44,8 +44,8 @@ class TestFetchBounds(EcFetchCase):
     def with_call_deadline(self, seconds):
         make_client = type(self.account)._coupang_client
 
-        def quick_client(account):
-            client = make_client(account)
+        def quick_client(account, **options):
+            client = make_client(account, **options)
             client.call_deadline = seconds
             return client
 
