@@ -22,6 +22,8 @@ RECEIPT_TYPES = [
 # (coupang-api.md, "Key lifecycle": [DCC-EN] 20288952179993).
 KEY_VALIDITY = timedelta(days=180)
 KEY_RENEWAL_NOTICE = timedelta(days=14)
+# The fields of the Open API keys: entering one dates the keys anew.
+KEY_FIELDS = {"coupang_access_key", "coupang_secret_key"}
 
 # System parameters of the server's outbound IP address (see tools/outbound_ip.py).
 OUTBOUND_IP_PARAM = "ec_coupang.outbound_ip"

@@ -1,6 +1,10 @@
 # Mixins, defined before the models that inherit them (ec.account, ec.fetch.slot).
 from . import ec_fetch_schedule_trigger
 from . import ec_account_dashboard
+from . import ec_account_buyer_data
+from . import ec_account_connection
+from . import ec_account_credentials
+from . import ec_account_shipping
 from . import account_move
 from . import delivery_carrier
 from . import ec_account
