@@ -10,7 +10,7 @@ from ..const import (
     KEY_FIELDS,
 )
 from ..coupang import MARKETS
-from ..tools.coupang_errors import message
+from ..tools.coupang_errors import message, message_values
 from ..tools.coupang_run import CoupangRun
 from ..tools.fetch_times import format_minute
 from ..tools.notifications import display_notification
@@ -300,7 +300,12 @@ class EcAccount(models.Model):
         if "platform" in vals and any(account.platform != vals["platform"] for account in self):
             raise UserError(self.env._("The platform of an EC account cannot be changed."))
         if CREDENTIAL_FIELDS & vals.keys():
-            vals = dict(self._with_key_change_date(vals), state="draft", connected_at=False, connection_message=False)
+            vals = {
+                **self._with_key_change_date(vals),
+                "state": "draft",
+                "connected_at": False,
+                **message_values("connection_message", False),
+            }
         times_before = {account: account._fetch_times_text() for account in self} if "fetch_slot_ids" in vals else {}
         result = super().write(vals)
         self._forget_typed_secret_key()

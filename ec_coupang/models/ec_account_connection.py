@@ -14,7 +14,14 @@ from ..const import (
     RECORD_HIDE_VENDOR_ID_PARAM,
 )
 from ..coupang import CoupangClient, CoupangError, ExchangeRecorder, IpNotAllowedError
-from ..tools.coupang_errors import error_message, message, render
+from ..tools.coupang_errors import (
+    error_message,
+    message,
+    message_text_fields,
+    message_values,
+    render,
+    text_message,
+)
 from ..tools.notifications import display_notification
 from ..tools.outbound_ip import detect_outbound_ip, known_outbound_ip, local_addresses
 from ..tools.rate_limit import VendorRateLimit
@@ -37,7 +44,9 @@ class EcAccountConnection(models.AbstractModel):
         "database together. Coupang refuses calls above about 10 per second; when several accounts share "
         "the Vendor ID, the lowest of them applies.",
     )
-    connection_message = fields.Text(readonly=True, copy=False)
+    connection_message, connection_message_code, connection_message_params, connection_message_text = (
+        message_text_fields("connection_message", help="Why the last connection test failed.", copy=False)
+    )
     connected_at = fields.Datetime(string="Connected On", readonly=True, copy=False)
     outbound_ip = fields.Char(
         string="Server IP to Whitelist",
@@ -80,9 +89,9 @@ class EcAccountConnection(models.AbstractModel):
             with self._coupang_client() as client:
                 client.check_connection()
         except CoupangError as error:
-            message = self._diagnose_connection_error(error)
-            self._set_connection_failed(message)
-            return display_notification(self.env._("Connection Failed"), message, "danger")
+            reason = self._connection_error_message(error)
+            self._set_connection_failed(reason)
+            return display_notification(self.env._("Connection Failed"), render(self.env, reason), "danger")
         self._set_connection_succeeded()
         loaded_message = self.env["ec.location"]._load_from_coupang(self)
         return display_notification(
@@ -191,15 +200,18 @@ class EcAccountConnection(models.AbstractModel):
         return ip
 
     def _set_connection_failed(self, message, note=None):
-        """:param note: the chatter's text, when something else than Test Connection failed"""
-        self.write({"state": "failed", "connection_message": message, "connected_at": False})
-        self._log_in_chatter(note or self.env._("Connection test failed: %s", message))
+        """:param message: why (a message, shown in the reader's language; a text is shown as written)
+        :param note: the chatter's text, when something else than Test Connection failed"""
+        if isinstance(message, str):
+            message = text_message(message)
+        self.write({"state": "failed", "connected_at": False, **message_values("connection_message", message)})
+        self._log_in_chatter(note or self.env._("Connection test failed: %s", render(self.env, message)))
 
     def _set_connection_succeeded(self):
         self.write(
             {
                 "state": "connected",
                 "connected_at": fields.Datetime.now(),
-                "connection_message": False,
+                **message_values("connection_message", False),
             }
         )

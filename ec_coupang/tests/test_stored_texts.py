@@ -83,6 +83,24 @@ class TestStoredTextsInTheReadersLanguage(EcFetchCase):
                 self.assertTrue(translation(lang, msgid))
                 self.assertEqual(self.as_reader(request, lang).reason, translation(lang, msgid))
 
+    def test_a_failed_connection_s_banner_reads_in_the_user_s_language(self):
+        self.account.coupang_vendor_id = "A99999999"
+        self.account.action_test_connection()
+        msgid = (
+            "Coupang says the Vendor ID does not belong to this Open API key. Check the Vendor ID in Wing "
+            "(it starts with A or C, e.g. A00012345)."
+        )
+        self.assertEqual(self.account.state, "failed")
+        self.assertTrue(self.account.connection_message.startswith(msgid))
+        banners = set()
+        for lang in CATALOGUES:
+            with self.subTest(lang=lang):
+                self.assertTrue(translation(lang, msgid))
+                banner = self.as_reader(self.account, lang).connection_message
+                banners.add(banner)
+                self.assertTrue(banner.startswith(translation(lang, msgid)), banner)
+        self.assertEqual(len(banners), len(CATALOGUES), "each reader reads their own language")
+
     def test_a_text_stored_before_codes_is_shown_as_it_was_written(self):
         log = self.env["ec.fetch.log"].create({"account_id": self.account.id, "trigger": "manual"})
         log.error_text = "Fetching stopped: Coupang is temporarily unavailable."

@@ -79,10 +79,11 @@ def message_values(field, stored):
     }
 
 
-def message_text_fields(name, help):
+def message_text_fields(name, help, copy=True):
     """The fields of a text stored as a message, to unpack into ``name``, ``name_code``,
     ``name_params`` and ``name_text``: the text shown, in the reader's language (writing it stores
-    a plain text), the message's code and parameters, and the text stored before messages were."""
+    a plain text), the message's code and parameters, and the text stored before messages were.
+    ``copy``: whether a copy of the record keeps the text."""
     code, params, text = f"{name}_code", f"{name}_params", f"{name}_text"
 
     @api.depends(code, params, text)
@@ -100,9 +101,9 @@ def message_text_fields(name, help):
 
     return (
         fields.Text(compute=compute, inverse=inverse, search=search, readonly=True, help=help),
-        fields.Char(readonly=True, help="The text's code in the catalogue of the addon's messages."),
-        fields.Json(readonly=True),
-        fields.Text(readonly=True, help="The text as it was stored before texts were stored as codes."),
+        fields.Char(readonly=True, copy=copy, help="The text's code in the catalogue of the addon's messages."),
+        fields.Json(readonly=True, copy=copy),
+        fields.Text(readonly=True, copy=copy, help="The text as it was stored before texts were stored as codes."),
     )
 
 
