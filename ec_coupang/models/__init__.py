@@ -1,6 +1,7 @@
-# Mixins, defined before the models that inherit them (ec.account, ec.fetch.slot).
+# Mixins, defined before the models that inherit them (ec.account, ec.fetch.slot, ec.coupang.importer).
 from . import ec_fetch_schedule_trigger
 from . import ec_account_dashboard
+from . import ec_coupang_sheet_import
 from . import account_move
 from . import delivery_carrier
 from . import ec_account
