@@ -1,7 +1,9 @@
-# Mixins, defined before the models that inherit them (ec.account, ec.fetch.slot, ec.coupang.importer).
+# Mixins, defined before the models that inherit them (ec.account, ec.fetch.slot, ec.coupang.importer,
+# ec.coupang.request).
 from . import ec_fetch_schedule_trigger
 from . import ec_account_dashboard
 from . import ec_coupang_sheet_import
+from . import ec_coupang_request_apply
 from . import account_move
 from . import delivery_carrier
 from . import ec_account
