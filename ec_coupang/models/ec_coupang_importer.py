@@ -21,7 +21,7 @@ from ..coupang import (
     OversizedPageError,
     UnreadableOrderSheet,
 )
-from ..tools.coupang_errors import MessageError, message, message_values, render, text_message
+from ..tools.coupang_errors import MessageError, message, message_values, render, row_message
 
 _logger = logging.getLogger(__name__)
 
@@ -162,7 +162,7 @@ class EcCoupangImporter(models.AbstractModel):
         for sheet in error.rows:
             if isinstance(sheet, UnreadableOrderSheet):
                 with run.savepoint():
-                    Review._keep(run.account, sheet, "failed", text_message(sheet.reason), run.log)
+                    Review._keep(run.account, sheet, "failed", row_message(sheet), run.log)
 
     @api.model
     def _fetch_error_reason(self, account, error):

@@ -12,7 +12,7 @@ from ..tools.coupang_errors import (
     message_text_fields,
     message_values,
     render,
-    text_message,
+    row_message,
 )
 from ..tools.coupang_run import CoupangRun
 from ..tools.dates import to_naive_utc
@@ -199,7 +199,7 @@ class EcCoupangRequest(models.Model):
             )
         )
         if isinstance(coupang_request, UnreadableReturnRequest):
-            record._fail(text_message(coupang_request.reason))
+            record._fail(row_message(coupang_request))
         return record
 
     @staticmethod

@@ -14,7 +14,7 @@ from ..coupang import (
     RequestRejectedError,
     UnreadableReturnRequest,
 )
-from ..tools.coupang_errors import MessageError, error_message, message, message_values
+from ..tools.coupang_errors import MessageError, error_message, message, message_values, row_error
 from ..tools.coupang_run import CoupangRun
 
 REQUEST_CRON_XMLID = "ec_coupang.ir_cron_ec_check_requests"
@@ -98,7 +98,7 @@ class EcCoupangRequestApply(models.AbstractModel):
     def _apply(self, run, fresh, read):
         coupang_request = self._coupang_request()
         if isinstance(coupang_request, UnreadableReturnRequest):
-            raise UserError(coupang_request.reason)
+            raise row_error(self.env, coupang_request)
         order = self._find_sale_order(coupang_request)
         if not order:
             self._apply_not_imported(run.client)

@@ -9,7 +9,7 @@ from odoo.tools import SQL
 
 from ..const import STOCK_LOCK_KEY
 from ..coupang import CoupangError, UnreadableOrderSheet
-from ..tools.coupang_errors import MessageError, error_message, message, render
+from ..tools.coupang_errors import MessageError, error_message, message, render, row_error
 from .ec_coupang_order_mapper import product_key
 
 _logger = logging.getLogger(__name__)
@@ -210,7 +210,7 @@ class EcCoupangSheetImport(models.AbstractModel):
                     log._count("count_canceled")
             return {}
         if unreadable:
-            raise UserError(sheet.reason)  # kept as failed, with the row as Coupang sent it
+            raise row_error(self.env, sheet)  # kept as failed, with the row as Coupang sent it
         if sheet.is_fully_canceled:
             Review._find(account, sheet.shipment_box_id)._resolve_canceled()
             return {}
