@@ -39,6 +39,7 @@ from .datatypes import (
     PlaceAddress,
     Receiver,
     ReturnCenter,
+    RowReason,
     ShippingPlace,
     TaxReceipt,
     UnreadableOrderSheet,

@@ -13,7 +13,7 @@ import requests
 from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, ProtocolError, ReadTimeoutError
 from urllib3.util.retry import Retry
 
-from .datatypes import ORDER_STATUSES
+from .datatypes import ORDER_STATUSES, RowReason
 from .errors import (
     CoupangError,
     MalformedResponseError,
@@ -206,10 +206,7 @@ def _check_page_size(size):
 def _check_rows(rows, asked, keep=None):
     """Refuses a page holding more rows than ``asked``; the error keeps them, each as ``keep`` makes it."""
     if len(rows) > asked:
-        reason = (
-            f"Coupang sent this row in a page of {len(rows)} rows where {asked} were asked for; the whole page "
-            "was refused. Its data is kept as Coupang sent it."
-        )
+        reason = RowReason("oversized_page_row", {"received": len(rows), "asked": asked})
         raise OversizedPageError(
             asked=asked,
             received=len(rows),

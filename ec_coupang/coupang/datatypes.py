@@ -5,6 +5,7 @@ as strings ([CRAWL26] notice 39412511646489).
 """
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -189,6 +190,15 @@ class OrderSheet:
 
 
 @dataclass(frozen=True)
+class RowReason:
+    """Why a listed row is kept as Coupang sent it instead of being read: a code and the details
+    its text needs (plain JSON values), no user text; the text is written on the Odoo side."""
+
+    code: str
+    params: Mapping = field(default_factory=dict, hash=False)  # compared, but a dict has no hash
+
+
+@dataclass(frozen=True)
 class UnreadableOrderSheet:
     """A row of an order sheet list that could not be read as an order sheet.
 
@@ -201,7 +211,7 @@ class UnreadableOrderSheet:
     shipment_box_id: str
     order_id: str
     status: str
-    reason: str
+    reason: RowReason
     raw: object = field(default=None, compare=False, repr=False)
     ordered_at = None
 

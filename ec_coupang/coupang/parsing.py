@@ -23,6 +23,7 @@ from .datatypes import (
     PlaceAddress,
     Receiver,
     ReturnCenter,
+    RowReason,
     TaxReceipt,
     UnreadableOrderSheet,
 )
@@ -231,11 +232,11 @@ def read_order_sheet(raw, market):
     try:
         return parse_order_sheet(raw, market)
     except READ_ERRORS as error:
-        return kept_order_sheet(raw, unreadable_reason("order", error))
+        return kept_order_sheet(raw, unreadable_reason("unreadable_order", error))
 
 
 def kept_order_sheet(raw, reason):
-    """The row, not read as an order sheet, kept as Coupang sent it with ``reason``."""
+    """The row, not read as an order sheet, kept as Coupang sent it with ``reason`` (a :class:`RowReason`)."""
     return UnreadableOrderSheet(
         shipment_box_id=readable_id(raw, "shipmentBoxId") or row_key(raw),
         order_id=readable_id(raw, "orderId"),
@@ -245,12 +246,10 @@ def kept_order_sheet(raw, reason):
     )
 
 
-def unreadable_reason(what, error):
-    """Why a row of a list is kept as Coupang sent it instead of being read."""
-    return (
-        f"Coupang sent this {what} in a form that could not be read "
-        f"({type(error).__name__}: {str(error)[:200]}). Its data is kept as Coupang sent it."
-    )
+def unreadable_reason(code, error):
+    """Why a row of a list is kept as Coupang sent it instead of being read: ``code`` says what
+    the row was to be (``unreadable_order``, ``unreadable_request``), ``error`` what stopped it."""
+    return RowReason(code, {"error": f"{type(error).__name__}: {str(error)[:200]}"})
 
 
 def readable_id(raw, key):

@@ -16,7 +16,7 @@ As for order sheets, ids stay strings, money is :class:`~.models.Money`, times a
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .datatypes import Money
+from .datatypes import Money, RowReason
 from .markets import MARKETS
 from .parsing import (
     READ_ERRORS,
@@ -160,7 +160,7 @@ class UnreadableReturnRequest:
     order_id: str
     cancel_type: str
     receipt_status: str
-    reason: str
+    reason: RowReason
     raw: object = field(default=None, compare=False, repr=False)
 
 
@@ -274,7 +274,7 @@ def read_return_request(raw, market):
             order_id=readable_id(raw, "orderId"),
             cancel_type=_readable_text(raw, "receiptType"),
             receipt_status=_readable_text(raw, "receiptStatus"),
-            reason=unreadable_reason("request", error),
+            reason=unreadable_reason("unreadable_request", error),
             raw=raw,
         )
 

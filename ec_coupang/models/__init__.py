@@ -1,10 +1,13 @@
-# Mixins, defined before the models that inherit them (ec.account, ec.fetch.slot).
+# Mixins, defined before the models that inherit them (ec.account, ec.fetch.slot, ec.coupang.importer,
+# ec.coupang.request).
 from . import ec_fetch_schedule_trigger
 from . import ec_account_dashboard
 from . import ec_account_buyer_data
 from . import ec_account_connection
 from . import ec_account_credentials
 from . import ec_account_shipping
+from . import ec_coupang_sheet_import
+from . import ec_coupang_request_apply
 from . import account_move
 from . import delivery_carrier
 from . import ec_account

@@ -1,7 +1,6 @@
 from collections import defaultdict
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
 from odoo.osv.expression import AND, OR
 from odoo.tools import float_compare
 
@@ -131,15 +130,13 @@ class EcCoupangOrderMapper(models.AbstractModel):
         """The order's total must be what the buyer paid Coupang, to the cent."""
         expected = sheet.coupang_total
         if float_compare(order.amount_total, float(expected), precision_digits=2):
-            raise UserError(
-                self.env._(
-                    "The order's total %(total)s differs from Coupang's %(expected)s %(currency)s. Check the tax "
-                    "on the account and the rounding of the currency %(currency)s (%(rounding)s).",
-                    total=order.amount_total,
-                    expected=expected,
-                    currency=order.currency_id.name,
-                    rounding=order.currency_id.rounding,
-                )
+            raise MessageError(
+                self.env,
+                "total_differs",
+                total=order.amount_total,
+                expected=str(expected),
+                currency=order.currency_id.name,
+                rounding=order.currency_id.rounding,
             )
 
     @api.model
@@ -241,9 +238,7 @@ class EcCoupangOrderMapper(models.AbstractModel):
     def _service_line(self, product_xmlid, name, amount, taxes):
         product = self.env.ref(product_xmlid, raise_if_not_found=False)
         if not product:
-            raise UserError(
-                self.env._("The product %s that Coupang orders use was deleted. Upgrade the Coupang module.", name)
-            )
+            raise MessageError(self.env, "service_product_deleted", product=name)
         return {
             "product_id": product.id,
             "name": name,

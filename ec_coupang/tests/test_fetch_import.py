@@ -154,6 +154,7 @@ class TestFetchImport(EcFetchCase):
         self.assertEqual(kept.state, "failed")
         self.assertIn("1054.93", kept.reason)
         self.assertIn("rounding", kept.reason)
+        self.assertEqual(kept.reason_code, "total_differs", "stored as a code, read in the reader's language")
         self.assertFalse(self.sale_order(order))
         self.env.ref("base.TWD").rounding = 0.01
         kept.action_retry()

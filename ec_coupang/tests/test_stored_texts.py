@@ -54,6 +54,22 @@ class TestStoredTextsInTheReadersLanguage(EcFetchCase):
                 self.assertEqual(self.as_reader(kept, lang).reason, translation(lang, msgid) % items)
         self.assertEqual(len(self.as_reader(kept, "ko_KR").search([("reason", "ilike", "TEA-OLD-SKU")])), 1)
 
+    def test_an_unreadable_row_s_reason_reads_in_the_user_s_language(self):
+        order = self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)], status="INSTRUCT")
+        order.lines[0].shipping_count = 0
+        order.lines[0].cancel_count = -1
+        self.fetch()
+        kept = self.env["ec.order.import"].search([("shipment_box_id", "=", str(order.shipment_box_id))])
+        self.assertEqual(kept.state, "failed")
+        msgid = "Coupang sent this order in a form that could not be read (%s). Its data is kept as Coupang sent it."
+        error = (kept.reason_params or {}).get("error", "")
+        self.assertIn("ValueError", error)
+        self.assertEqual(kept.reason, msgid % error)
+        for lang in CATALOGUES:
+            with self.subTest(lang=lang):
+                self.assertTrue(translation(lang, msgid))
+                self.assertEqual(self.as_reader(kept, lang).reason, translation(lang, msgid) % error)
+
     def test_a_fetch_s_error_and_summary_read_in_the_user_s_language(self):
         log = self.env["ec.fetch.log"].create({"account_id": self.account.id, "trigger": "manual"})
         self.env["ec.fetch.log"]._close_interrupted(self.account)

@@ -34,6 +34,17 @@ class MessageError(UserError):
         super().__init__(render(env, self.message))
 
 
+def row_message(row):
+    """The message of why the client kept ``row`` (an unreadable order sheet or request) as
+    Coupang sent it."""
+    return message(row.reason.code, **row.reason.params)
+
+
+def row_error(env, row):
+    """The error that keeps ``row`` as failed, with why the client could not read it."""
+    return MessageError(env, row.reason.code, **row.reason.params)
+
+
 def error_message(error):
     """The message for any error a Coupang call or an import met."""
     if isinstance(error, coupang.CoupangError):
@@ -267,6 +278,21 @@ _TEXTS = {
     "coupang_answer": lambda env, params: (
         f"{params['message']} ({params['result_code']})" if params.get("result_code") else params["message"]
     ),
+    # Rows the client kept as Coupang sent them (the client's RowReason)
+    "unreadable_order": lambda env, params: env._(
+        "Coupang sent this order in a form that could not be read (%s). Its data is kept as Coupang sent it.",
+        params["error"],
+    ),
+    "unreadable_request": lambda env, params: env._(
+        "Coupang sent this request in a form that could not be read (%s). Its data is kept as Coupang sent it.",
+        params["error"],
+    ),
+    "oversized_page_row": lambda env, params: env._(
+        "Coupang sent this row in a page of %(received)s rows where %(asked)s were asked for; the whole page "
+        "was refused. Its data is kept as Coupang sent it.",
+        received=params["received"],
+        asked=params["asked"],
+    ),
     # Orders to review
     "order_not_imported": lambda env, params: env._("Coupang order not imported"),
     "imported": lambda env, params: env._("Imported."),
@@ -305,6 +331,17 @@ _TEXTS = {
         count=params["count"],
         sku=params["sku"],
         item=params["item"],
+    ),
+    "total_differs": lambda env, params: env._(
+        "The order's total %(total)s differs from Coupang's %(expected)s %(currency)s. Check the tax "
+        "on the account and the rounding of the currency %(currency)s (%(rounding)s).",
+        total=params["total"],
+        expected=params["expected"],
+        currency=params["currency"],
+        rounding=params["rounding"],
+    ),
+    "service_product_deleted": lambda env, params: env._(
+        "The product %s that Coupang orders use was deleted. Upgrade the Coupang module.", params["product"]
     ),
     # Fetch logs
     "fetch_skipped": lambda env, params: env._("Another fetch of this account was running; this one was skipped."),

@@ -32,6 +32,7 @@ from ec_coupang.coupang import (
     Receiver,
     RepeatedPageTokenError,
     RequestRejectedError,
+    RowReason,
     ServiceUnavailableError,
     SignatureExpiredError,
     TaxReceipt,
@@ -648,7 +649,8 @@ def test_a_broken_row_of_a_list_does_not_hide_the_others(sandbox):
     unreadable = sheets[1]
     assert isinstance(unreadable, UnreadableOrderSheet) and unreadable.raw is broken
     assert (unreadable.shipment_box_id, unreadable.order_id) == (str(broken["shipmentBoxId"]), str(broken["orderId"]))
-    assert unreadable.status == "ACCEPT" and "could not be read" in unreadable.reason and "two" in unreadable.reason
+    assert unreadable.status == "ACCEPT" and unreadable.reason.code == "unreadable_order"
+    assert unreadable.reason.params["error"].startswith("ValueError: ") and "two" in unreadable.reason.params["error"]
     assert isinstance(sheets[2], UnreadableOrderSheet) and sheets[2].shipment_box_id.startswith("unreadable-")
     assert parse_order_sheets([None], "TW")[0].shipment_box_id == sheets[2].shipment_box_id, "a stable key"
 
@@ -808,7 +810,7 @@ def test_an_oversized_page_is_refused_whole_and_its_rows_kept(sandbox):
     assert all(isinstance(row, UnreadableOrderSheet) for row in error.rows)
     assert {row.shipment_box_id for row in error.rows} == expected
     assert {row.raw["shipmentBoxId"] for row in error.rows} == {int(box_id) for box_id in expected}
-    assert "12 rows where 5 were asked for" in error.rows[0].reason
+    assert {row.reason for row in error.rows} == {RowReason("oversized_page_row", {"received": 12, "asked": 5})}
 
 
 def test_oversized_pages_of_the_other_lists_are_refused(sandbox):

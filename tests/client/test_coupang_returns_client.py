@@ -494,7 +494,8 @@ def test_a_broken_row_does_not_hide_the_others(sandbox):
     assert isinstance(unreadable, UnreadableReturnRequest) and unreadable.raw is broken
     assert (unreadable.receipt_id, unreadable.order_id) == (str(broken["receiptId"]), str(broken["orderId"]))
     assert (unreadable.cancel_type, unreadable.receipt_status) == ("RETURN", "RELEASE_STOP_UNCHECKED")
-    assert "could not be read" in unreadable.reason and "two" in unreadable.reason
+    assert unreadable.reason.code == "unreadable_request"
+    assert unreadable.reason.params["error"].startswith("ValueError: ") and "two" in unreadable.reason.params["error"]
     assert isinstance(requests[2], UnreadableReturnRequest) and requests[2].receipt_id.startswith("unreadable-")
     assert parse_return_requests([None], "KR")[0].receipt_id == requests[2].receipt_id, "a stable key"
 
