@@ -1,6 +1,7 @@
-# Mixins, defined before the models that inherit them (ec.account, ec.fetch.slot).
+# Mixins, defined before the models that inherit them (ec.account, ec.fetch.slot, ec.tracking.push).
 from . import ec_fetch_schedule_trigger
 from . import ec_account_dashboard
+from . import ec_tracking_push_sender
 from . import account_move
 from . import delivery_carrier
 from . import ec_account

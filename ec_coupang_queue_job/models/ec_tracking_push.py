@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.addons.ec_coupang.const import MAX_PUSH_ATTEMPTS, PUSH_BATCH_SIZE
+from odoo.addons.ec_coupang.const import PUSH_BATCH_SIZE
 from odoo.addons.ec_coupang.coupang import RequestRejectedError
 from odoo.addons.ec_coupang.tools.coupang_errors import coupang_error_message
 from odoo.addons.queue_job.exception import FailedJobError
@@ -70,15 +70,10 @@ class EcTrackingPush(models.Model):
             raise FailedJobError(coupang_error_message(self.env, error)) from error
         return super()._handle_call_error(error)
 
-    def _set_failed(self, message, final):
-        if not self.env.context.get(JOB_CONTEXT) or final:
-            return super()._set_failed(message, final)
-        # No delay of its own: the row stays due, and the account's next push job sends it again.
-        attempts = self.attempts + 1
-        if attempts >= MAX_PUSH_ATTEMPTS:
-            return super()._set_failed(message, final=True)
-        self.write({"state": "pending", "message": message, "attempts": attempts, "next_attempt_at": False})
-        return None
+    def _retry_at(self, attempts):
+        if not self.env.context.get(JOB_CONTEXT):
+            return super()._retry_at(attempts)
+        return False  # no delay of its own: the row stays due, and the account's next push job sends it again
 
     @api.model
     def _fail_job_rows(self, push_ids, message):
