@@ -1,7 +1,7 @@
 {
     "name": "Coupang Connector",
     "summary": "Fetch Coupang (Wing Open API) orders into sale orders and push tracking numbers back",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/Sales",
     "author": "ec_coupang",
     "website": "https://github.com/ec-coupang/ec_coupang",

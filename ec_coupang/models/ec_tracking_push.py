@@ -13,6 +13,7 @@ from ..coupang import (
     plan_update,
     plan_upload,
 )
+from ..tools.coupang_errors import MessageError, message_text_fields, message_values
 from ..tools.coupang_run import CoupangRun
 
 PUSH_STATES = [("pending", "To Push"), ("done", "Pushed"), ("error", "Failed")]
@@ -47,7 +48,11 @@ class EcTrackingPush(models.Model):
         help="Whether Coupang has the tracking number of this delivery; empty when Coupang already has a "
         "number for each of its items.",
     )
-    message = fields.Text(string="Coupang Tracking Message", readonly=True)
+    message, message_code, message_params, message_text = message_text_fields(
+        "message",
+        string="Coupang Tracking Message",
+        help="What the delivery waits for before its tracking number can go, or why Coupang did not take it.",
+    )
     attempts = fields.Integer(string="Failed Push Attempts", readonly=True)
     next_attempt_at = fields.Datetime(string="Next Push Attempt", readonly=True)
     pushed_at = fields.Datetime(string="Pushed to Coupang On", readonly=True)
@@ -82,7 +87,7 @@ class EcTrackingPush(models.Model):
             "state": "pending",
             "attempts": 0,
             "next_attempt_at": False,
-            "message": picking._ec_missing_details_message(),
+            **message_values("message", picking._ec_missing_details_message()),
         }
 
     @api.model
@@ -300,14 +305,14 @@ class EcTrackingPush(models.Model):
         """What this delivery tells Coupang (see ``coupang.shipping``); None when Coupang already has
         the invoice of each of its items.
 
-        Raises UserError for a problem only a person can solve.
+        Raises MessageError for a problem only a person can solve.
         """
         parcel = self._parcel()
         if parcel.pushed_number:
             return plan_update(parcel, self._pushed_shipment_box_id(client, parcel))
         plan = plan_upload(parcel, split_allowed=not parcel.opens_split or self._box_allows_split(client))
         if isinstance(plan, Refusal):
-            raise UserError(self._refusal_message(plan))
+            raise MessageError(self.env, plan.code, **plan.params)
         return plan
 
     def _pushed_shipment_box_id(self, client, parcel):
@@ -317,15 +322,6 @@ class EcTrackingPush(models.Model):
 
     def _box_allows_split(self, client):
         return client.get_order_sheet(self.sale_order_id.coupang_shipment_box_id).able_split_shipping
-
-    def _refusal_message(self, refusal):
-        """The user's text of the planner's one refusal, UNPLANNED_ITEMS."""
-        return self.env._(
-            "The Coupang items %s are neither in this delivery nor in a delivery still to ship. "
-            "Coupang needs each item either shipped or planned: create a delivery for them, or "
-            "cancel them on Coupang, then push again.",
-            ", ".join(refusal.params["vendor_item_ids"]),
-        )
 
     def _plan_note(self, plan):
         if plan.note == WHOLE_BOX_NOTE:

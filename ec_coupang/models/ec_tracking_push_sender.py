@@ -7,7 +7,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, plaintext2html
 
 from ..coupang import CoupangError, RequestRejectedError
-from ..tools.coupang_errors import coupang_error_message
+from ..tools.coupang_errors import error_message, message, message_values, render, text_message
 
 PUSH_ACTIVITY_XMLID = "ec_coupang.mail_activity_type_ec_push_failed"
 # The retry policy of a delivery Coupang refused, all of it here: how many refusals before a person
@@ -41,7 +41,7 @@ class EcTrackingPushSender(models.AbstractModel):
         try:
             client = run.account._coupang_client(person_waits=run.person_waits)
         except UserError as error:
-            todo._postpone(coupang_error_message(self.env, error))
+            todo._postpone(error_message(error))
             return False
         with client:
             return todo._push_in_rounds(client)
@@ -61,19 +61,17 @@ class EcTrackingPushSender(models.AbstractModel):
             if not ready._push_round(client):
                 return False
         for push in todo:
-            push.message = self.env._(
-                "Waits until Coupang has the tracking number of %s.",
-                ", ".join(push._earlier_unpushed().picking_id.mapped("name")),
-            )
+            waits_for = message("push_waits_for", deliveries=push._earlier_unpushed().picking_id.mapped("name"))
+            push.write(message_values("message", waits_for))
         return True
 
     def _filter_ready(self):
         """The rows Coupang can take now; the others keep waiting and say what their delivery misses."""
         ready = self.browse()
         for push in self:
-            message = push.picking_id._ec_missing_details_message()
-            if message:
-                push.message = message
+            missing = push.picking_id._ec_missing_details_message()
+            if missing:
+                push.write(message_values("message", missing))
             else:
                 ready |= push
         return ready
@@ -88,7 +86,7 @@ class EcTrackingPushSender(models.AbstractModel):
             try:
                 plan = push._prepare_push_plan(client)
             except UserError as error:
-                push._set_failed(coupang_error_message(self.env, error), final=True)
+                push._set_failed(error_message(error), final=True)
                 continue
             except CoupangError as error:
                 if not push._handle_call_error(error):
@@ -136,7 +134,7 @@ class EcTrackingPushSender(models.AbstractModel):
                 "kind": "update" if plan.update else "upload",
                 "tracking_ref": plan.invoice_number,
                 "result_code": result.result_code if result else error.code,
-                "message": result.message if result else coupang_error_message(self.env, error),
+                **message_values("message", text_message(result.message) if result else error_message(error)),
                 "succeeded": bool(result and result.succeed),
             }
         )
@@ -148,7 +146,7 @@ class EcTrackingPushSender(models.AbstractModel):
         :return: False when Coupang could not be reached
         """
         if isinstance(error, RequestRejectedError):
-            self._set_failed(coupang_error_message(self.env, error), final=False)
+            self._set_failed(error_message(error), final=False)
             return True
         self._postpone_for(error)
         return False
@@ -157,14 +155,8 @@ class EcTrackingPushSender(models.AbstractModel):
         if result.succeed or (result.result_code == "INVALID_STATUS" and self._box_has_invoice(client, plan)):
             self._set_pushed(plan)
             return
-        self._set_failed(
-            self.env._(
-                "Coupang refused the invoice: %(message)s (%(code)s)",
-                message=result.message,
-                code=result.result_code,
-            ),
-            final=result.needs_person,
-        )
+        refused = message("invoice_refused", coupang_message=result.message, result_code=result.result_code)
+        self._set_failed(refused, final=result.needs_person)
 
     def _box_has_invoice(self, client, plan):
         """Whether Coupang already has this invoice, e.g. when the answer to an earlier upload was lost."""
@@ -180,7 +172,7 @@ class EcTrackingPushSender(models.AbstractModel):
         self.write(
             {
                 "state": "done",
-                "message": False,
+                **message_values("message", False),
                 "attempts": 0,
                 "next_attempt_at": False,
                 "pushed_at": fields.Datetime.now(),
@@ -214,10 +206,10 @@ class EcTrackingPushSender(models.AbstractModel):
             order.invalidate_recordset(["coupang_status"])
 
     def _set_pushed_unchanged(self):
-        self.write({"state": "done", "message": False, "next_attempt_at": False})
+        self.write({"state": "done", **message_values("message", False), "next_attempt_at": False})
 
     def _set_nothing_new(self):
-        self.write({"state": False, "message": False, "next_attempt_at": False})
+        self.write({"state": False, **message_values("message", False), "next_attempt_at": False})
         self.picking_id.message_post(
             body=self.env._(
                 "The tracking number %s is not sent to Coupang: Coupang keeps one tracking number per item "
@@ -226,16 +218,18 @@ class EcTrackingPushSender(models.AbstractModel):
             )
         )
 
-    def _set_failed(self, message, final):
-        """Records a failed push: retried later with a growing delay, or handed to a person."""
+    def _set_failed(self, reason, final):
+        """Records a failed push (``reason``: a message): retried later with a growing delay, or
+        handed to a person."""
         self.ensure_one()
         attempts = self.attempts + 1
+        said = message_values("message", reason)
         if final or attempts >= MAX_PUSH_ATTEMPTS:
-            self.write({"state": "error", "message": message, "attempts": attempts, "next_attempt_at": False})
-            self._schedule_activity(message)
+            self.write({"state": "error", **said, "attempts": attempts, "next_attempt_at": False})
+            self._schedule_activity(reason)
             return
         next_attempt = self._retry_at(attempts)
-        self.write({"state": "pending", "message": message, "attempts": attempts, "next_attempt_at": next_attempt})
+        self.write({"state": "pending", **said, "attempts": attempts, "next_attempt_at": next_attempt})
         if next_attempt:
             self._trigger_push(next_attempt)
 
@@ -248,19 +242,20 @@ class EcTrackingPushSender(models.AbstractModel):
         """Doubles with each failed attempt, from FIRST_RETRY_DELAY up to MAX_RETRY_DELAY."""
         return min(FIRST_RETRY_DELAY * 2 ** (attempts - 1), MAX_RETRY_DELAY)
 
-    def _postpone(self, message):
-        """Coupang was not reached: the rows stay due, without counting it as their attempt."""
-        self.write({"message": message})
+    def _postpone(self, reason):
+        """Coupang was not reached (``reason``: a message): the rows stay due, without counting it as
+        their attempt."""
+        self.write(message_values("message", reason))
 
     def _postpone_for(self, error):
-        self._postpone(
-            self.env._("Not sent to Coupang yet; it is tried again later. %s", coupang_error_message(self.env, error))
-        )
+        self._postpone(message("push_postponed", error=error_message(error)))
 
-    def _schedule_activity(self, message):
+    def _schedule_activity(self, reason):
+        """A to-do for a person; Odoo stores its note, so it is written in that person's language."""
         picking = self.picking_id
         activity_type = self.env.ref(PUSH_ACTIVITY_XMLID)
         if picking.activity_ids.filtered(lambda activity: activity.activity_type_id == activity_type):
             return
         user = self.account_id.user_id or picking.user_id or self.env.user
-        picking.activity_schedule(PUSH_ACTIVITY_XMLID, note=plaintext2html(message), user_id=user.id)
+        note = plaintext2html(render(self.with_context(lang=user.lang).env, reason))
+        picking.activity_schedule(PUSH_ACTIVITY_XMLID, note=note, user_id=user.id)
