@@ -75,9 +75,9 @@ STOCK_LOCK_KEY = 0x45434353
 # completed only, and its units must still come off the delivery.
 REQUEST_LISTS = (("CANCEL", None), ("RETURN", "RU"), ("RETURN", "UC"), ("RETURN", "CC"))
 
-# The tracking push: deliveries a cron run (or a queue_job batch) takes, and the tries of one.
+# The tracking push: deliveries a cron run (or a queue_job batch) takes. Its retry policy is
+# ec.tracking.push.sender's.
 PUSH_BATCH_SIZE = 50
-MAX_PUSH_ATTEMPTS = 8
 
 # What a Coupang request means for an order or a delivery, most pressing first.
 REQUEST_DISPLAY_STATES = [

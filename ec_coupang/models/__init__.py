@@ -1,5 +1,5 @@
 # Mixins, defined before the models that inherit them (ec.account, ec.fetch.slot, ec.coupang.importer,
-# ec.coupang.request).
+# ec.coupang.request, ec.tracking.push).
 from . import ec_fetch_schedule_trigger
 from . import ec_account_dashboard
 from . import ec_account_buyer_data
@@ -8,6 +8,7 @@ from . import ec_account_credentials
 from . import ec_account_shipping
 from . import ec_coupang_sheet_import
 from . import ec_coupang_request_apply
+from . import ec_tracking_push_sender
 from . import account_move
 from . import delivery_carrier
 from . import ec_account

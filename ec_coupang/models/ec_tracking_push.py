@@ -1,30 +1,23 @@
-from datetime import timedelta
-
-from psycopg2.errors import LockNotAvailable, SerializationFailure
+from psycopg2.errors import SerializationFailure
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, plaintext2html
+from odoo.tools import SQL
 
-from ..const import MAX_PUSH_ATTEMPTS, PUSH_BATCH_SIZE
+from ..const import PUSH_BATCH_SIZE
 from ..coupang import (
     WHOLE_BOX_NOTE,
-    CoupangError,
     Parcel,
     Refusal,
-    RequestRejectedError,
     box_holding,
     plan_update,
     plan_upload,
 )
-from ..tools.coupang_errors import coupang_error_message
+from ..tools.coupang_errors import MessageError, message_text_fields, message_values
 from ..tools.coupang_run import CoupangRun
 
 PUSH_STATES = [("pending", "To Push"), ("done", "Pushed"), ("error", "Failed")]
 PUSH_CRON_XMLID = "ec_coupang.ir_cron_ec_push_tracking"
-PUSH_ACTIVITY_XMLID = "ec_coupang.mail_activity_type_ec_push_failed"
-FIRST_RETRY_DELAY = timedelta(minutes=5)
-MAX_RETRY_DELAY = timedelta(hours=6)
 LOCK_TRIES = 3
 # First key of pg_try_advisory_xact_lock(key, sale order id): one transaction at a time pushes the
 # deliveries of one sale order (one shipment box and its backorders). The value only has to differ
@@ -33,7 +26,12 @@ SALE_ORDER_LOCK_KEY = 0x45435054
 
 
 class EcTrackingPush(models.Model):
+    """The queue of tracking numbers to send to Coupang, one row per delivery: which rows are due,
+    their locks, and the parcel each tells Coupang. Sending and recording the outcome, with the
+    retry policy, is ``ec.tracking.push.sender``'s."""
+
     _name = "ec.tracking.push"
+    _inherit = ["ec.tracking.push.sender"]
     _description = "Coupang Tracking Push"
     _order = "id desc"
     _rec_name = "picking_id"
@@ -50,7 +48,11 @@ class EcTrackingPush(models.Model):
         help="Whether Coupang has the tracking number of this delivery; empty when Coupang already has a "
         "number for each of its items.",
     )
-    message = fields.Text(string="Coupang Tracking Message", readonly=True)
+    message, message_code, message_params, message_text = message_text_fields(
+        "message",
+        string="Coupang Tracking Message",
+        help="What the delivery waits for before its tracking number can go, or why Coupang did not take it.",
+    )
     attempts = fields.Integer(string="Failed Push Attempts", readonly=True)
     next_attempt_at = fields.Datetime(string="Next Push Attempt", readonly=True)
     pushed_at = fields.Datetime(string="Pushed to Coupang On", readonly=True)
@@ -85,7 +87,7 @@ class EcTrackingPush(models.Model):
             "state": "pending",
             "attempts": 0,
             "next_attempt_at": False,
-            "message": picking._ec_missing_details_message(),
+            **message_values("message", picking._ec_missing_details_message()),
         }
 
     @api.model
@@ -303,14 +305,14 @@ class EcTrackingPush(models.Model):
         """What this delivery tells Coupang (see ``coupang.shipping``); None when Coupang already has
         the invoice of each of its items.
 
-        Raises UserError for a problem only a person can solve.
+        Raises MessageError for a problem only a person can solve.
         """
         parcel = self._parcel()
         if parcel.pushed_number:
             return plan_update(parcel, self._pushed_shipment_box_id(client, parcel))
         plan = plan_upload(parcel, split_allowed=not parcel.opens_split or self._box_allows_split(client))
         if isinstance(plan, Refusal):
-            raise UserError(self._refusal_message(plan))
+            raise MessageError(self.env, plan.code, **plan.params)
         return plan
 
     def _pushed_shipment_box_id(self, client, parcel):
@@ -321,15 +323,6 @@ class EcTrackingPush(models.Model):
     def _box_allows_split(self, client):
         return client.get_order_sheet(self.sale_order_id.coupang_shipment_box_id).able_split_shipping
 
-    def _refusal_message(self, refusal):
-        """The user's text of the planner's one refusal, UNPLANNED_ITEMS."""
-        return self.env._(
-            "The Coupang items %s are neither in this delivery nor in a delivery still to ship. "
-            "Coupang needs each item either shipped or planned: create a delivery for them, or "
-            "cancel them on Coupang, then push again.",
-            ", ".join(refusal.params["vendor_item_ids"]),
-        )
-
     def _plan_note(self, plan):
         if plan.note == WHOLE_BOX_NOTE:
             return self.env._(
@@ -337,235 +330,3 @@ class EcTrackingPush(models.Model):
                 "went for all its items."
             )
         return ""
-
-    # === SENDING === #
-
-    def _push(self, run):
-        """Sends the tracking numbers of these locked rows of the run's account.
-
-        :return: False when Coupang could not be reached; what was not sent stays due
-        """
-        todo = self._filter_ready()
-        if not todo:
-            return True
-        try:
-            client = run.account._coupang_client(person_waits=run.person_waits)
-        except UserError as error:
-            todo._postpone(coupang_error_message(self.env, error))
-            return False
-        with client:
-            return todo._push_in_rounds(client)
-
-    def _push_in_rounds(self, client):
-        """Coupang takes one invoice per box and call, and a later parcel of a box only after the first:
-        each round sends the earliest waiting delivery of each box.
-
-        :return: False when Coupang could not be reached
-        """
-        todo = self
-        while todo:
-            ready = todo.filtered(lambda push: not push._earlier_unpushed())
-            if not ready:
-                break
-            todo -= ready
-            if not ready._push_round(client):
-                return False
-        for push in todo:
-            push.message = self.env._(
-                "Waits until Coupang has the tracking number of %s.",
-                ", ".join(push._earlier_unpushed().picking_id.mapped("name")),
-            )
-        return True
-
-    def _filter_ready(self):
-        """The rows Coupang can take now; the others keep waiting and say what their delivery misses."""
-        ready = self.browse()
-        for push in self:
-            message = push.picking_id._ec_missing_details_message()
-            if message:
-                push.message = message
-            else:
-                ready |= push
-        return ready
-
-    def _push_round(self, client):
-        """:return: False when Coupang could not be reached"""
-        plans = {}
-        for index, push in enumerate(self):
-            if push._is_pushed_unchanged():
-                push._set_pushed_unchanged()
-                continue
-            try:
-                plan = push._prepare_push_plan(client)
-            except UserError as error:
-                push._set_failed(coupang_error_message(self.env, error), final=True)
-                continue
-            except CoupangError as error:
-                if not push._handle_call_error(error):
-                    (self.browse(other.id for other in plans) | self[index + 1 :])._postpone_for(error)
-                    return False
-                continue
-            if plan:
-                plans[push] = plan
-            else:
-                push._set_nothing_new()
-        for update in (False, True):
-            pushes = self.browse(push.id for push, plan in plans.items() if plan.update == update)
-            if pushes and not pushes._send(client, plans, update):
-                return False
-        return True
-
-    def _send(self, client, plans, update):
-        """One call to Coupang with the invoices of these rows (one box each); records each box's result.
-
-        :return: False when Coupang could not be reached
-        """
-        entries = [entry for push in self for entry in plans[push].entries]
-        send = client.update_invoices if update else client.upload_invoices
-        error = None
-        try:
-            results = send(entries)
-        except CoupangError as call_error:
-            error, results = call_error, call_error.partial_results
-        results = {result.shipment_box_id: result for result in results}
-        reached = True
-        for push in self:
-            plan = plans[push]
-            result = results.get(plan.shipment_box_id)
-            push._log_attempt(plan, result, error)
-            if result:
-                push._record_result(plan, result, client)
-            else:
-                reached = push._handle_call_error(error) and reached
-        return reached
-
-    def _log_attempt(self, plan, result, error):
-        self.env["ec.tracking.push.attempt"].create(
-            {
-                "push_id": self.id,
-                "kind": "update" if plan.update else "upload",
-                "tracking_ref": plan.invoice_number,
-                "result_code": result.result_code if result else error.code,
-                "message": result.message if result else coupang_error_message(self.env, error),
-                "succeeded": bool(result and result.succeed),
-            }
-        )
-
-    def _handle_call_error(self, error):
-        """A call for this row failed as a whole. Coupang rejecting it counts as a failed attempt;
-        any other error (unreachable, rate limit, credentials) leaves the row due, uncounted.
-
-        :return: False when Coupang could not be reached
-        """
-        if isinstance(error, RequestRejectedError):
-            self._set_failed(coupang_error_message(self.env, error), final=False)
-            return True
-        self._postpone_for(error)
-        return False
-
-    def _record_result(self, plan, result, client):
-        if result.succeed or (result.result_code == "INVALID_STATUS" and self._box_has_invoice(client, plan)):
-            self._set_pushed(plan)
-            return
-        self._set_failed(
-            self.env._(
-                "Coupang refused the invoice: %(message)s (%(code)s)",
-                message=result.message,
-                code=result.result_code,
-            ),
-            final=result.needs_person,
-        )
-
-    def _box_has_invoice(self, client, plan):
-        """Whether Coupang already has this invoice, e.g. when the answer to an earlier upload was lost."""
-        try:
-            sheet = client.get_order_sheet(plan.shipment_box_id)
-        except CoupangError:
-            return False
-        return sheet.invoice_number == plan.invoice_number
-
-    # === RESULTS === #
-
-    def _set_pushed(self, plan):
-        self.write(
-            {
-                "state": "done",
-                "message": False,
-                "attempts": 0,
-                "next_attempt_at": False,
-                "pushed_at": fields.Datetime.now(),
-                "pushed_tracking_ref": plan.invoice_number,
-                "pushed_delivery_company_code": plan.delivery_company_code,
-                "pushed_vendor_item_ids": ",".join(plan.vendor_item_ids),
-            }
-        )
-        body = self.env._(
-            "Coupang has the tracking number %(number)s (delivery company %(code)s).",
-            number=plan.invoice_number,
-            code=plan.delivery_company_code,
-        )
-        self.picking_id.message_post(body=f"{body} {self._plan_note(plan)}".strip())
-        self.picking_id.activity_feedback(
-            [PUSH_ACTIVITY_XMLID], feedback=self.env._("Coupang took the tracking number.")
-        )
-        self._mark_departed()
-
-    def _mark_departed(self):
-        """The box left: its Coupang status moves to DEPARTURE, as the upload does on Coupang. Skipped
-        while a user edits the order, as the push never waits for a user."""
-        order = self.sale_order_id
-        if order.coupang_status not in ("ACCEPT", "INSTRUCT"):
-            return
-        try:
-            with self.env.cr.savepoint():
-                self.env.cr.execute(SQL("SELECT id FROM sale_order WHERE id = %s FOR NO KEY UPDATE NOWAIT", order.id))
-                order.coupang_status = "DEPARTURE"
-        except (LockNotAvailable, SerializationFailure):
-            order.invalidate_recordset(["coupang_status"])
-
-    def _set_pushed_unchanged(self):
-        self.write({"state": "done", "message": False, "next_attempt_at": False})
-
-    def _set_nothing_new(self):
-        self.write({"state": False, "message": False, "next_attempt_at": False})
-        self.picking_id.message_post(
-            body=self.env._(
-                "The tracking number %s is not sent to Coupang: Coupang keeps one tracking number per item "
-                "and already has one for each item of this delivery.",
-                self.picking_id.carrier_tracking_ref,
-            )
-        )
-
-    def _set_failed(self, message, final):
-        """Records a failed push: retried later with a growing delay, or handed to a person."""
-        self.ensure_one()
-        attempts = self.attempts + 1
-        if final or attempts >= MAX_PUSH_ATTEMPTS:
-            self.write({"state": "error", "message": message, "attempts": attempts, "next_attempt_at": False})
-            self._schedule_activity(message)
-            return
-        next_attempt = fields.Datetime.now() + self._retry_delay(attempts)
-        self.write({"state": "pending", "message": message, "attempts": attempts, "next_attempt_at": next_attempt})
-        self._trigger_push(next_attempt)
-
-    @staticmethod
-    def _retry_delay(attempts):
-        """Doubles with each failed attempt, from FIRST_RETRY_DELAY up to MAX_RETRY_DELAY."""
-        return min(FIRST_RETRY_DELAY * 2 ** (attempts - 1), MAX_RETRY_DELAY)
-
-    def _postpone(self, message):
-        """Coupang was not reached: the rows stay due, without counting it as their attempt."""
-        self.write({"message": message})
-
-    def _postpone_for(self, error):
-        self._postpone(
-            self.env._("Not sent to Coupang yet; it is tried again later. %s", coupang_error_message(self.env, error))
-        )
-
-    def _schedule_activity(self, message):
-        picking = self.picking_id
-        activity_type = self.env.ref(PUSH_ACTIVITY_XMLID)
-        if picking.activity_ids.filtered(lambda activity: activity.activity_type_id == activity_type):
-            return
-        user = self.account_id.user_id or picking.user_id or self.env.user
-        picking.activity_schedule(PUSH_ACTIVITY_XMLID, note=plaintext2html(message), user_id=user.id)

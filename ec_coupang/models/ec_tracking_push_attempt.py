@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from ..tools.coupang_errors import message_text_fields
+
 
 class EcTrackingPushAttempt(models.Model):
     _name = "ec.tracking.push.attempt"
@@ -15,5 +17,7 @@ class EcTrackingPushAttempt(models.Model):
     result_code = fields.Char(
         readonly=True, help="Coupang's code for this box, or for the error that stopped the call."
     )
-    message = fields.Text(string="Coupang's Answer", readonly=True)
+    message, message_code, message_params, message_text = message_text_fields(
+        "message", string="Coupang's Answer", help="Coupang's answer for this box, or the error that stopped the call."
+    )
     succeeded = fields.Boolean(readonly=True)

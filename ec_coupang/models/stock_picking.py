@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..const import REQUEST_DISPLAY_STATES
+from ..tools.coupang_errors import message, render
 
 TRACKING_FIELDS = {"carrier_tracking_ref", "carrier_id"}
 
@@ -109,7 +110,7 @@ class StockPicking(models.Model):
     def _check_carrier_details_compliance(self):
         result = super()._check_carrier_details_compliance()
         for picking in self._ec_filter_to_push().filtered("ec_account_id.require_tracking"):
-            problems = picking._ec_missing_details()
+            problems = picking._ec_missing_details_message()
             if problems:
                 raise UserError(
                     self.env._(
@@ -118,7 +119,7 @@ class StockPicking(models.Model):
                         "Ship in its settings.)",
                         picking=picking.name,
                         order=picking.sale_id.name,
-                        problems=" ".join(problems),
+                        problems=render(self.env, problems),
                         account=picking.ec_account_id.name,
                     )
                 )
@@ -191,36 +192,27 @@ class StockPicking(models.Model):
         self.env["ec.tracking.push"].sudo()._queue(self.sudo())
 
     def _ec_missing_details(self):
-        """What Coupang needs before it can take the tracking number, as sentences for the user."""
+        """What Coupang needs before it can take the tracking number, as messages for the user."""
         self.ensure_one()
         problems = []
         carrier = self.carrier_id
         company = carrier.ec_delivery_company_id
         market = self.ec_account_id.coupang_market
         if not carrier:
-            problems.append(self.env._("Choose the carrier that ships this delivery."))
+            problems.append(message("push_no_carrier"))
         elif not company:
-            problems.append(
-                self.env._(
-                    "The carrier %s has no Coupang delivery company code: choose or create one on the "
-                    "carrier (Inventory > Configuration > Delivery > Delivery Methods).",
-                    carrier.name,
-                )
-            )
+            problems.append(message("push_carrier_without_code", carrier=carrier.name))
         elif company.market != market:
             problems.append(
-                self.env._(
-                    "The carrier %(carrier)s has the Coupang delivery company %(company)s of another "
-                    "market than the store's (%(market)s).",
-                    carrier=carrier.name,
-                    company=company.display_name,
-                    market=market,
+                message(
+                    "push_carrier_of_other_market", carrier=carrier.name, company=company.display_name, market=market
                 )
             )
         if not (self.carrier_tracking_ref or "").strip():
-            problems.append(self.env._("Enter the tracking number."))
+            problems.append(message("push_no_tracking_number"))
         return problems
 
     def _ec_missing_details_message(self):
+        """The message of what the delivery misses for Coupang; False when nothing is missing."""
         problems = self._ec_missing_details()
-        return " ".join(problems) if problems else False
+        return message("sentences", sentences=problems) if problems else False

@@ -219,10 +219,11 @@ class TestPushTracking(PushCase):
         self.env["ir.module.module"]._load_module_terms(["ec_coupang"], ["zh_TW"], overwrite=True)
         _order, picking = self._shipped_order()
         self.sandbox.inject("upload_invoices", "status", status=503)
-        self.env["ec.tracking.push"].with_context(lang="zh_TW")._cron_push_tracking()
+        self.run_push_cron()
         self.assertEqual(picking.ec_push_state, "pending")
-        self.assertIn("尚未送到 Coupang，稍後會再試。", picking.ec_push_message)
-        self.assertIn("Coupang 暫時無法使用（HTTP 503）", picking.ec_push_message)
+        said = picking.with_context(lang="zh_TW").ec_push_message
+        self.assertIn("尚未送到 Coupang，稍後會再試。", said)
+        self.assertIn("Coupang 暫時無法使用（HTTP 503）", said)
 
     @mute_logger("odoo.addons.ec_coupang.coupang.client")
     def test_each_call_is_kept_in_the_push_history(self):

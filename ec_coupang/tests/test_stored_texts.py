@@ -6,6 +6,7 @@ from odoo.tests import tagged
 
 from ..tools.coupang_errors import message
 from .fetch_common import EcFetchCase
+from .push_common import TEA, PushCase
 
 I18N = os.path.join(os.path.dirname(os.path.dirname(__file__)), "i18n")
 CATALOGUES = {"zh_TW": "zh_TW.po", "ko_KR": "ko.po"}
@@ -16,9 +17,8 @@ def translation(lang, msgid):
     return entry and entry.msgstr
 
 
-@tagged("post_install", "-at_install")
-class TestStoredTextsInTheReadersLanguage(EcFetchCase):
-    """Reasons, errors and banners are stored as codes: each reader sees them in their language."""
+class ReadersMixin:
+    """The catalogues' languages active, and a user reading in each of them."""
 
     @classmethod
     def setUpClass(cls):
@@ -27,14 +27,19 @@ class TestStoredTextsInTheReadersLanguage(EcFetchCase):
             cls.env["res.lang"]._activate_lang(lang)
         cls.env["ir.module.module"]._load_module_terms(["ec_coupang"], list(CATALOGUES), overwrite=True)
 
-    def setUp(self):
-        super().setUp()
-        self.clear_sandbox_orders()
-
     def as_reader(self, record, lang):
         """``record`` as the user reads it after switching their language to ``lang``."""
         self.ec_user.lang = lang
         return record.with_user(self.ec_user).with_context(lang=self.ec_user.lang)
+
+
+@tagged("post_install", "-at_install")
+class TestStoredTextsInTheReadersLanguage(ReadersMixin, EcFetchCase):
+    """Reasons, errors and banners are stored as codes: each reader sees them in their language."""
+
+    def setUp(self):
+        super().setUp()
+        self.clear_sandbox_orders()
 
     def test_a_held_order_s_reason_reads_in_the_user_s_language(self):
         unknown = self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)])
@@ -140,3 +145,39 @@ class TestStoredTextsInTheReadersLanguage(EcFetchCase):
                 self.assertEqual(label, translation(lang, "Stop-shipment requested"))
         request.coupang_status = "A_STATUS_COUPANG_ADDED_SINCE"
         self.assertEqual(request.coupang_status_label, "A_STATUS_COUPANG_ADDED_SINCE")
+
+
+@tagged("post_install", "-at_install")
+class TestPushTextsInTheReadersLanguage(ReadersMixin, PushCase):
+    """What a tracking push and each of its attempts say is stored as codes too."""
+
+    def test_a_push_and_its_attempts_read_in_the_user_s_language(self):
+        self.sandbox.inject("upload_invoices", "status", status=503)
+        push = self.ship(self.create_coupang_order([(TEA, 1)]).picking_ids, "TW100000001").ec_push_ids
+        self.run_push_cron()
+        unavailable = "Coupang is temporarily unavailable (HTTP %s). Try again later."
+        postponed = "Not sent to Coupang yet; it is tried again later. %s"
+        self.assertTrue(push.attempt_ids.message.startswith(unavailable % 503))
+        self.assertEqual(push.message, postponed % push.attempt_ids.message)
+        for lang in CATALOGUES:
+            with self.subTest(lang=lang):
+                self.assertTrue(translation(lang, unavailable) and translation(lang, postponed))
+                read = self.as_reader(push, lang)
+                said = read.attempt_ids.message  # with Coupang's transaction id
+                self.assertTrue(said.startswith(translation(lang, unavailable) % 503), said)
+                self.assertEqual(read.message, translation(lang, postponed) % said)
+
+    def test_coupang_s_own_words_stay_quoted_in_the_user_s_language(self):
+        self.sandbox.inject("upload_invoices", "box_failure", message="系統忙碌")
+        push = self.ship(self.create_coupang_order([(TEA, 1)]).picking_ids, "TW100000001").ec_push_ids
+        self.run_push_cron()
+        refused = "Coupang refused the invoice: %(message)s (%(code)s)"
+        words = {"message": "系統忙碌", "code": "UNDEFINED_ERROR_OCCUR"}
+        self.assertEqual((push.state, push.message), ("pending", refused % words))
+        for lang in CATALOGUES:
+            with self.subTest(lang=lang):
+                self.assertTrue(translation(lang, refused))
+                read = self.as_reader(push, lang)
+                said = translation(lang, refused) % words
+                self.assertEqual((read.message, read.attempt_ids.message), (said, "系統忙碌"))
+        self.assertEqual(len(self.as_reader(push, "ko_KR").search([("message", "ilike", "系統忙碌")])), 1)

@@ -90,11 +90,11 @@ def message_values(field, stored):
     }
 
 
-def message_text_fields(name, help, copy=True):
+def message_text_fields(name, help, copy=True, string=None):
     """The fields of a text stored as a message, to unpack into ``name``, ``name_code``,
-    ``name_params`` and ``name_text``: the text shown, in the reader's language (writing it stores
-    a plain text), the message's code and parameters, and the text stored before messages were.
-    ``copy``: whether a copy of the record keeps the text."""
+    ``name_params`` and ``name_text``: the text shown (labelled ``string``), in the reader's language
+    (writing it stores a plain text), the message's code and parameters, and the text stored before
+    messages were. ``copy``: whether a copy of the record keeps the text."""
     code, params, text = f"{name}_code", f"{name}_params", f"{name}_text"
 
     @api.depends(code, params, text)
@@ -111,7 +111,7 @@ def message_text_fields(name, help, copy=True):
         return search_rendered(records, name, operator, value)
 
     return (
-        fields.Text(compute=compute, inverse=inverse, search=search, readonly=True, help=help),
+        fields.Text(string=string, compute=compute, inverse=inverse, search=search, readonly=True, help=help),
         fields.Char(readonly=True, copy=copy, help="The text's code in the catalogue of the addon's messages."),
         fields.Json(readonly=True, copy=copy),
         fields.Text(readonly=True, copy=copy, help="The text as it was stored before texts were stored as codes."),
@@ -420,6 +420,40 @@ _TEXTS = {
     "answer_given_in_wing": lambda env, params: env._("Coupang had this answer already (given in Wing)."),
     "answer_shipped_in_wing": lambda env, params: env._(
         "The box was shipped. Coupang takes this answer from Wing only: answer Already Shipped there."
+    ),
+    # Tracking pushes
+    "sentences": lambda env, params: " ".join(params["sentences"]),
+    "push_no_carrier": lambda env, params: env._("Choose the carrier that ships this delivery."),
+    "push_carrier_without_code": lambda env, params: env._(
+        "The carrier %s has no Coupang delivery company code: choose or create one on the "
+        "carrier (Inventory > Configuration > Delivery > Delivery Methods).",
+        params["carrier"],
+    ),
+    "push_carrier_of_other_market": lambda env, params: env._(
+        "The carrier %(carrier)s has the Coupang delivery company %(company)s of another "
+        "market than the store's (%(market)s).",
+        carrier=params["carrier"],
+        company=params["company"],
+        market=params["market"],
+    ),
+    "push_no_tracking_number": lambda env, params: env._("Enter the tracking number."),
+    "push_waits_for": lambda env, params: env._(
+        "Waits until Coupang has the tracking number of %s.", ", ".join(params["deliveries"])
+    ),
+    # The shipping planner's refusal (coupang.shipping.UNPLANNED_ITEMS)
+    "unplanned_items": lambda env, params: env._(
+        "The Coupang items %s are neither in this delivery nor in a delivery still to ship. "
+        "Coupang needs each item either shipped or planned: create a delivery for them, or "
+        "cancel them on Coupang, then push again.",
+        ", ".join(params["vendor_item_ids"]),
+    ),
+    "invoice_refused": lambda env, params: env._(
+        "Coupang refused the invoice: %(message)s (%(code)s)",
+        message=params["coupang_message"],
+        code=params["result_code"],
+    ),
+    "push_postponed": lambda env, params: env._(
+        "Not sent to Coupang yet; it is tried again later. %s", params["error"]
     ),
 }
 

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
-from odoo.addons.ec_coupang.const import MAX_PUSH_ATTEMPTS, PUSH_BATCH_SIZE
+from odoo.addons.ec_coupang.const import PUSH_BATCH_SIZE
 from odoo.addons.ec_coupang.coupang import RequestRejectedError
-from odoo.addons.ec_coupang.tools.coupang_errors import coupang_error_message
+from odoo.addons.ec_coupang.tools.coupang_errors import coupang_error_message, render, text_message
 from odoo.addons.queue_job.exception import FailedJobError
 from odoo.tools import SQL
 
@@ -55,10 +55,10 @@ class EcTrackingPush(models.Model):
         locked._push(run)
         return self.env._("%s deliveries sent to Coupang.", len(locked.filtered(lambda push: push.state == "done")))
 
-    def _postpone(self, message):
+    def _postpone(self, reason):
         if not self.env.context.get(JOB_CONTEXT):
-            return super()._postpone(message)
-        raise FailedJobError(message)  # the account's client could not be opened: its settings
+            return super()._postpone(reason)
+        raise FailedJobError(render(self.env, reason))  # the account's client could not be opened: its settings
 
     def _postpone_for(self, error):
         if not self.env.context.get(JOB_CONTEXT):
@@ -70,22 +70,17 @@ class EcTrackingPush(models.Model):
             raise FailedJobError(coupang_error_message(self.env, error)) from error
         return super()._handle_call_error(error)
 
-    def _set_failed(self, message, final):
-        if not self.env.context.get(JOB_CONTEXT) or final:
-            return super()._set_failed(message, final)
-        # No delay of its own: the row stays due, and the account's next push job sends it again.
-        attempts = self.attempts + 1
-        if attempts >= MAX_PUSH_ATTEMPTS:
-            return super()._set_failed(message, final=True)
-        self.write({"state": "pending", "message": message, "attempts": attempts, "next_attempt_at": False})
-        return None
+    def _retry_at(self, attempts):
+        if not self.env.context.get(JOB_CONTEXT):
+            return super()._retry_at(attempts)
+        return False  # no delay of its own: the row stays due, and the account's next push job sends it again
 
     @api.model
     def _fail_job_rows(self, push_ids, message):
         """The push job of these rows failed (rolled back) with ``message``: its rows still due say why
         and wait for a person, instead of being queued again by every scheduled push."""
         for push in self.browse(push_ids).exists().filtered(lambda push: push.state == "pending"):
-            push._set_failed(message, final=True)
+            push._set_failed(text_message(message), final=True)
 
     @api.model
     def _requeue_job_rows(self, push_ids):

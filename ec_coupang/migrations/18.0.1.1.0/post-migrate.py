@@ -54,7 +54,7 @@ def move_push_state_to_queue(cr):
         return
     cr.execute(
         """INSERT INTO ec_tracking_push (
-               picking_id, sale_order_id, account_id, company_id, state, message, attempts, next_attempt_at,
+               picking_id, sale_order_id, account_id, company_id, state, message_text, attempts, next_attempt_at,
                pushed_at, pushed_tracking_ref, pushed_delivery_company_code, pushed_vendor_item_ids,
                create_uid, create_date, write_uid, write_date)
            SELECT picking.id, picking.sale_id, sale.ec_account_id, picking.company_id, picking.ec_push_state,

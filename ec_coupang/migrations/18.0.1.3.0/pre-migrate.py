@@ -1,15 +1,21 @@
 """Upgrade to 18.0.1.3.0.
 
-The message of an EC account's failed connection is stored as a message code with its parameters
-since this version, and shown in the reader's language. A message stored before keeps being shown
-as it was written: its column becomes ``connection_message_text``, which the banner falls back to.
+What an EC account's failed connection, a tracking push and each of its attempts say is stored as a
+message code with its parameters since this version, and shown in the reader's language. The texts
+stored before keep being shown as they were written: their columns become the ``*_text`` fields
+each displayed text falls back to.
 """
 
 from odoo.tools.sql import column_exists, rename_column
 
+STORED_TEXTS = (
+    ("ec_account", "connection_message"),
+    ("ec_tracking_push", "message"),
+    ("ec_tracking_push_attempt", "message"),
+)
+
 
 def migrate(cr, version):
-    if column_exists(cr, "ec_account", "connection_message") and not column_exists(
-        cr, "ec_account", "connection_message_text"
-    ):
-        rename_column(cr, "ec_account", "connection_message", "connection_message_text")
+    for table, column in STORED_TEXTS:
+        if column_exists(cr, table, column) and not column_exists(cr, table, f"{column}_text"):
+            rename_column(cr, table, column, f"{column}_text")
