@@ -1,19 +1,11 @@
-import importlib.util
 from pathlib import Path
 
 from coupang_sandbox import SECOND_ACCESS_KEY, SECOND_SECRET_KEY, SECOND_VENDOR_ID
 from odoo.tests import tagged
 
-from .common import EcCoupangCase
+from .common import EcCoupangCase, load_module_file
 
 DEMO_SETUP = Path(__file__).resolve().parents[2] / "scripts" / "demo_setup.py"
-
-
-def load_demo_setup():
-    spec = importlib.util.spec_from_file_location("ec_coupang_demo_setup", DEMO_SETUP)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @tagged("post_install", "-at_install")
@@ -23,7 +15,7 @@ class TestDemoSetup(EcCoupangCase):
     def setUp(self):
         super().setUp()
         self.account.action_archive()  # the demo account holds the demo store
-        self.demo = load_demo_setup()
+        self.demo = load_module_file("ec_coupang_demo_setup", DEMO_SETUP)
 
     def start_demo(self):
         return self.demo.ensure_account(self.env, self.sandbox.base_url)
