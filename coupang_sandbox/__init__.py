@@ -5,7 +5,16 @@ window, the key's allowed IPs and the vendorId, pages like Coupang, moves order 
 every request and injects faults. Never imported by the addon's production code.
 """
 
-from .data import DEMO_ACCESS_KEY, DEMO_SECRET_KEY, DEMO_VENDOR_ID, SKU_CATALOGUE, CatalogueItem
+from .data import (
+    DEMO_ACCESS_KEY,
+    DEMO_SECRET_KEY,
+    DEMO_VENDOR_ID,
+    SECOND_ACCESS_KEY,
+    SECOND_SECRET_KEY,
+    SECOND_VENDOR_ID,
+    SKU_CATALOGUE,
+    CatalogueItem,
+)
 from .faults import Fault
 from .server import CoupangSandbox, RecordedRequest
 from .store import Order, OrderLine, Place, Vendor

@@ -15,12 +15,12 @@ def main(argv=None):
     args = parser.parse_args(argv)
     sandbox = CoupangSandbox(seed=args.seed, port=args.port, tw_orders=args.tw_orders, kr_orders=args.kr_orders)
     sandbox.start()
-    vendor = sandbox.demo_vendor
     print(f"Coupang sandbox on {sandbox.base_url}  (Ctrl-C stops it)")
-    print("Demo vendor (fake credentials, valid on this sandbox only):")
-    print(f"  Vendor ID:  {vendor.vendor_id}")
-    print(f"  Access Key: {vendor.access_key}")
-    print(f"  Secret Key: {vendor.secret_key}")
+    for title, vendor in (("Demo vendor", sandbox.demo_vendor), ("Second vendor, no orders", sandbox.second_vendor)):
+        print(f"{title} (fake credentials, valid on this sandbox only):")
+        print(f"  Vendor ID:  {vendor.vendor_id}")
+        print(f"  Access Key: {vendor.access_key}")
+        print(f"  Secret Key: {vendor.secret_key}")
     print(f"  Orders: {len(sandbox.orders(market='TW'))} Taiwan, {len(sandbox.orders(market='KR'))} Korea", flush=True)
     try:
         threading.Event().wait()

@@ -15,6 +15,10 @@ from .store import MARKETS, Order, OrderLine, Place, Vendor
 DEMO_VENDOR_ID = "A00012345"
 DEMO_ACCESS_KEY = "1c7e5a90-3b2d-4f68-8e1a-0d9c4b7a2e53"  # fake: the sandbox's demo vendor only
 DEMO_SECRET_KEY = "sandbox-demo-secret-9d4e6f1a2b3c7d8e"  # fake: the sandbox's demo vendor only
+# A second store for an account made by hand beside the demo's (one active account per store).
+SECOND_VENDOR_ID = "A00067890"
+SECOND_ACCESS_KEY = "7b2f9c41-6e0a-4d3b-9a58-2c1e8f4d6b07"  # fake: the sandbox's second vendor only
+SECOND_SECRET_KEY = "sandbox-second-secret-4a7c1e9b3d5f2a6c"  # fake: the sandbox's second vendor only
 
 
 @dataclass(frozen=True)
@@ -141,6 +145,10 @@ TW_DEPARTED_COURIER = "嘉里大榮物流"  # a display name: Coupang documents 
 
 def demo_vendor():
     return Vendor(DEMO_VENDOR_ID, DEMO_ACCESS_KEY, DEMO_SECRET_KEY)
+
+
+def second_vendor():
+    return Vendor(SECOND_VENDOR_ID, SECOND_ACCESS_KEY, SECOND_SECRET_KEY)
 
 
 def demo_places():

@@ -148,11 +148,17 @@ class CoupangSandbox:
         self._recent_calls = {}  # vendorId -> deque of monotonic times
         self._stopping = threading.Event()
         self._server = None
-        self.demo_vendor = self.store.add_vendor(data.demo_vendor())
-        for place in data.demo_places():
-            self.store.add_place(self.demo_vendor.vendor_id, place)
+        self.demo_vendor = self._add_store(data.demo_vendor())
+        self.second_vendor = self._add_store(data.second_vendor())  # no orders: the demo's second account
         self.factory = data.OrderFactory(seed, data.anchor_time(now), self.store.id_taken)
         self.store.add_orders(self.factory.seeded_orders(self.demo_vendor.vendor_id, tw_orders, kr_orders))
+
+    def _add_store(self, vendor):
+        """A vendor with the demo return centers and outbound places."""
+        vendor = self.store.add_vendor(vendor)
+        for place in data.demo_places():
+            self.store.add_place(vendor.vendor_id, place)
+        return vendor
 
     # --- life cycle ---
 

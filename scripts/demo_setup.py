@@ -3,29 +3,30 @@
 Idempotent: a company in Taiwan (Taipei address, Asia/Taipei, TWD) whose admin works in Taipei
 time, the products of the sandbox's catalogue with stock, a Taiwan carrier with a Coupang
 delivery company code, and an EC account connected to the sandbox at $EC_COUPANG_SANDBOX_URL,
-with the admin as its responsible, its locations chosen and order fetching on a daily time;
-Traditional Chinese installed beside English; then fetches once.
+with the admin as its responsible, its locations chosen and order fetching on a daily time (on the
+first run only: a restart keeps the user's changes); Traditional Chinese installed beside English;
+then fetches once.
 """
 
 import os
 
 from coupang_sandbox import DEMO_ACCESS_KEY, DEMO_SECRET_KEY, DEMO_VENDOR_ID, SKU_CATALOGUE
 
-SANDBOX_URL = os.environ["EC_COUPANG_SANDBOX_URL"]
+ACCOUNT_XMLID = "ec_coupang_demo.account"
 ACCOUNT_NAME = "台北茶行 on Coupang (sandbox)"
 
 
-def ensure(model, domain, values):
-    record = env[model].with_context(active_test=False).search(domain, limit=1)  # noqa: F821
+def ensure(env, model, domain, values):
+    record = env[model].with_context(active_test=False).search(domain, limit=1)
     if record:
         return record
-    return env[model].create(values)  # noqa: F821
+    return env[model].create(values)
 
 
-def ensure_taiwan_company():
-    company = env.company  # noqa: F821
-    taiwan = env.ref("base.tw")  # noqa: F821
-    twd = env.ref("base.TWD").with_context(active_test=False)  # noqa: F821
+def ensure_taiwan_company(env):
+    company = env.company
+    taiwan = env.ref("base.tw")
+    twd = env.ref("base.TWD").with_context(active_test=False)
     company.partner_id.write(
         {
             "name": "台北物流 Taipei Logistics",
@@ -36,31 +37,32 @@ def ensure_taiwan_company():
             "tz": "Asia/Taipei",
         }
     )
-    if company.currency_id != twd and not env["account.move.line"].search_count([], limit=1):  # noqa: F821
+    if company.currency_id != twd and not env["account.move.line"].search_count([], limit=1):
         twd.write({"active": True, "rounding": 0.01})  # Coupang's TWD amounts have cents
         company.currency_id = twd
-    env.ref("base.user_admin").tz = "Asia/Taipei"  # noqa: F821
+    env.ref("base.user_admin").tz = "Asia/Taipei"
 
 
-def ensure_traditional_chinese():
+def ensure_traditional_chinese(env):
     """zh_TW for every installed module, and the addon's latest zh_TW texts."""
-    Lang = env["res.lang"].with_context(active_test=False)  # noqa: F821
+    Lang = env["res.lang"].with_context(active_test=False)
     if not Lang.search([("code", "=", "zh_TW"), ("active", "=", True)]):
         lang = Lang._activate_lang("zh_TW")
-        env["base.language.install"].create({"lang_ids": [lang.id]}).lang_install()  # noqa: F821
-    env["ir.module.module"]._load_module_terms(["ec_coupang"], ["zh_TW"], overwrite=True)  # noqa: F821
+        env["base.language.install"].create({"lang_ids": [lang.id]}).lang_install()
+    env["ir.module.module"]._load_module_terms(["ec_coupang"], ["zh_TW"], overwrite=True)
 
 
-def ensure_stock(products):
-    warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)  # noqa: F821
+def ensure_stock(env, products):
+    warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
     for product in products:
         if product.qty_available < 100:
-            env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 500)  # noqa: F821
+            env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 500)
 
 
-def ensure_products():
+def ensure_products(env):
     return [
         ensure(
+            env,
             "product.product",
             [("default_code", "=", item.sku)],
             {"name": f"{item.name_zh} {item.option_zh}", "default_code": item.sku, "type": "consu",
@@ -70,38 +72,49 @@ def ensure_products():
     ]
 
 
-def ensure_carrier():
+def ensure_carrier(env):
     company = ensure(
+        env,
         "ec.delivery.company",
         [("code", "=", "KERRYTJ")],
         {"code": "KERRYTJ", "name": "嘉里大榮物流 Kerry TJ", "market": "TW"},
     )
     carrier = ensure(
+        env,
         "delivery.carrier",
         [("name", "=", "嘉里大榮物流 Kerry TJ")],
         {
             "name": "嘉里大榮物流 Kerry TJ",
             "delivery_type": "fixed",
-            "product_id": env.ref("ec_coupang.product_coupang_shipping_fee").id,  # noqa: F821
+            "product_id": env.ref("ec_coupang.product_coupang_shipping_fee").id,
         },
     )
     carrier.ec_delivery_company_id = company
 
 
-def ensure_account():
-    merchant = ensure("res.partner", [("name", "=", "台北茶行 Taipei Tea House")],
-                      {"name": "台北茶行 Taipei Tea House", "is_company": True})
-    account = ensure(
-        "ec.account",
-        [("name", "=", ACCOUNT_NAME)],
-        {"name": ACCOUNT_NAME, "merchant_id": merchant.id, "coupang_market": "TW"},
-    )
-    account.user_id = env.ref("base.user_admin")  # noqa: F821
+def ensure_account(env, sandbox_url):
+    """The demo account, made and prepared on the first run only: a restart keeps what the user
+    changed on it (its API Base URL, its locations, its schedule)."""
     # A second account made in the browser reaches the sandbox too, without developer mode.
-    env["ir.default"].set("ec.account", "coupang_base_url", SANDBOX_URL)  # noqa: F821
-    account.write(
+    env["ir.default"].set("ec.account", "coupang_base_url", sandbox_url)
+    account = env.ref(ACCOUNT_XMLID, raise_if_not_found=False)
+    if not account:
+        account = env["ec.account"].with_context(active_test=False).search([("name", "=", ACCOUNT_NAME)], limit=1)
+        account = account or prepare_account(env, sandbox_url)
+        env["ir.model.data"]._update_xmlids([{"xml_id": ACCOUNT_XMLID, "record": account, "noupdate": True}])
+    return account
+
+
+def prepare_account(env, sandbox_url):
+    merchant = ensure(env, "res.partner", [("name", "=", "台北茶行 Taipei Tea House")],
+                      {"name": "台北茶行 Taipei Tea House", "is_company": True})
+    account = env["ec.account"].create(
         {
-            "coupang_base_url": SANDBOX_URL,
+            "name": ACCOUNT_NAME,
+            "merchant_id": merchant.id,
+            "coupang_market": "TW",
+            "user_id": env.ref("base.user_admin").id,
+            "coupang_base_url": sandbox_url,
             "coupang_vendor_id": DEMO_VENDOR_ID,
             "coupang_access_key": DEMO_ACCESS_KEY,
             "coupang_secret_key": DEMO_SECRET_KEY,
@@ -116,19 +129,24 @@ def ensure_account():
             "return_center_seven_eleven_id": places["7-ELEVEN 退貨中心"].id,
             "return_center_familymart_id": places["全家 退貨中心"].id,
             "outbound_place_home_id": places["台北倉 出貨地"].id,
+            "fetch_slot_ids": [(0, 0, {"time": 9.0})],
+            "fetch_orders": True,
         }
     )
-    if not account.fetch_slot_ids:
-        account.write({"fetch_slot_ids": [(0, 0, {"time": 9.0})]})
-    account.fetch_orders = True
     return account
 
 
-ensure_taiwan_company()
-ensure_traditional_chinese()
-ensure_stock(ensure_products())
-ensure_carrier()
-demo_account = ensure_account()
-demo_account._fetch_orders()
-env.cr.commit()  # noqa: F821
-print(f"demo account ready: {demo_account.name}, {demo_account.sale_order_count} orders")
+def main(env):
+    ensure_taiwan_company(env)
+    ensure_traditional_chinese(env)
+    ensure_stock(env, ensure_products(env))
+    ensure_carrier(env)
+    account = ensure_account(env, os.environ["EC_COUPANG_SANDBOX_URL"])
+    if account.active and account.state == "connected":
+        account._fetch_orders()
+    env.cr.commit()
+    print(f"demo account ready: {account.name}, {account.sale_order_count} orders")
+
+
+if "env" in globals():  # run by `odoo shell`, which provides env; the tests import it
+    main(env)  # noqa: F821

@@ -1,16 +1,13 @@
 from odoo import api, fields, models
+from odoo.tools.misc import get_lang
 
-from ..tools.dates import day_start_utc
+from ..tools.dates import day_start_utc, in_time_zone
 
 # The groups that read sale orders and deliveries, whose counts the account shows.
 ORDER_READERS = "sales_team.group_sale_salesman,stock.group_stock_user"
-# A buyer's stop-shipment request not yet settled: the delivery must not leave (the deliveries'
-# "Stop requested" filter).
-OPEN_STOP_REQUEST_DOMAIN = [
-    ("kind", "=", "stop"),
-    ("delivery_stopped", "=", False),
-    ("state", "in", ("to_apply", "waiting", "failed")),
-]
+# A buyer's stop-shipment request that needs someone: not applied yet (the delivery must not leave),
+# failed, waiting for its answer in Wing (Taiwan) or for a person. Answered and done ones do not.
+STOP_REQUESTS_TO_HANDLE_DOMAIN = [("kind", "=", "stop"), ("state", "not in", ("answered", "done"))]
 
 
 class EcAccountDashboard(models.AbstractModel):
@@ -52,19 +49,30 @@ class EcAccountDashboard(models.AbstractModel):
     stop_request_count = fields.Integer(
         string="Stop-Shipment Requests",
         compute="_compute_stop_request_count",
-        help="Buyers' requests to stop a shipment that are not settled yet: do not ship these deliveries.",
+        help="Buyers' requests to stop a shipment that need someone: not applied yet (do not ship these "
+        "deliveries), failed, or to answer in Wing.",
+    )
+    fetch_next_text = fields.Char(
+        string="Next Fetch Time",
+        compute="_compute_fetch_next_text",
+        help="The next scheduled fetch, in the company's time zone like the Fetch Schedule.",
     )
 
     # === COMPUTE METHODS === #
 
     def _compute_location_count(self):
-        counts = dict(
-            self.env["ec.location"]
-            .with_context(active_test=False)
-            ._read_group([("account_id", "in", self.ids)], ["account_id"], ["__count"])
-        )
+        counts = self._count_per_account("ec.location", [])  # active ones: archived are no longer on Coupang
         for account in self:
             account.location_count = counts.get(account, 0)
+
+    @api.depends_context("lang")
+    def _compute_fetch_next_text(self):
+        lang = get_lang(self.env)
+        minutes = f"{lang.date_format} {lang.time_format.replace(':%S', '')}"
+        for account in self:
+            tz_name = account._fetch_tz()
+            next_call = account.fetch_nextcall and in_time_zone(account.fetch_nextcall, tz_name)
+            account.fetch_next_text = next_call and f"{next_call.strftime(minutes)} ({tz_name})"
 
     # The counts follow the user's access rules and companies, and "today" the user's time zone.
     @api.depends_context("uid", "allowed_company_ids", "tz")
@@ -96,7 +104,7 @@ class EcAccountDashboard(models.AbstractModel):
 
     @api.depends_context("uid", "allowed_company_ids")
     def _compute_stop_request_count(self):
-        stop_requests = self._count_per_account("ec.coupang.request", OPEN_STOP_REQUEST_DOMAIN)
+        stop_requests = self._count_per_account("ec.coupang.request", STOP_REQUESTS_TO_HANDLE_DOMAIN)
         for account in self:
             account.stop_request_count = stop_requests.get(account, 0)
 
@@ -113,9 +121,7 @@ class EcAccountDashboard(models.AbstractModel):
 
     def action_view_locations(self):
         return self._account_action(
-            "ec_coupang.ec_location_action",
-            [("account_id", "=", self.id)],
-            {"default_account_id": self.id, "active_test": False},
+            "ec_coupang.ec_location_action", [("account_id", "=", self.id)], {"default_account_id": self.id}
         )
 
     def action_view_sale_orders(self):
@@ -145,7 +151,7 @@ class EcAccountDashboard(models.AbstractModel):
 
     def action_view_stop_requests(self):
         return self._account_action(
-            "ec_coupang.ec_coupang_request_action", [("account_id", "=", self.id), *OPEN_STOP_REQUEST_DOMAIN], {}
+            "ec_coupang.ec_coupang_request_action", [("account_id", "=", self.id), *STOP_REQUESTS_TO_HANDLE_DOMAIN], {}
         )
 
     def action_view_fetch_logs(self):

@@ -78,6 +78,17 @@ class StockPicking(models.Model):
         self.sudo().ec_return_request_ids._receive_returned_goods()
         return result
 
+    # stock_sms (installed with sms) asks at a company's first validation of a delivery whether to
+    # text the customer, then texts on validation. Coupang tells its buyers itself: its deliveries
+    # neither ask nor text. Without stock_sms, nothing calls these.
+    def _check_warn_sms(self):
+        return super(StockPicking, self - self.filtered("ec_account_id"))._check_warn_sms()
+
+    def _send_confirmation_email(self):
+        coupang = self.filtered("ec_account_id")
+        super(StockPicking, self - coupang)._send_confirmation_email()
+        return super(StockPicking, coupang.with_context(skip_sms=True))._send_confirmation_email()
+
     def _ec_check_no_stop_request(self):
         for picking in self:
             picking._ec_check_no_canceled_unit()

@@ -31,3 +31,5 @@ from . import test_requests_concurrency
 from . import test_requests_retry
 from . import test_requests_tour
 from . import test_requests_windows
+from . import test_delivery_sms
+from . import test_demo_setup

@@ -1,5 +1,6 @@
 """Shared test base: a Coupang sandbox on loopback and an EC account connected to it."""
 
+import importlib.util
 import io
 import threading
 from contextlib import contextmanager
@@ -27,6 +28,14 @@ USERS = {
     "admin": None,  # base.user_admin, an EC manager
 }
 MANAGERS = {"ec_manager", "admin"}
+
+
+def load_module_file(name, path):
+    """The Python file ``path`` (a script or a migration, not a package's module) as module ``name``."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def create_users(env):

@@ -109,7 +109,11 @@ class TestEcAccountDashboard(EcCoupangCase):
             "push_pending_count": (self.push(account, "pending") | self.push(account, "error")).picking_id,
             "stop_request_count": self.request(account, "stop", "to_apply")
             | self.request(account, "stop", "waiting")
-            | self.request(account, "stop", "failed"),
+            | self.request(account, "stop", "failed")
+            # Taiwan: stopped in Odoo, the answer to give in Wing.
+            | self.request(account, "stop", "waiting", delivery_stopped=True)
+            | self.request(account, "stop", "person", delivery_stopped=True)
+            | self.request(account, "stop", "person"),
             "return_to_receive_count": (
                 self.return_request(account, "waiting") | self.return_request(account, "failed")
             ).return_picking_id,
@@ -119,7 +123,7 @@ class TestEcAccountDashboard(EcCoupangCase):
         self.order_import(account, "done")
         self.push(account, "done")
         self.request(account, "stop", "done")
-        self.request(account, "stop", "waiting", delivery_stopped=True)
+        self.request(account, "stop", "answered")
         self.request(account, "cancel", "to_apply")
         self.return_request(account, "done")
         canceled = self.delivery(account)
@@ -190,6 +194,31 @@ class TestEcAccountDashboard(EcCoupangCase):
                 found = self.env[action["res_model"]].with_user(self.clerk).search(action["domain"])
                 self.assertEqual(found, counted[name])
                 self.assertEqual(len(found), account[name])
+
+    def test_locations_count_and_open_the_active_ones(self):
+        locations = self.account.location_ids
+        gone = locations[:2]
+        gone.action_archive()
+        self.account.invalidate_recordset(["location_count"])
+        self.assertEqual(self.account.location_count, len(locations) - 2)
+        action = self.account.action_view_locations()
+        Location = self.env["ec.location"].with_context(**action["context"])
+        self.assertEqual(Location.search(action["domain"]), locations - gone)
+        # The list's filter of archived ones shows those, marked.
+        self.assertEqual(Location.search([*action["domain"], ("active", "=", False)]), gone)
+        arch = self.env["ec.location"].get_view(self.env.ref("ec_coupang.ec_location_view_list").id)["arch"]
+        self.assertIn('decoration-muted="not active"', arch)
+        self.assertIn('name="active"', arch)
+
+    def test_next_fetch_reads_in_the_fetch_time_zone_without_seconds(self):
+        self.env.company.partner_id.tz = TAIPEI
+        self.configure_locations()
+        self.account.write({"fetch_orders": True, "fetch_slot_ids": [Command.create({"time": 9.5})]})
+        self.assertEqual(self.account.fetch_tz, TAIPEI)
+        # A user in another time zone reads the schedule's time, 09:30 in Taipei (01:30 UTC).
+        account = self.account.with_user(self.clerk).with_context(tz="Europe/Paris", lang="en_US")
+        self.assertEqual(account.fetch_nextcall.strftime("%H:%M:%S"), "01:30:00")
+        self.assertRegex(account.fetch_next_text, r"^\d{2}/\d{2}/\d{4} 09:30 \(Asia/Taipei\)$")
 
     def test_orders_to_review_open_the_accounts_held_and_failed_orders(self):
         counted = self.make_records(self.account)

@@ -13,7 +13,8 @@ COD_AMOUNT = 915
 @tagged("post_install", "-at_install", "ec_coupang_tour")
 class TestEcDashboardTour(EcFetchMixin, HttpCase):
     def test_dashboard_to_the_accounts_orders_to_review(self):
-        self.account.name = "Coupang TW Tea House"
+        # A long name wraps on its card: the tour reads it whole.
+        self.account.name = "Coupang TW Tea House 台北茶行 信義旗艦店 官方直營 Taipei Xinyi Flagship Store"
         other = self._create_account(self.add_store(), name="Coupang TW Outlet")
         Import = self.env["ec.order.import"]
         for account, box_id, state in (

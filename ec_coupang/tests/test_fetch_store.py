@@ -1,4 +1,3 @@
-import importlib.util
 import os
 from collections import Counter
 from unittest.mock import patch
@@ -8,16 +7,14 @@ from odoo.tests import tagged
 from odoo.tools import SQL
 
 from ..tools.coupang_errors import render
+from .common import load_module_file
 from .fetch_common import EcFetchCase
 
 MIGRATION = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations", "18.0.1.1.0", "post-migrate.py")
 
 
 def load_migration():
-    spec = importlib.util.spec_from_file_location("ec_coupang_store_key_migration", MIGRATION)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module_file("ec_coupang_store_key_migration", MIGRATION)
 
 
 @tagged("post_install", "-at_install")

@@ -100,3 +100,19 @@ class TestTranslations(TransactionCase):
                 self.assertIn(("done", words["fetch_done"]), fields["last_fetch_state"]["selection"])
                 fields = env["stock.picking"].fields_get(["ec_push_state"])
                 self.assertNotEqual(dict(fields["ec_push_state"]["selection"])["done"], english["done"])
+
+    def test_taiwan_users_read_the_brand_they_know_beside_coupang(self):
+        """Taiwan users know Coupang as 酷澎: in Traditional Chinese, 酷澎 stands beside Coupang where the
+        user's guide sends them (the platform, the menus, the account form's title), English unchanged."""
+        menus = ("ec_order_import_menu", "ec_coupang_request_menu", "ec_delivery_company_menu")
+        env = self._env_in("zh_TW")
+        platforms = dict(env["ec.account"].fields_get(["platform"])["platform"]["selection"])
+        self.assertEqual(platforms["coupang"], "Coupang 酷澎")
+        for menu in menus:
+            with self.subTest(menu=menu):
+                self.assertIn("Coupang 酷澎", env.ref(f"ec_coupang.{menu}").name)
+                self.assertNotIn("酷澎", self.env.ref(f"ec_coupang.{menu}").with_context(lang="en_US").name)
+        title = etree.fromstring(env["ec.account"].get_view(view_type="form")["arch"]).xpath("//h1/field[@name='name']")
+        self.assertIn("Coupang 酷澎", title[0].get("placeholder"))
+        heading = env["ec.account"].get_view(view_type="form")["arch"]
+        self.assertIn("Coupang 酷澎 Open API", heading)

@@ -11,3 +11,8 @@ def to_naive_utc(moment):
 def day_start_utc(day, tz_name):
     """The moment ``day`` begins in the time zone ``tz_name``, as Odoo stores it: naive, in UTC."""
     return to_naive_utc(pytz.timezone(tz_name or "UTC").localize(datetime.combine(day, time.min)))
+
+
+def in_time_zone(naive_utc, tz_name):
+    """A datetime as Odoo stores it (naive, in UTC), as the wall time of the time zone ``tz_name``."""
+    return pytz.utc.localize(naive_utc).astimezone(pytz.timezone(tz_name or "UTC"))

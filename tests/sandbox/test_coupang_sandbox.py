@@ -15,7 +15,7 @@ import requests
 
 import coupang_sandbox
 from coupang_sandbox import SKU_CATALOGUE, CoupangSandbox
-from ec_coupang.coupang import authorization_header
+from ec_coupang.coupang import CoupangClient, authorization_header
 
 NOW = datetime(2026, 3, 16, 4, 0, tzinfo=timezone.utc)
 VENDOR_PATH = "/v2/providers/openapi/apis/api/{version}/vendors/{vendor}"
@@ -60,6 +60,24 @@ def rendered_orders(sandbox):
 
 
 # --- demo data ---
+
+
+def readme_section(title):
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    return readme.split(f"\n{title}\n", 1)[1].split("\n#", 1)[0]
+
+
+def test_the_readmes_new_account_walk_connects_a_second_store_in_taiwan():
+    """The demo account holds the demo store in Taiwan (one active account per store): the README's
+    walk for a new account names another store of the sandbox, which sells in Taiwan."""
+    walk = readme_section("### A new account on the sandbox")
+    stores = re.findall(r"Vendor ID `(\w+)`, Access Key\s+`([\w-]+)`,\s+Secret Key\s+`([\w-]+)`", walk)
+    with CoupangSandbox(seed=11, now=NOW) as sandbox:
+        [(vendor_id, access_key, secret_key)] = [store for store in stores if store[0] != sandbox.demo_vendor.vendor_id]
+        client = CoupangClient(vendor_id, access_key, secret_key, base_url=sandbox.base_url, market="TW")
+        client.check_connection()
+        assert list(client.iter_return_centers())
+        assert list(client.iter_outbound_places())
 
 
 def test_demo_data_is_reproducible_per_seed():

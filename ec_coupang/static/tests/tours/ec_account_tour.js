@@ -85,11 +85,15 @@ registry.category("web_tour.tours").add("ec_coupang_reload_locations_tour", {
             trigger: "button[name=action_load_locations]",
             run: "click",
         },
-        {
-            content: "the form reloaded with the new center (4 centers and 2 places before, 1 more now)",
-            trigger: "button[name=action_view_locations] .o_stat_value:contains(7)",
-        },
         openSettings(),
+        {
+            content: "the form reloaded: the chosen center is no longer on Coupang",
+            trigger: ".o_field_widget[name=location_warning]:contains(is no longer listed by Coupang)",
+        },
+        {
+            content: "the locations counted are those on Coupang (one center gone, a new one): 6",
+            trigger: "button[name=action_view_locations] .o_stat_value:contains(6)",
+        },
         ...selectMany2one("return_center_seven_eleven_id", "7-11 桃園新退貨中心"),
         ...save(),
     ],

@@ -13,6 +13,16 @@ registry.category("web_tour.tours").add("ec_coupang_dashboard_tour", {
         { content: "the dashboard has a card per account", trigger: ".o_kanban_record:contains(Coupang TW Outlet)" },
         { content: "the account is connected", trigger: `${CARD} .o_ec_connection:contains(Connected)` },
         {
+            content: "its long name wraps, whole on the card",
+            trigger: `${CARD} .o_ec_account_name:contains(Taipei Xinyi Flagship Store)`,
+            run() {
+                const name = this.anchor;
+                if (name.scrollWidth > name.clientWidth || name.closest(".o_kanban_record").scrollWidth > name.closest(".o_kanban_record").clientWidth) {
+                    throw new Error("the account's name is cut");
+                }
+            },
+        },
+        {
             content: "click the account's orders to review",
             trigger: `${CARD} .o_ec_count_to_review:contains(2)`,
             run: "click",
