@@ -1,5 +1,6 @@
-# Mixins, defined before the models that inherit them (ec.account, ec.fetch.slot).
+# Mixins, defined before the models that inherit them (ec.account, ec.fetch.slot, the lists' retry).
 from . import ec_fetch_schedule_trigger
+from . import ec_bulk_retry
 from . import ec_account_dashboard
 from . import account_move
 from . import delivery_carrier
