@@ -8,6 +8,7 @@ from . import ec_account
 from . import ec_coupang_importer
 from . import ec_coupang_order_mapper
 from . import ec_coupang_request
+from . import ec_coupang_request_bulk
 from . import ec_coupang_request_checker
 from . import ec_coupang_rate_slot
 from . import ec_delivery_company

@@ -30,6 +30,7 @@ from . import test_stored_texts
 from . import test_requests_stop
 from . import test_requests_returns
 from . import test_requests_concurrency
+from . import test_requests_bulk
 from . import test_requests_retry
 from . import test_requests_tour
 from . import test_requests_windows
