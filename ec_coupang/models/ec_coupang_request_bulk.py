@@ -15,6 +15,11 @@ class EcCoupangRequest(models.Model):
         stays on the list."""
         self.check_access("write")
         with CoupangRun.answering(self) as requests:
-            return requests._retry_in_bulk(
-                lambda request: request.sudo()._apply_locked(), self.env._("Apply of the Selected Requests")
-            )
+            return requests._retry_in_bulk(EcCoupangRequest._apply_alone, self.env._("Apply of the Selected Requests"))
+
+    def _apply_alone(self):
+        """Applies the request; when answers are committed, so is its outcome, before the next
+        request's apply, which rolls its own transaction back when it fails."""
+        self.sudo()._apply_locked()
+        if CoupangRun.may_commit():
+            self.env.cr.commit()  # pylint: disable=invalid-commit
