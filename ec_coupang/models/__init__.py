@@ -1,6 +1,7 @@
 # Mixins, defined before the models that inherit them (ec.account, ec.fetch.slot, ec.coupang.importer,
-# ec.coupang.request, ec.tracking.push).
+# ec.coupang.request, ec.tracking.push, the lists' retry).
 from . import ec_fetch_schedule_trigger
+from . import ec_bulk_retry
 from . import ec_account_dashboard
 from . import ec_account_buyer_data
 from . import ec_account_connection
@@ -15,6 +16,7 @@ from . import ec_account
 from . import ec_coupang_importer
 from . import ec_coupang_order_mapper
 from . import ec_coupang_request
+from . import ec_coupang_request_bulk
 from . import ec_coupang_request_checker
 from . import ec_coupang_rate_slot
 from . import ec_delivery_company

@@ -18,8 +18,9 @@ class EcOrderImport(models.Model):
 
     _name = "ec.order.import"
     _description = "Coupang Order to Review"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "ec.bulk.retry.mixin"]
     _order = "ordered_at desc, id desc"
+    _bulk_retry_open_states = ("held", "failed")
 
     name = fields.Char(compute="_compute_name", store=True)
     account_id = fields.Many2one("ec.account", required=True, ondelete="cascade", index=True, readonly=True)
@@ -90,14 +91,18 @@ class EcOrderImport(models.Model):
         """Imports the order again from its stored Coupang data, e.g. after a product was mapped."""
         self.check_access("write")
         for record in self.filtered(lambda record: record.state != "done"):
-            with CoupangRun.for_button(record.account_id).connected() as run:
-                run.env["ec.coupang.importer"]._import_sheets(run, record._current_sheets(run.client))
+            record._import_again()
         if len(self) != 1:
             return True
         if self.state == "done":
             return self.action_view_sale_order()
         kind = "warning" if self.state == "held" else "danger"
         return display_notification(self.env._("Order Not Imported"), self.reason, kind)
+
+    def action_retry_selected(self):
+        """Retries the orders selected in the list, each on its own, and stays on the list."""
+        self.check_access("write")
+        return self._retry_in_bulk(EcOrderImport._import_again_alone, self.env._("Retry of the Selected Orders"))
 
     def action_view_sale_order(self):
         self.ensure_one()
@@ -109,6 +114,16 @@ class EcOrderImport(models.Model):
         }
 
     # === BUSINESS METHODS === #
+
+    def _import_again(self):
+        self.ensure_one()
+        with CoupangRun.for_button(self.account_id).connected() as run:
+            run.env["ec.coupang.importer"]._import_sheets(run, self._current_sheets(run.client))
+
+    def _import_again_alone(self):
+        """The import again in a savepoint: a failure leaves nothing of it for the other orders."""
+        with self.env.cr.savepoint():
+            self._import_again()
 
     @api.model
     def _keep(self, account, sheet, state, reason, log):

@@ -14,6 +14,8 @@ from . import test_fetch_faults
 from . import test_fetch_import
 from . import test_fetch_now
 from . import test_fetch_review
+from . import test_fetch_review_bulk
+from . import test_fetch_review_tour
 from . import test_fetch_schedule
 from . import test_fetch_store
 from . import test_i18n
@@ -28,6 +30,7 @@ from . import test_stored_texts
 from . import test_requests_stop
 from . import test_requests_returns
 from . import test_requests_concurrency
+from . import test_requests_bulk
 from . import test_requests_retry
 from . import test_requests_tour
 from . import test_requests_windows

@@ -28,3 +28,16 @@ class TestStopShipmentTour(EcCoupangTestMixin, HttpCase):
         self.assertEqual(picking.state, "cancel")
         self.assertEqual(order.state, "cancel")
         self.assertEqual(self.sandbox.returns.answers[receipt.receipt_id, "stop_shipment"], 1)
+
+    def test_requests_list_shows_coupang_s_status_in_words_uncut(self):
+        """At a laptop's width (the tour's browser: 1366 pixels) with the menu's columns."""
+        self.kr_account.name = "Coupang Korea Official Tea Store"
+        order = PushCase.create_coupang_order(self, TWO_ITEMS, account=self.kr_account, products=self.products)
+        self.sandbox.buyer_cancel(int(order.coupang_shipment_box_id))
+        self.sandbox.inject("stop_shipment", "status", status=500)
+        self.env["ec.coupang.request.checker"]._check_requests(CoupangRun.for_button(self.kr_account))
+        request = self.env["ec.coupang.request"].search([("sale_order_id", "=", order.id)])
+        self.assertEqual(request.coupang_status, "RELEASE_STOP_UNCHECKED")
+        self.start_tour(
+            "/odoo/action-ec_coupang.ec_coupang_request_action", "ec_coupang_requests_list_tour", login="admin"
+        )

@@ -23,3 +23,39 @@ registry.category("web_tour.tours").add("ec_coupang_stop_shipment_tour", {
         },
     ],
 });
+
+/** The list's texts that are cut (ended with an ellipsis), and whether the list scrolls sideways. */
+function cutTexts() {
+    const list = document.querySelector(".o_list_renderer");
+    const cut = [...list.querySelectorAll("th, th *, td, td *")]
+        .filter((element) => getComputedStyle(element).textOverflow === "ellipsis")
+        .filter((element) => element.scrollWidth > element.clientWidth + 1)
+        .map((element) => element.textContent.trim());
+    if (list.scrollWidth > list.clientWidth + 1) {
+        cut.push("(the list scrolls sideways)");
+    }
+    return cut;
+}
+
+registry.category("web_tour.tours").add("ec_coupang_requests_list_tour", {
+    steps: () => [
+        {
+            content: "Coupang's status of the request is shown in words",
+            trigger: ".o_list_view .o_data_row:contains(Stop-shipment requested)",
+        },
+        {
+            content: "never as Coupang's code",
+            trigger: ".o_list_view:not(:has(.o_data_row:contains(RELEASE_STOP_UNCHECKED)))",
+        },
+        {
+            content: "no text of the list is cut at a laptop's width",
+            trigger: ".o_list_view .o_data_row",
+            run() {
+                const cut = cutTexts();
+                if (cut.length) {
+                    throw new Error(`Cut in the list: ${cut.join(" | ")}`);
+                }
+            },
+        },
+    ],
+});
