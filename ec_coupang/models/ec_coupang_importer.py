@@ -170,9 +170,11 @@ class EcCoupangImporter(models.AbstractModel):
         connection's fault, not the run's: the account turns Failed with Test Connection's diagnosis."""
         reason = account._connection_error_message(error)
         if isinstance(error, IpNotAllowedError):
-            text = render(self.env, reason)
             account._set_connection_failed(
-                text, self.env._("Coupang refused to list the orders, the connection is now Failed: %s", text)
+                reason,
+                self.env._(
+                    "Coupang refused to list the orders, the connection is now Failed: %s", render(self.env, reason)
+                ),
             )
         return reason
 

@@ -122,6 +122,16 @@ class TestStoredTextsInTheReadersLanguage(ReadersMixin, EcFetchCase):
                 self.assertTrue(banner.startswith(translation(lang, msgid)), banner)
         self.assertEqual(len(banners), len(CATALOGUES), "each reader reads their own language")
 
+    def test_a_fetch_refused_for_the_server_s_ip_leaves_a_banner_in_the_reader_s_language(self):
+        self.account.outbound_ip = "203.0.113.7"
+        self.sandbox.set_allowed_ips(["198.51.100.99"])
+        self.fetch()
+        self.assertEqual(self.account.state, "failed")
+        self.assertTrue(self.account.connection_message_code)
+        banners = {self.as_reader(self.account, lang).connection_message for lang in CATALOGUES}
+        self.assertEqual(len(banners), len(CATALOGUES), "each reader reads their own language")
+        self.assertTrue(all("203.0.113.7" in banner for banner in banners), banners)
+
     def test_a_text_stored_before_codes_is_shown_as_it_was_written(self):
         log = self.env["ec.fetch.log"].create({"account_id": self.account.id, "trigger": "manual"})
         log.error_text = "Fetching stopped: Coupang is temporarily unavailable."
