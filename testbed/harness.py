@@ -46,7 +46,7 @@ def environment(registry):
 @contextmanager
 def fast_client():
     """The accounts' Coupang client without pauses between its tries and with short timeouts."""
-    from odoo.addons.ec_coupang.models import ec_account  # noqa: PLC0415
+    from odoo.addons.ec_coupang.models import ec_account_connection as ec_account  # noqa: PLC0415
 
     with patch.object(ec_account, "CoupangClient", functools.partial(ec_account.CoupangClient, **FAST_CLIENT)):
         yield
