@@ -1,9 +1,9 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..const import KEY_FIELDS, KEY_RENEWAL_NOTICE, KEY_VALIDITY
 from ..tools import secret_box
+from ..tools.coupang_errors import MessageError
 
 
 class EcAccountCredentials(models.AbstractModel):
@@ -131,43 +131,27 @@ class EcAccountCredentials(models.AbstractModel):
         self.ensure_one()
         token = self._read_encrypted_secret_keys().get(self.id)
         if not token:
-            raise UserError(self.env._("Enter the Secret Key of the account %s.", self.name))
+            raise MessageError(self.env, "secret_key_missing", account=self.name)
         try:
             return self._with_encryption_key(secret_box.decrypt, token)
         except secret_box.SecretUnreadableError:
-            raise UserError(
-                self.env._(
-                    "The Secret Key of %s cannot be decrypted with this server's encryption key. "
-                    "Enter the Secret Key again.",
-                    self.name,
-                )
-            ) from None
+            raise MessageError(self.env, "secret_key_unreadable", account=self.name) from None
 
     def _with_encryption_key(self, operation, value):
         """Runs a secret_box operation, its key errors told as what the administrator must configure."""
         try:
             return operation(value)
         except secret_box.EncryptionKeyMissingError:
-            raise UserError(
-                self.env._(
-                    "This server may run several processes (workers, or queue_job), so it does not generate "
-                    "its own encryption key for the Secret Keys: every process must use the same one. Set the "
-                    "option %(option)s in the server configuration file, or the environment variable "
-                    "%(variable)s, to one Fernet key, the same on every server, then restart.",
-                    option=secret_box.CONFIG_OPTION,
-                    variable=secret_box.ENV_VARIABLE,
-                )
+            raise MessageError(
+                self.env, "encryption_key_missing", option=secret_box.CONFIG_OPTION, variable=secret_box.ENV_VARIABLE
             ) from None
         except secret_box.EncryptionKeyMalformedError as error:
-            raise UserError(
-                self.env._(
-                    "Key number %(position)s of the encryption key configured in %(option)s or %(variable)s is "
-                    "not a Fernet key (44 characters of URL-safe base64). Fix the server configuration, "
-                    "then restart.",
-                    position=error.position,
-                    option=secret_box.CONFIG_OPTION,
-                    variable=secret_box.ENV_VARIABLE,
-                )
+            raise MessageError(
+                self.env,
+                "encryption_key_malformed",
+                position=error.position,
+                option=secret_box.CONFIG_OPTION,
+                variable=secret_box.ENV_VARIABLE,
             ) from None
 
     @api.model

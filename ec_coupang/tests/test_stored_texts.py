@@ -87,6 +87,19 @@ class TestStoredTextsInTheReadersLanguage(ReadersMixin, EcFetchCase):
                 self.assertEqual(read.error, translation(lang, msgid))
                 self.assertTrue(read.summary.endswith(translation(lang, msgid)))
 
+    def test_a_fetch_stopped_by_a_missing_secret_key_reads_in_the_user_s_language(self):
+        self.env.cr.execute(
+            "UPDATE ec_account SET coupang_secret_key_encrypted = NULL WHERE id = %s", [self.account.id]
+        )
+        self.fetch()
+        log = self.env["ec.fetch.log"].search([("account_id", "=", self.account.id)], order="id desc", limit=1)
+        self.assertEqual((log.error_code, log.error_params["reason"]["code"]), ("fetch_stopped", "secret_key_missing"))
+        msgid = "Enter the Secret Key of the account %s."
+        for lang in CATALOGUES:
+            with self.subTest(lang=lang):
+                self.assertTrue(translation(lang, msgid))
+                self.assertIn(translation(lang, msgid) % self.account.name, self.as_reader(log, lang).error)
+
     def test_a_coupang_request_s_banner_reads_in_the_user_s_language(self):
         request = self.env["ec.coupang.request"].create(
             {

@@ -274,6 +274,25 @@ _TEXTS = {
     "text": lambda env, params: params["text"],
     "lines": lambda env, params: "\n".join(params["lines"]),
     "database_error": lambda env, params: env._("Database error: %s", params["detail"]),
+    # The Secret Key and the encryption key (ec.account.credentials)
+    "secret_key_missing": lambda env, params: env._("Enter the Secret Key of the account %s.", params["account"]),
+    "secret_key_unreadable": lambda env, params: env._(
+        "The Secret Key of %s cannot be decrypted with this server's encryption key. Enter the Secret Key again.",
+        params["account"],
+    ),
+    "encryption_key_missing": lambda env, params: env._(
+        "This server may run several processes (workers, or queue_job), so it does not generate "
+        "its own encryption key for the Secret Keys: every process must use the same one. Set the "
+        "option %(option)s in the server configuration file, or the environment variable "
+        "%(variable)s, to one Fernet key, the same on every server, then restart.",
+        **params,
+    ),
+    "encryption_key_malformed": lambda env, params: env._(
+        "Key number %(position)s of the encryption key configured in %(option)s or %(variable)s is "
+        "not a Fernet key (44 characters of URL-safe base64). Fix the server configuration, "
+        "then restart.",
+        **params,
+    ),
     "python_error": lambda env, params: f"{params['type']}: {params['detail']}",
     "coupang_answer": lambda env, params: (
         f"{params['message']} ({params['result_code']})" if params.get("result_code") else params["message"]
