@@ -6,14 +6,32 @@ import threading
 from .server import CoupangSandbox
 
 
-def main(argv=None):
+def demo_sandbox(args):
+    """The demo's sandbox, not started: seeded orders, and the buyers' stop-shipment requests."""
+    sandbox = CoupangSandbox(seed=args.seed, port=args.port, tw_orders=args.tw_orders, kr_orders=args.kr_orders)
+    for _ in range(args.stop_requests):
+        sandbox.buyer_cancel(sandbox.add_order("TW", status="INSTRUCT").shipment_box_id)
+    return sandbox
+
+
+def parse_arguments(argv=None):
     parser = argparse.ArgumentParser(prog="python -m coupang_sandbox", description=__doc__)
     parser.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (0: any free port)")
     parser.add_argument("--seed", type=int, default=42, help="seed of the demo orders")
     parser.add_argument("--tw-orders", type=int, default=24, help="Taiwan demo orders")
     parser.add_argument("--kr-orders", type=int, default=6, help="Korean demo orders")
-    args = parser.parse_args(argv)
-    sandbox = CoupangSandbox(seed=args.seed, port=args.port, tw_orders=args.tw_orders, kr_orders=args.kr_orders)
+    parser.add_argument(
+        "--stop-requests",
+        type=int,
+        default=2,
+        help="more Taiwan orders, already being prepared (INSTRUCT), whose buyer asks to stop the shipment",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_arguments(argv)
+    sandbox = demo_sandbox(args)
     sandbox.start()
     print(f"Coupang sandbox on {sandbox.base_url}  (Ctrl-C stops it)")
     for title, vendor in (("Demo vendor", sandbox.demo_vendor), ("Second vendor, no orders", sandbox.second_vendor)):
@@ -22,6 +40,7 @@ def main(argv=None):
         print(f"  Access Key: {vendor.access_key}")
         print(f"  Secret Key: {vendor.secret_key}")
     print(f"  Orders: {len(sandbox.orders(market='TW'))} Taiwan, {len(sandbox.orders(market='KR'))} Korea", flush=True)
+    print(f"  Stop-shipment requests of buyers: {args.stop_requests}", flush=True)
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,7 @@ import requests
 
 import coupang_sandbox
 from coupang_sandbox import SKU_CATALOGUE, CoupangSandbox
+from coupang_sandbox.__main__ import demo_sandbox, parse_arguments
 from ec_coupang.coupang import CoupangClient, authorization_header
 
 NOW = datetime(2026, 3, 16, 4, 0, tzinfo=timezone.utc)
@@ -78,6 +79,22 @@ def test_the_readmes_new_account_walk_connects_a_second_store_in_taiwan():
         client.check_connection()
         assert list(client.iter_return_centers())
         assert list(client.iter_outbound_places())
+
+
+def test_the_demo_sandbox_has_buyers_asking_to_stop_orders_being_prepared():
+    """``python -m coupang_sandbox`` seeds stop-shipment requests, so the demo's requests list and
+    dashboard have something to answer."""
+    sandbox = demo_sandbox(parse_arguments(["--port", "0", "--stop-requests", "2"]))
+    with sandbox:
+        vendor = sandbox.demo_vendor
+        client = CoupangClient(
+            vendor.vendor_id, vendor.access_key, vendor.secret_key, base_url=sandbox.base_url, market="TW"
+        )
+        now = sandbox.now()
+        rows = list(client.iter_return_requests(now - timedelta(hours=1), now, cancel_type="RETURN", status="RU"))
+    assert len(rows) == 2
+    assert {sandbox.order(int(box)).status for row in rows for box in row.shipment_box_ids} == {"INSTRUCT"}
+    assert not demo_sandbox(parse_arguments(["--port", "0", "--stop-requests", "0"])).returns.receipts
 
 
 def test_demo_data_is_reproducible_per_seed():
