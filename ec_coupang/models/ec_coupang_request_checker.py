@@ -1,6 +1,8 @@
 import logging
 from datetime import timedelta, timezone
 
+from psycopg2.errors import SerializationFailure
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -97,5 +99,11 @@ class EcCoupangRequestChecker(models.AbstractModel):
         ).ids:
             request = Request.browse(request_id)
             if request._try_lock() and request.state in OPEN_STATES:
-                request._apply_safely(run, fresh=request in listed)
+                try:
+                    request._apply_safely(run, fresh=request in listed)
+                except SerializationFailure:
+                    # Users' saves of its sale order or delivery crossed every try: what Coupang
+                    # took is committed already; the next check applies the request again.
+                    self.env.cr.rollback()
+                    _logger.info("Coupang request %s is left to the next check: its order was being saved", request_id)
             run.commit()

@@ -133,3 +133,36 @@ class TestRequestsConcurrency(RequestCase):
             )
             self.assertRecordValues(request, [{"state": "done", "delivery_stopped": True}])
         self.assertFalse(self.sandbox.requests_to("stop_shipment"), "Taiwan stores answer in Wing")
+
+    def test_a_user_saving_the_sale_order_at_every_try_leaves_the_request_to_the_next_check(self):
+        """The user's saves of the sale order cross every try of the stop: the check ends without an
+        error, the answer Coupang took stays recorded, and the next check stops the delivery."""
+        account_id, order_id = self._commit_order()
+        with self.registry.cursor() as cr:
+            box_id = int(api.Environment(cr, SUPERUSER_ID, {})["sale.order"].browse(order_id).coupang_shipment_box_id)
+        receipt = self.sandbox.buyer_cancel(box_id)
+        Request = type(self.env["ec.coupang.request"])
+        stop_delivery = Request._stop_delivery
+        saves = []
+
+        def user_saves_every_time(request, order, coupang_request):
+            saves.append(order.id)
+            self.user_saves_the_order(order.id)
+            return stop_delivery(request, order, coupang_request)
+
+        with patch.object(Request, "_stop_delivery", user_saves_every_time):
+            self.assertTrue(self.check_committed(account_id))
+        self.assertGreater(len(saves), 1)
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            request = env["ec.coupang.request"].search([("receipt_id", "=", str(receipt.receipt_id))])
+            self.assertRecordValues(request, [{"state": "to_apply", "delivery_stopped": False}])
+            self.assertFalse(request.reason_code)
+        self.read_again_from(account_id, receipt)
+        self.assertTrue(self.check_committed(account_id))
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            request = env["ec.coupang.request"].search([("receipt_id", "=", str(receipt.receipt_id))])
+            self.assertRecordValues(request, [{"state": "done", "answer": "stop_shipment", "delivery_stopped": True}])
+            self.assertEqual(env["sale.order"].browse(order_id).state, "cancel")
+        self.assertEqual(self.answers(receipt), {"stop_shipment": 1})
