@@ -3,10 +3,10 @@ import json
 from odoo import api, fields, models
 
 from ..coupang import CoupangError, OrderSheet, read_order_sheet
-from ..tools.coupang_errors import coupang_status_label, message, message_text_fields, message_values, render
+from ..tools.coupang_errors import coupang_status_label, message, message_text_fields, message_values
 from ..tools.coupang_run import CoupangRun
 from ..tools.dates import to_naive_utc
-from ..tools.notifications import ask_responsible, display_notification
+from ..tools.notifications import ask_responsible, close_activities, display_notification
 
 
 class EcOrderImport(models.Model):
@@ -184,7 +184,7 @@ class EcOrderImport(models.Model):
         if not self:
             return
         self.write({"state": "done", "sale_order_id": order and order.id, **message_values("reason", reason)})
-        self.activity_ids.action_feedback(feedback=render(self.env, reason))
+        close_activities(self.activity_ids, self, reason)
 
     def _resolve_canceled(self):
         self._resolve(message("canceled_before_import"))

@@ -1,4 +1,5 @@
 from . import test_access_rights
+from . import test_chatter_language
 from . import test_coupang_errors
 from . import test_coupang_run
 from . import test_ec_account_connection
