@@ -13,7 +13,7 @@ from ..coupang import MARKETS
 from ..tools.coupang_errors import message, message_values
 from ..tools.coupang_run import CoupangRun
 from ..tools.fetch_times import format_minute
-from ..tools.notifications import display_notification
+from ..tools.notifications import display_notification, post_in_chatter
 
 FETCH_REQUESTED_CRON_XMLID = "ec_coupang.ir_cron_ec_fetch_requested"
 CREDENTIAL_FIELDS = {
@@ -306,32 +306,34 @@ class EcAccount(models.Model):
                 "connected_at": False,
                 **message_values("connection_message", False),
             }
-        times_before = {account: account._fetch_times_text() for account in self} if "fetch_slot_ids" in vals else {}
+        times_before = {account: account._fetch_times() for account in self} if "fetch_slot_ids" in vals else {}
         result = super().write(vals)
         self._forget_typed_secret_key()
         self._post_changed_fetch_times(times_before)
         if KEY_FIELDS & vals.keys():
-            self._log_in_chatter(self.env._("The Coupang Open API keys were changed."))
+            self._log_in_chatter(message("keys_changed"))
         return result
 
-    def _fetch_times_text(self):
+    def _fetch_times(self):
+        """The account's fetch times, as HH:MM."""
         self.ensure_one()
-        return ", ".join(format_minute(round(slot.time * 60)) for slot in self.fetch_slot_ids) or self.env._("none")
+        return [format_minute(round(slot.time * 60)) for slot in self.fetch_slot_ids]
+
+    def _fetch_times_text(self):
+        return ", ".join(self._fetch_times()) or self.env._("none")
 
     def _post_changed_fetch_times(self, times_before):
         """The chatter keeps the fetch times' changes, as tracking does for the other settings."""
         for account, before in times_before.items():
-            after = account._fetch_times_text()
+            after = account._fetch_times()
             if after != before:
-                account._log_in_chatter(
-                    self.env._("Fetch times changed: %(before)s → %(after)s", before=before, after=after)
-                )
+                account._log_in_chatter(message("fetch_times_changed", before=before, after=after))
 
-    def _log_in_chatter(self, body):
-        """A note on each account's chatter that no mail failure can stop: a user without an e-mail
-        address cannot send a message, and the change or the failure it reports must be saved."""
-        for account in self:
-            account._message_log(body=body)
+    def _log_in_chatter(self, said):
+        """A note (``said``: a message) on each account's chatter that no mail failure can stop: a user
+        without an e-mail address cannot send a message, and the change or the failure it reports must
+        be saved."""
+        post_in_chatter(self, said, log=True)
 
     # === ACTION METHODS === #
 

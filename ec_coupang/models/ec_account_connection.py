@@ -199,13 +199,13 @@ class EcAccountConnection(models.AbstractModel):
             self.env["ec.account"].invalidate_model(["outbound_ip"])
         return ip
 
-    def _set_connection_failed(self, message, note=None):
-        """:param message: why (a message, shown in the reader's language; a text is shown as written)
-        :param note: the chatter's text, when something else than Test Connection failed"""
-        if isinstance(message, str):
-            message = text_message(message)
-        self.write({"state": "failed", "connected_at": False, **message_values("connection_message", message)})
-        self._log_in_chatter(note or self.env._("Connection test failed: %s", render(self.env, message)))
+    def _set_connection_failed(self, reason, note=None):
+        """:param reason: why (a message, shown in the reader's language; a text is shown as written)
+        :param note: the chatter's line (a message), when something else than Test Connection failed"""
+        if isinstance(reason, str):
+            reason = text_message(reason)
+        self.write({"state": "failed", "connected_at": False, **message_values("connection_message", reason)})
+        self._log_in_chatter(note or message("connection_test_failed", reason=reason))
 
     def _set_connection_succeeded(self):
         self.write(

@@ -21,7 +21,7 @@ from ..coupang import (
     OversizedPageError,
     UnreadableOrderSheet,
 )
-from ..tools.coupang_errors import MessageError, message, message_values, render, row_message
+from ..tools.coupang_errors import MessageError, message, message_values, row_message
 
 _logger = logging.getLogger(__name__)
 
@@ -170,12 +170,7 @@ class EcCoupangImporter(models.AbstractModel):
         connection's fault, not the run's: the account turns Failed with Test Connection's diagnosis."""
         reason = account._connection_error_message(error)
         if isinstance(error, IpNotAllowedError):
-            account._set_connection_failed(
-                reason,
-                self.env._(
-                    "Coupang refused to list the orders, the connection is now Failed: %s", render(self.env, reason)
-                ),
-            )
+            account._set_connection_failed(reason, message("fetch_refused_connection_failed", reason=reason))
         return reason
 
     @api.model

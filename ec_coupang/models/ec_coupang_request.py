@@ -11,12 +11,11 @@ from ..tools.coupang_errors import (
     message,
     message_text_fields,
     message_values,
-    render,
     row_message,
 )
 from ..tools.coupang_run import CoupangRun
 from ..tools.dates import to_naive_utc
-from ..tools.notifications import ask_responsible, display_notification
+from ..tools.notifications import ask_responsible, close_activities, display_notification
 from .ec_coupang_request_apply import describe_items
 
 REQUEST_KINDS = [("stop", "Stop Shipment"), ("return", "Return"), ("cancel", "Cancellation")]
@@ -260,7 +259,7 @@ class EcCoupangRequest(models.Model):
 
     def _finish(self, reason):
         self._set_state("done", reason)
-        self.activity_ids.action_feedback(feedback=render(self.env, reason))
+        close_activities(self.activity_ids, self, reason)
 
     def _fail(self, reason):
         self.write({"state": "failed", "attempts": self.attempts + 1, **message_values("reason", reason)})

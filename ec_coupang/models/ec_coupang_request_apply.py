@@ -16,6 +16,7 @@ from ..coupang import (
 )
 from ..tools.coupang_errors import MessageError, error_message, message, message_values, row_error
 from ..tools.coupang_run import CoupangRun
+from ..tools.notifications import post_in_chatter
 
 REQUEST_CRON_XMLID = "ec_coupang.ir_cron_ec_check_requests"
 # A request that waits (for the goods, or for a person) is read again this often: its buyer may
@@ -237,13 +238,8 @@ class EcCoupangRequestApply(models.AbstractModel):
         if order.coupang_status != "canceled" and order.state == "cancel":
             order.coupang_status = "canceled"
         order._ec_schedule_activity(
-            self.env._("Coupang stop-shipment request applied"),
-            self.env._(
-                "The buyer canceled on Coupang (request %(receipt)s): %(items)s canceled on this order "
-                "and its delivery.",
-                receipt=self.receipt_id,
-                items=describe_items(coupang_request),
-            ),
+            message("stop_applied"),
+            message("stop_applied_note", receipt=self.receipt_id, items=describe_items(coupang_request)),
         )
 
     def _answer_shipped(self, order, coupang_request, run):
@@ -310,7 +306,7 @@ class EcCoupangRequestApply(models.AbstractModel):
         if not any(wizard.product_return_moves.mapped("quantity")):
             raise MessageError(self.env, "return_items_not_delivered")
         picking = wizard._create_return()
-        picking.message_post(body=self.env._("Return of the Coupang request %s.", self.receipt_id))
+        post_in_chatter(picking, message("return_of_request", receipt=self.receipt_id))
         return picking
 
     def _receive_returned_goods(self):
@@ -383,8 +379,7 @@ class EcCoupangRequestApply(models.AbstractModel):
 
     def _record_answer(self, answer):
         self.write({"answer": answer, "answered_at": fields.Datetime.now(), "answer_in_doubt": False})
-        labels = dict(self._fields["answer"]._description_selection(self.env))
-        self.message_post(body=self.env._("Coupang took the answer: %s.", labels[answer]))
+        post_in_chatter(self, message("answer_taken", answer=answer))
 
 
 def describe_items(coupang_request):

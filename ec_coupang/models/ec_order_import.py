@@ -1,12 +1,13 @@
 import json
 
 from odoo import api, fields, models
+from odoo.osv import expression
 
 from ..coupang import CoupangError, OrderSheet, read_order_sheet
-from ..tools.coupang_errors import coupang_status_label, message, message_text_fields, message_values, render
+from ..tools.coupang_errors import coupang_status_label, message, message_text_fields, message_values
 from ..tools.coupang_run import CoupangRun
 from ..tools.dates import to_naive_utc
-from ..tools.notifications import ask_responsible, display_notification
+from ..tools.notifications import ask_responsible, close_activities, display_notification
 
 
 class EcOrderImport(models.Model):
@@ -22,7 +23,7 @@ class EcOrderImport(models.Model):
     _order = "ordered_at desc, id desc"
     _bulk_retry_open_states = ("held", "failed")
 
-    name = fields.Char(compute="_compute_name", store=True)
+    name = fields.Char(compute="_compute_name", search="_search_name")
     account_id = fields.Many2one("ec.account", required=True, ondelete="cascade", index=True, readonly=True)
     company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
     coupang_order_id = fields.Char(string="Coupang Order ID", readonly=True)
@@ -64,11 +65,19 @@ class EcOrderImport(models.Model):
     ]
 
     @api.depends("coupang_order_id", "shipment_box_id")
+    @api.depends_context("lang")
     def _compute_name(self):
+        """In the reader's language: the name is not stored, as no text shown later is."""
         for record in self:
             record.name = self.env._(
                 "Coupang order %(order)s (box %(box)s)", order=record.coupang_order_id, box=record.shipment_box_id
             )
+
+    def _search_name(self, operator, value):
+        """The name holds the Coupang order ID and the shipment box ID: a search looks in both."""
+        if operator in expression.NEGATIVE_TERM_OPERATORS:
+            return ["&", ("coupang_order_id", operator, value), ("shipment_box_id", operator, value)]
+        return ["|", ("coupang_order_id", operator, value), ("shipment_box_id", operator, value)]
 
     @api.depends("coupang_status")
     @api.depends_context("lang")
@@ -184,7 +193,7 @@ class EcOrderImport(models.Model):
         if not self:
             return
         self.write({"state": "done", "sale_order_id": order and order.id, **message_values("reason", reason)})
-        self.activity_ids.action_feedback(feedback=render(self.env, reason))
+        close_activities(self.activity_ids, self, reason)
 
     def _resolve_canceled(self):
         self._resolve(message("canceled_before_import"))

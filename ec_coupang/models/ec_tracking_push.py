@@ -13,7 +13,7 @@ from ..coupang import (
     plan_update,
     plan_upload,
 )
-from ..tools.coupang_errors import MessageError, message_text_fields, message_values
+from ..tools.coupang_errors import MessageError, message, message_text_fields, message_values
 from ..tools.coupang_run import CoupangRun
 
 PUSH_STATES = [("pending", "To Push"), ("done", "Pushed"), ("error", "Failed")]
@@ -323,10 +323,8 @@ class EcTrackingPush(models.Model):
     def _box_allows_split(self, client):
         return client.get_order_sheet(self.sale_order_id.coupang_shipment_box_id).able_split_shipping
 
-    def _plan_note(self, plan):
+    def _plan_note(self, plan, said):
+        """``said`` (a message), with what the plan adds to it."""
         if plan.note == WHOLE_BOX_NOTE:
-            return self.env._(
-                "Coupang does not allow this order to ship in several parcels: the tracking number "
-                "went for all its items."
-            )
-        return ""
+            return message("sentences", sentences=[said, message("push_whole_box")])
+        return said

@@ -8,6 +8,7 @@ from odoo.tools import SQL, plaintext2html
 
 from ..coupang import CoupangError, RequestRejectedError
 from ..tools.coupang_errors import error_message, message, message_values, render, text_message
+from ..tools.notifications import chatter_text, post_in_chatter
 
 PUSH_ACTIVITY_XMLID = "ec_coupang.mail_activity_type_ec_push_failed"
 # The retry policy of a delivery Coupang refused, all of it here: how many refusals before a person
@@ -181,14 +182,10 @@ class EcTrackingPushSender(models.AbstractModel):
                 "pushed_vendor_item_ids": ",".join(plan.vendor_item_ids),
             }
         )
-        body = self.env._(
-            "Coupang has the tracking number %(number)s (delivery company %(code)s).",
-            number=plan.invoice_number,
-            code=plan.delivery_company_code,
-        )
-        self.picking_id.message_post(body=f"{body} {self._plan_note(plan)}".strip())
+        taken = message("push_taken", number=plan.invoice_number, company=plan.delivery_company_code)
+        post_in_chatter(self.picking_id, self._plan_note(plan, taken))
         self.picking_id.activity_feedback(
-            [PUSH_ACTIVITY_XMLID], feedback=self.env._("Coupang took the tracking number.")
+            [PUSH_ACTIVITY_XMLID], feedback=chatter_text(self.picking_id, message("push_activity_done"))
         )
         self._mark_departed()
 
@@ -210,13 +207,7 @@ class EcTrackingPushSender(models.AbstractModel):
 
     def _set_nothing_new(self):
         self.write({"state": False, **message_values("message", False), "next_attempt_at": False})
-        self.picking_id.message_post(
-            body=self.env._(
-                "The tracking number %s is not sent to Coupang: Coupang keeps one tracking number per item "
-                "and already has one for each item of this delivery.",
-                self.picking_id.carrier_tracking_ref,
-            )
-        )
+        post_in_chatter(self.picking_id, message("push_nothing_new", number=self.picking_id.carrier_tracking_ref))
 
     def _set_failed(self, reason, final):
         """Records a failed push (``reason``: a message): retried later with a growing delay, or

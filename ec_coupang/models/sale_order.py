@@ -3,6 +3,8 @@ from odoo.osv import expression
 from odoo.tools import plaintext2html
 
 from ..const import RECEIPT_OPTIONS, RECEIPT_TYPES, REQUEST_DISPLAY_STATES
+from ..tools.coupang_errors import message, render
+from ..tools.notifications import post_in_chatter
 
 DELIVERY_KINDS = [
     ("seven_eleven", "7-ELEVEN Pickup"),
@@ -192,13 +194,13 @@ class SaleOrder(models.Model):
         left = {line: line.product_uom_qty - counts.get(line.coupang_vendor_item_id, 0) for line in lines}
         if all(quantity <= 0 for quantity in left.values()):
             self._action_cancel()
-            self.message_post(body=self.env._("The buyer canceled this order on Coupang; its delivery is canceled."))
+            post_in_chatter(self, message("buyer_canceled_order"))
             return
         for line, quantity in left.items():
             if quantity < line.product_uom_qty:
                 line.product_uom_qty = max(quantity, line.qty_delivered)
         self._ec_shrink_deliveries()
-        self.message_post(body=self.env._("The buyer canceled part of this order on Coupang; the delivery follows."))
+        post_in_chatter(self, message("buyer_canceled_part"))
 
     def _ec_shrink_deliveries(self):
         """Leaves on the open deliveries no more of each line than is left to ship. Odoo lowers the
@@ -238,13 +240,9 @@ class SaleOrder(models.Model):
         if self.ec_shipped_despite_stop:
             return
         self.ec_shipped_despite_stop = True
-        note = self.env._(
-            "The buyer asked Coupang to stop the shipment (request %s) after the box had left; Coupang "
-            "is told it was shipped, and the buyer may return it.",
-            receipt_id,
-        )
-        self.message_post(body=note)
-        self._ec_schedule_activity(self.env._("Coupang order shipped despite a stop request"), note)
+        note = message("shipped_despite_stop_note", receipt=receipt_id)
+        post_in_chatter(self, note)
+        self._ec_schedule_activity(message("shipped_despite_stop"), note)
 
     def _ec_follow_return(self, completed):
         status = "returned" if completed else "returning"
@@ -270,15 +268,12 @@ class SaleOrder(models.Model):
     def _ec_cancel_from_coupang(self):
         self.ensure_one()
         if self.picking_ids.filtered(lambda picking: picking.state == "done"):
-            note = self.env._(
-                "Coupang canceled this order after it was shipped. Arrange the return with the buyer "
-                "through Coupang, then create the return here."
-            )
-            self.message_post(body=note)
-            self._ec_schedule_activity(self.env._("Coupang order canceled after shipment"), note)
+            note = message("canceled_after_shipment_note")
+            post_in_chatter(self, note)
+            self._ec_schedule_activity(message("canceled_after_shipment"), note)
         else:
             self._action_cancel()
-            self.message_post(body=self.env._("Coupang canceled this order before shipment; its delivery is canceled."))
+            post_in_chatter(self, message("canceled_before_shipment"))
         self.coupang_status = "canceled"
 
     def _ec_flag_partial_cancellation(self, sheet):
@@ -289,22 +284,38 @@ class SaleOrder(models.Model):
                 line.coupang_vendor_item_id and to_ship.get(line.coupang_vendor_item_id, 0) < line.product_uom_qty
             )
         )
-        summary = self.env._("Coupang canceled part of this order")
-        if not reduced or self.activity_ids.filtered(lambda activity: activity.summary == summary):
+        summary = message("canceled_part")
+        if not reduced or self.activity_ids.filtered(
+            lambda activity: activity.summary == render(self._ec_responsible_env(), summary)
+        ):
             return
-        note = self.env._(
-            "Coupang canceled some items: %s. Lower the quantities of the order before shipping.",
-            ", ".join(
-                f"{line.product_id.display_name} ({to_ship.get(line.coupang_vendor_item_id, 0):g} of "
-                f"{line.product_uom_qty:g} left)"
-                for line in reduced
-            ),
-        )
-        self.message_post(body=note)
+        items = [
+            message(
+                "item_left",
+                product=line.product_id.display_name,
+                left=f"{to_ship.get(line.coupang_vendor_item_id, 0):g}",
+                ordered=f"{line.product_uom_qty:g}",
+            )
+            for line in reduced
+        ]
+        note = message("canceled_part_note", items=items)
+        post_in_chatter(self, note)
         self._ec_schedule_activity(summary, note)
 
+    def _ec_responsible_env(self):
+        """The environment in the language of the user who takes the order's to-dos."""
+        return self.with_context(lang=self._ec_responsible().lang).env
+
+    def _ec_responsible(self):
+        return self.ec_account_id.user_id or self.user_id
+
     def _ec_schedule_activity(self, summary, note):
-        user = self.ec_account_id.user_id or self.user_id
+        """A to-do for the order's responsible user; ``summary`` and ``note`` are messages, written in
+        that user's language (Odoo stores the activity's text)."""
+        env = self._ec_responsible_env()
         self.activity_schedule(
-            "mail.mail_activity_data_todo", user_id=user.id, summary=summary, note=plaintext2html(note)
+            "mail.mail_activity_data_todo",
+            user_id=self._ec_responsible().id,
+            summary=render(env, summary),
+            note=plaintext2html(render(env, note)),
         )

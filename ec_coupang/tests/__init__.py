@@ -1,4 +1,5 @@
 from . import test_access_rights
+from . import test_chatter_language
 from . import test_coupang_errors
 from . import test_coupang_run
 from . import test_ec_account_connection
@@ -27,6 +28,7 @@ from . import test_push_split
 from . import test_push_concurrency
 from . import test_rate_limit
 from . import test_stored_texts
+from . import test_stored_texts_tour
 from . import test_requests_stop
 from . import test_requests_returns
 from . import test_requests_concurrency

@@ -474,6 +474,73 @@ _TEXTS = {
     "push_postponed": lambda env, params: env._(
         "Not sent to Coupang yet; it is tried again later. %s", params["error"]
     ),
+    # Chatter lines (tools/notifications.post_in_chatter) and the to-dos of a sale order
+    "push_taken": lambda env, params: env._(
+        "Coupang has the tracking number %(number)s (delivery company %(code)s).",
+        number=params["number"],
+        code=params["company"],
+    ),
+    "push_whole_box": lambda env, params: env._(
+        "Coupang does not allow this order to ship in several parcels: the tracking number went for all its items."
+    ),
+    "push_activity_done": lambda env, params: env._("Coupang took the tracking number."),
+    "push_nothing_new": lambda env, params: env._(
+        "The tracking number %s is not sent to Coupang: Coupang keeps one tracking number per item "
+        "and already has one for each item of this delivery.",
+        params["number"],
+    ),
+    "keys_changed": lambda env, params: env._("The Coupang Open API keys were changed."),
+    "fetch_times_changed": lambda env, params: env._(
+        "Fetch times changed: %(before)s → %(after)s",
+        before=", ".join(params["before"]) or env._("none"),
+        after=", ".join(params["after"]) or env._("none"),
+    ),
+    "connection_test_failed": lambda env, params: env._("Connection test failed: %s", params["reason"]),
+    "fetch_refused_connection_failed": lambda env, params: env._(
+        "Coupang refused to list the orders, the connection is now Failed: %s", params["reason"]
+    ),
+    "return_of_request": lambda env, params: env._("Return of the Coupang request %s.", params["receipt"]),
+    "answer_taken": lambda env, params: env._(
+        "Coupang took the answer: %s.",
+        dict(env["ec.coupang.request"]._fields["answer"]._description_selection(env))[params["answer"]],
+    ),
+    "buyer_canceled_order": lambda env, params: env._(
+        "The buyer canceled this order on Coupang; its delivery is canceled."
+    ),
+    "buyer_canceled_part": lambda env, params: env._(
+        "The buyer canceled part of this order on Coupang; the delivery follows."
+    ),
+    "shipped_despite_stop": lambda env, params: env._("Coupang order shipped despite a stop request"),
+    "shipped_despite_stop_note": lambda env, params: env._(
+        "The buyer asked Coupang to stop the shipment (request %s) after the box had left; Coupang "
+        "is told it was shipped, and the buyer may return it.",
+        params["receipt"],
+    ),
+    "canceled_after_shipment": lambda env, params: env._("Coupang order canceled after shipment"),
+    "canceled_after_shipment_note": lambda env, params: env._(
+        "Coupang canceled this order after it was shipped. Arrange the return with the buyer "
+        "through Coupang, then create the return here."
+    ),
+    "canceled_before_shipment": lambda env, params: env._(
+        "Coupang canceled this order before shipment; its delivery is canceled."
+    ),
+    "canceled_part": lambda env, params: env._("Coupang canceled part of this order"),
+    "canceled_part_note": lambda env, params: env._(
+        "Coupang canceled some items: %s. Lower the quantities of the order before shipping.",
+        ", ".join(params["items"]),
+    ),
+    "item_left": lambda env, params: env._(
+        "%(product)s (%(left)s of %(ordered)s left)",
+        product=params["product"],
+        left=params["left"],
+        ordered=params["ordered"],
+    ),
+    "stop_applied": lambda env, params: env._("Coupang stop-shipment request applied"),
+    "stop_applied_note": lambda env, params: env._(
+        "The buyer canceled on Coupang (request %(receipt)s): %(items)s canceled on this order and its delivery.",
+        receipt=params["receipt"],
+        items=params["items"],
+    ),
 }
 
 

@@ -96,14 +96,19 @@ class EcAccount(models.Model):
             channel=channel, identity_key=identity_key, description=description
         )
 
+    def _job_store_values(self, job):
+        """queue_job's hook for the values it stores with a job of the account."""
+        return self.env["queue.job"]._ec_store_values(job)
+
     # === THE JOBS === #
     # Each job is one transaction, which queue_job commits: no commit inside.
 
     def _ec_job_fetch_orders(self, schedule_id=None):
-        """Lists and acknowledges the account's new orders; each INSTRUCT page becomes a job of its own."""
+        """Lists and acknowledges the account's new orders; each INSTRUCT page becomes a job of its own.
+        Returns the run's summary, a text (its fetch log shows it in each reader's language)."""
         self.ensure_one()
         schedule = self.env["ec.fetch.schedule"].browse(schedule_id).exists() or None
-        return self._fetch_orders(schedule, self._job_run()).summary
+        return self._fetch_orders(schedule, self._job_run()).summary or ""
 
     def _ec_job_import_page(self, page_id):
         """Imports one page of order sheets as Coupang sent them, then forgets the page; a box

@@ -1,6 +1,6 @@
 from odoo import api, models
 from odoo.addons.ec_coupang.coupang import read_order_sheet
-from odoo.addons.queue_job.exception import FailedJobError, JobError
+from odoo.addons.queue_job.exception import JobError
 from odoo.exceptions import UserError
 
 from ..const import JOB_CONTEXT
@@ -55,4 +55,4 @@ class EcCoupangImporter(models.AbstractModel):
         try:
             return account._coupang_client()
         except UserError as error:
-            raise FailedJobError(str(error)) from error
+            raise job_error(self.env, error) from error

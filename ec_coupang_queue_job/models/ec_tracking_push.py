@@ -1,12 +1,10 @@
 from odoo import api, fields, models
 from odoo.addons.ec_coupang.const import PUSH_BATCH_SIZE
 from odoo.addons.ec_coupang.coupang import RequestRejectedError
-from odoo.addons.ec_coupang.tools.coupang_errors import coupang_error_message, render, text_message
-from odoo.addons.queue_job.exception import FailedJobError
 from odoo.tools import SQL
 
 from ..const import JOB_CONTEXT
-from ..tools.job_errors import job_error
+from ..tools.job_errors import failed_job_error, job_error
 
 
 class EcTrackingPush(models.Model):
@@ -58,7 +56,7 @@ class EcTrackingPush(models.Model):
     def _postpone(self, reason):
         if not self.env.context.get(JOB_CONTEXT):
             return super()._postpone(reason)
-        raise FailedJobError(render(self.env, reason))  # the account's client could not be opened: its settings
+        raise failed_job_error(self.env, reason)  # the account's client could not be opened: its settings
 
     def _postpone_for(self, error):
         if not self.env.context.get(JOB_CONTEXT):
@@ -67,7 +65,7 @@ class EcTrackingPush(models.Model):
 
     def _handle_call_error(self, error):
         if self.env.context.get(JOB_CONTEXT) and isinstance(error, RequestRejectedError):
-            raise FailedJobError(coupang_error_message(self.env, error)) from error
+            raise job_error(self.env, error) from error
         return super()._handle_call_error(error)
 
     def _retry_at(self, attempts):
@@ -76,11 +74,11 @@ class EcTrackingPush(models.Model):
         return False  # no delay of its own: the row stays due, and the account's next push job sends it again
 
     @api.model
-    def _fail_job_rows(self, push_ids, message):
-        """The push job of these rows failed (rolled back) with ``message``: its rows still due say why
-        and wait for a person, instead of being queued again by every scheduled push."""
+    def _fail_job_rows(self, push_ids, reason):
+        """The push job of these rows failed (rolled back) for ``reason`` (a message): its rows still
+        due say why and wait for a person, instead of being queued again by every scheduled push."""
         for push in self.browse(push_ids).exists().filtered(lambda push: push.state == "pending"):
-            push._set_failed(text_message(message), final=True)
+            push._set_failed(reason, final=True)
 
     @api.model
     def _requeue_job_rows(self, push_ids):

@@ -1,2 +1,3 @@
 from . import test_i18n
+from . import test_job_reasons
 from . import test_queue_jobs

@@ -19,9 +19,10 @@ SECRET_KEY = "sandbox-demo-secret-9d4e6f1a2b3c7d8e"
 
 
 def run_job(env, job_uuid):
-    """Runs a stored job as queue_job's controller does, in the test's transaction: done; or its work
-    rolled back and postponed after its retry pattern (RetryableJobError), or failed with the
-    exception's message and traceback."""
+    """Runs a stored job as queue_job's controller does (``RunJobController._runjob``), in the test's
+    transaction: done; or its work rolled back and postponed after its retry pattern
+    (RetryableJobError), or failed with the exception's message and traceback, each stored while
+    the exception is handled, as the controller stores it."""
     job = Job.load(env, job_uuid)
     job.set_started()
     try:
@@ -31,12 +32,14 @@ def run_job(env, job_uuid):
         env.invalidate_all()
         job.postpone(result=str(error), seconds=error.seconds)
         job.set_pending(reset_retry=False)
+        job.store()
     except (FailedJobError, Exception) as error:  # noqa: BLE001 - as the controller keeps any failure
         env.invalidate_all()
         job.set_failed(**RunJobController._get_failure_values(job, traceback.format_exc(), error))
+        job.store()
     else:
         job.set_done()
-    job.store()
+        job.store()
     return env["queue.job"].search([("uuid", "=", job_uuid)])
 
 
