@@ -7,6 +7,8 @@ from . import ec_account_buyer_data
 from . import ec_account_connection
 from . import ec_account_credentials
 from . import ec_account_shipping
+from . import ec_account_result
+from . import ec_account_readiness
 from . import ec_coupang_sheet_import
 from . import ec_coupang_request_apply
 from . import ec_tracking_push_sender

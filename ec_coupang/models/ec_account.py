@@ -38,6 +38,8 @@ class EcAccount(models.Model):
         "ec.account.shipping",
         "ec.account.buyer.data",
         "ec.account.dashboard",
+        "ec.account.result",
+        "ec.account.readiness",
     ]
     _check_company_auto = True
     _order = "name, id"
@@ -354,14 +356,7 @@ class EcAccount(models.Model):
             )
         Log.create({"account_id": self.id, "trigger": "manual", "state": "queued", "user_id": self.env.uid})
         self.env.ref(FETCH_REQUESTED_CRON_XMLID).sudo()._trigger()
-        return display_notification(
-            self.env._("Fetch Started"),
-            self.env._(
-                "The orders are fetched in the background. The result shows under Last Fetch, on the "
-                "Settings tab, and in the Fetch Logs."
-            ),
-            "info",
-        )
+        return self._set_last_result("fetch_now", "success", message("fetch_requested"), self.env._("Fetch Started"))
 
     def _auto_init(self):
         # The ciphertext is a plain column, not an ORM field, so no RPC call can read it.

@@ -22,7 +22,6 @@ from ..tools.coupang_errors import (
     render,
     text_message,
 )
-from ..tools.notifications import display_notification
 from ..tools.outbound_ip import detect_outbound_ip, known_outbound_ip, local_addresses
 from ..tools.rate_limit import VendorRateLimit
 
@@ -58,6 +57,11 @@ class EcAccountConnection(models.AbstractModel):
 
     # === COMPUTE METHODS === #
 
+    # The address this server calls the market's API gateway from. The dependencies also make a new
+    # account's form show it: a form's first onchange recomputes only the fields whose dependencies
+    # the form holds, and keeps False for a compute without any (the API Base URL is on the form in
+    # developer mode only, the market always).
+    @api.depends("coupang_market", "coupang_base_url")
     def _compute_outbound_ip(self):
         ip = known_outbound_ip(self.env["ir.config_parameter"].sudo())
         self.outbound_ip = ip
@@ -91,13 +95,16 @@ class EcAccountConnection(models.AbstractModel):
         except CoupangError as error:
             reason = self._connection_error_message(error)
             self._set_connection_failed(reason)
-            return display_notification(self.env._("Connection Failed"), render(self.env, reason), "danger")
+            return self._set_last_result("test_connection", "danger", reason, self.env._("Connection Failed"))
         self._set_connection_succeeded()
-        loaded_message = self.env["ec.location"]._load_from_coupang(self)
-        return display_notification(
-            self.env._("Connection Successful"),
-            loaded_message,
-            "success",
+        loaded = self.env["ec.location"]._load_from_coupang(self)
+        problems = self._readiness_problems()
+        said = [message("connection_successful"), *loaded]
+        if problems:
+            said.append(message("before_first_fetch", problems=problems))
+        level = "warning" if problems or len(loaded) > 1 else "success"
+        return self._set_last_result(
+            "test_connection", level, message("sentences", sentences=said), self.env._("Connection Successful")
         )
 
     def action_load_locations(self):
@@ -106,26 +113,20 @@ class EcAccountConnection(models.AbstractModel):
         if self.state != "connected":
             raise UserError(self.env._("Test the connection before loading locations."))
         try:
-            message = self.env["ec.location"]._load_from_coupang(self)
+            loaded = self.env["ec.location"]._load_from_coupang(self)
         except CoupangError as error:
-            raise UserError(self._diagnose_connection_error(error)) from None
-        return display_notification(self.env._("Locations Loaded"), message, "success")
+            return self._set_last_result("load_locations", "danger", self._connection_error_message(error))
+        said = [*loaded, *self._location_problem_messages()]
+        level = "warning" if len(said) > 1 else "success"
+        return self._set_last_result("load_locations", level, message("sentences", sentences=said))
 
     def action_detect_outbound_ip(self):
         self.ensure_one()
         self._check_coupang_rights()
         ip = self._detect_outbound_ip()
         if not ip:
-            return display_notification(
-                self.env._("IP Address Not Detected"),
-                self.env._(
-                    "This server could not find out its public IP address. Ask your hosting "
-                    "provider for it and enter it in the system parameter %s.",
-                    OUTBOUND_IP_PARAM,
-                ),
-                "warning",
-            )
-        return display_notification(self.env._("Server IP Detected"), ip, "info")
+            return self._set_last_result("detect_ip", "warning", message("ip_not_detected", ip_param=OUTBOUND_IP_PARAM))
+        return self._set_last_result("detect_ip", "success", message("ip_detected", ip=ip))
 
     # === BUSINESS METHODS === #
 
@@ -190,7 +191,9 @@ class EcAccountConnection(models.AbstractModel):
         """The message of a failed call, with this server's IP address when Coupang refused it."""
         if isinstance(error, IpNotAllowedError):
             ip = self.outbound_ip or self._detect_outbound_ip()
-            return message("ip_not_allowed_here", ip=ip, ip_param=OUTBOUND_IP_PARAM, detail=error_message(error))
+            return message(
+                "ip_not_allowed_here", ip=ip, ip_param=OUTBOUND_IP_PARAM, transaction_id=error.transaction_id
+            )
         return error_message(error)
 
     def _detect_outbound_ip(self):

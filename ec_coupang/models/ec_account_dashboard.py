@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools.misc import get_lang
 
+from ..tools.coupang_errors import render
 from ..tools.dates import day_start_utc, in_time_zone
 
 # The groups that read sale orders and deliveries, whose counts the account shows.
@@ -52,6 +53,10 @@ class EcAccountDashboard(models.AbstractModel):
         help="Buyers' requests to stop a shipment that need someone: not applied yet (do not ship these "
         "deliveries), failed, or to answer in Wing.",
     )
+    last_fetch_counts = fields.Char(
+        compute="_compute_last_fetch_counts",
+        help="What the last fetch read, created and held for review.",
+    )
     fetch_next_text = fields.Char(
         string="Next Fetch Time",
         compute="_compute_fetch_next_text",
@@ -73,6 +78,13 @@ class EcAccountDashboard(models.AbstractModel):
             tz_name = account._fetch_tz()
             next_call = account.fetch_nextcall and in_time_zone(account.fetch_nextcall, tz_name)
             account.fetch_next_text = next_call and f"{next_call.strftime(minutes)} ({tz_name})"
+
+    @api.depends_context("lang")
+    def _compute_last_fetch_counts(self):
+        for account in self:
+            log = account.last_fetch_log_id
+            ended = log and log.state not in ("queued", "running")
+            account.last_fetch_counts = ended and render(self.env, log._counts_message("fetch_counts_brief"))
 
     # The counts follow the user's access rules and companies, and "today" the user's time zone.
     @api.depends_context("uid", "allowed_company_ids", "tz")

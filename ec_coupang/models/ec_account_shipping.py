@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from ..tools.coupang_errors import message
+from ..tools.coupang_errors import message, render
 
 # {Coupang delivery kind: (the account's field that ships it, the field of its location)}
 DELIVERY_SETTINGS = {
@@ -69,40 +69,35 @@ class EcAccountShipping(models.AbstractModel):
     # === BUSINESS METHODS === #
 
     def _location_problems(self):
-        """What is wrong with the locations chosen for the shipping methods in use: one no longer
-        on Coupang (archived by a reload), or one Coupang marks as unusable."""
+        """What is wrong with the locations chosen for the shipping methods in use, as texts."""
+        return [render(self.env, problem) for problem in self._location_problem_messages()]
+
+    def _location_problem_messages(self):
+        """What is wrong with the locations chosen for the shipping methods in use, as messages: one no
+        longer on Coupang (archived by a reload), or one Coupang marks as unusable."""
         self.ensure_one()
         problems = []
         for used_field, location_field in DELIVERY_SETTINGS.values():
             location = self[location_field]
             if not (self[used_field] and location):
                 continue
-            label = self._fields[location_field].get_description(self.env)["string"]
             if not location.active:
-                problems.append(
-                    self.env._(
-                        "%(label)s: %(location)s is no longer listed by Coupang. Choose another one.",
-                        label=label,
-                        location=location.display_name,
-                    )
-                )
+                problems.append(message("location_gone", field=location_field, location=location.display_name))
             elif not location.usable:
-                problems.append(
-                    self.env._(
-                        "%(label)s: Coupang marks %(location)s as unusable. Choose another one.",
-                        label=label,
-                        location=location.display_name,
-                    )
-                )
+                problems.append(message("location_unusable", field=location_field, location=location.display_name))
         return problems
 
-    def _missing_location_labels(self):
+    def _missing_location_fields(self):
+        """The location fields of the shipping methods in use that are empty."""
         self.ensure_one()
         return [
-            self._fields[location_field].get_description(self.env)["string"]
+            location_field
             for used_field, location_field in DELIVERY_SETTINGS.values()
             if self[used_field] and not self[location_field]
         ]
+
+    def _missing_location_labels(self):
+        return [self._fields[name].get_description(self.env)["string"] for name in self._missing_location_fields()]
 
     def _delivery_location(self, kind):
         """The return center or outbound place the account uses for a Coupang delivery kind."""

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..const import FETCH_LOG_STATES
-from ..tools.coupang_errors import message, message_text_fields, message_values
+from ..tools.coupang_errors import message, message_text_fields, message_values, render
 
 COUNT_FIELDS = ("count_read", "count_created", "count_existing", "count_held", "count_failed", "count_canceled")
 
@@ -63,17 +63,22 @@ class EcFetchLog(models.Model):
                     "Requested by %s: the fetch starts in a moment, in the background.", log.user_id.name
                 )
                 continue
-            summary = self.env._(
-                "%(read)s read, %(created)s created, %(existing)s already imported, %(held)s held, "
-                "%(failed)s failed, %(canceled)s canceled.",
-                read=log.count_read,
-                created=log.count_created,
-                existing=log.count_existing,
-                held=log.count_held,
-                failed=log.count_failed,
-                canceled=log.count_canceled,
-            )
+            summary = render(self.env, log._counts_message())
             log.summary = f"{summary} {log.error}" if log.error else summary
+
+    def _counts_message(self, code="fetch_counts", **params):
+        """The run's counts as a message ``code`` (with ``params``), rendered in the reader's language."""
+        self.ensure_one()
+        return message(
+            code,
+            read=self.count_read,
+            created=self.count_created,
+            existing=self.count_existing,
+            held=self.count_held,
+            failed=self.count_failed,
+            canceled=self.count_canceled,
+            **params,
+        )
 
     @api.model
     def _last_runs(self, accounts):
@@ -138,3 +143,5 @@ class EcFetchLog(models.Model):
         else:
             state = "done"
         self.write({"state": state, "date_end": fields.Datetime.now(), **message_values("error", error)})
+        if self.trigger == "manual":
+            self.account_id._fetch_now_ended(self)

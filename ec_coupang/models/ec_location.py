@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..tools.coupang_errors import message
+
 
 class EcLocation(models.Model):
     _name = "ec.location"
@@ -37,33 +39,19 @@ class EcLocation(models.Model):
 
     @api.model
     def _load_from_coupang(self, account):
-        """Upserts the account's return centers and outbound places from Coupang; returns a summary
-        for the user."""
+        """Upserts the account's return centers and outbound places from Coupang; returns what the
+        user reads of it, as messages: how many were loaded, then what to register in Wing when
+        Coupang listed none of a kind."""
         account.ensure_one()
         with account._coupang_client() as client:
             return_centers = self._sync_from_coupang(account, "return_center", client.iter_return_centers())
             outbound_places = self._sync_from_coupang(account, "outbound_place", client.iter_outbound_places())
-        hints = []
+        said = [message("locations_loaded", centers=len(return_centers), places=len(outbound_places))]
         if not return_centers:
-            hints.append(
-                self.env._(
-                    "Coupang returned no return center: register one in Wing (seller info > "
-                    "return center) and load the locations again."
-                )
-            )
+            said.append(message("no_return_center"))
         if not outbound_places:
-            hints.append(
-                self.env._(
-                    "Coupang returned no outbound place: register one in Wing (seller info > "
-                    "outbound place) and load the locations again."
-                )
-            )
-        summary = self.env._(
-            "%(centers)s return centers and %(places)s outbound places loaded from Coupang.",
-            centers=len(return_centers),
-            places=len(outbound_places),
-        )
-        return " ".join([summary, *hints, *account._location_problems()])
+            said.append(message("no_outbound_place"))
+        return said
 
     @api.model
     def _sync_from_coupang(self, account, kind, places):

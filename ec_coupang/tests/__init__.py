@@ -4,6 +4,7 @@ from . import test_coupang_errors
 from . import test_coupang_run
 from . import test_ec_account_connection
 from . import test_ec_account_dashboard
+from . import test_ec_account_result
 from . import test_ec_account_security
 from . import test_ec_account_setup
 from . import test_ec_account_tour

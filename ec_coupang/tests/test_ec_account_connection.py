@@ -23,7 +23,9 @@ class TestEcAccountConnection(EcCoupangCase):
         self.assertEqual(account.state, "connected")
         self.assertTrue(account.connected_at)
         self.assertEqual(action["params"]["title"], "Connection Successful")
-        self.assertEqual(action["params"]["type"], "success")
+        # Connected, but no location is chosen yet: the first fetch would hold every order.
+        self.assertEqual(action["params"]["type"], "warning")
+        self.assertIn("Choose the Return Center for 7-ELEVEN on the Settings tab.", action["params"]["message"])
         centers = account.location_ids.filtered(lambda location: location.kind == "return_center")
         places = account.location_ids.filtered(lambda location: location.kind == "outbound_place")
         self.assertEqual(sorted(centers.mapped("code")), sorted(self.sandbox.return_center_codes()))
@@ -76,6 +78,29 @@ class TestEcAccountConnection(EcCoupangCase):
         self.assertIn("allowed IPs", self.account.connection_message)
         self.assertEqual(action["params"]["type"], "danger")
         self.assertEqual(self.account.outbound_ip, "203.0.113.7")
+
+    def test_an_ip_refused_says_its_advice_once(self):
+        self.sandbox.set_allowed_ips(["198.51.100.99"])
+        with IpEchoServer("203.0.113.7") as echo:
+            self.set_ip_echo_url(echo.url)
+            self.account.action_test_connection()
+        said = self.account.connection_message
+        self.assertEqual(said.count("allowed IPs"), 1, said)
+        self.assertEqual(said.count("30 minutes"), 1, said)
+        self.assertIn("203.0.113.7", said)
+
+    def test_an_unknown_ip_refused_points_to_detect(self):
+        self.sandbox.set_allowed_ips(["198.51.100.99"])
+        self.set_ip_echo_url("http://127.0.0.1:9/")
+        self.account.action_test_connection()
+        self.assertEqual(self.account.connection_message_code, "ip_not_allowed_here")
+        self.assertIn("click Detect", self.account.connection_message)
+
+    def test_a_new_unsaved_account_shows_the_server_ip(self):
+        self.env["ir.config_parameter"].sudo().set_param("ec_coupang.outbound_ip", "198.51.100.23")
+        form = Form(self.env["ec.account"])
+        self.assertEqual(form.outbound_ip, "198.51.100.23")
+        self.assertFalse(form.outbound_ip_hint)
 
     def test_wrong_vendor_id(self):
         self.account.coupang_vendor_id = "A99999999"

@@ -1,9 +1,24 @@
-"""Fetch Now: the user's request only asks for the run; the Fetch Now cron performs it."""
+"""Fetch Now: the user's request only asks for the run; the Fetch Now cron performs it. The form and
+the dashboard's card say it is requested or running until it ends; then the user who pressed it is
+told, and the account's Last Result keeps the run's counts."""
+
+import json
 
 from .fetch_common import EcFetchCase
+from .test_stored_texts import CATALOGUES, ReadersMixin, translation
 
 
-class TestFetchNow(EcFetchCase):
+def simple_notifications(env, partner):
+    """The ``simple_notification`` bus messages this transaction sends to ``partner``."""
+    sent = []
+    for values in env.cr.precommit.data.get("bus.bus.values", []):
+        channel, payload = json.loads(values["channel"]), json.loads(values["message"])
+        if payload["type"] == "simple_notification" and channel[1:] == ["res.partner", partner.id]:
+            sent.append(payload["payload"])
+    return sent
+
+
+class TestFetchNow(ReadersMixin, EcFetchCase):
     def setUp(self):
         super().setUp()
         self.clear_sandbox_orders()
@@ -28,7 +43,7 @@ class TestFetchNow(EcFetchCase):
         action = self.account.with_user(self.manager).action_fetch_now()
         self.assertEqual(self.coupang_calls(), calls_before, "the user's request calls Coupang nowhere")
         self.assertEqual(action["params"]["title"], "Fetch Started")
-        self.assertIn("Last Fetch", action["params"]["message"])
+        self.assertIn("in the background", action["params"]["message"])
         self.assertEqual(len(self.triggers()), 1)
         self.assertFalse(self.sale_order(order))
         self.account.invalidate_recordset()
@@ -77,3 +92,59 @@ class TestFetchNow(EcFetchCase):
         self.cron.method_direct_trigger()
         self.assertEqual(self.coupang_calls(), calls_before)
         self.assertFalse(self.env["ec.fetch.log"].search([("account_id", "=", self.account.id)]))
+
+    def test_running_until_the_run_ends_then_the_presser_is_told(self):
+        self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)])
+        self.account.with_user(self.manager).action_fetch_now()
+        self.account.invalidate_recordset()
+        self.assertEqual(self.account.last_fetch_state, "queued")
+        self.assertEqual((self.account.last_result_action, self.account.last_result_level), ("fetch_now", "success"))
+        self.assertIn("in the background", self.account.last_result)
+        self.assertFalse(self.account.last_fetch_counts, "no counts while it is requested")
+        self.account.last_fetch_log_id.state = "running"  # as while the cron's worker imports
+        self.account.invalidate_recordset()
+        self.assertEqual(self.account.last_fetch_state, "running")
+        self.account.last_fetch_log_id.state = "queued"
+        self.assertFalse(simple_notifications(self.env, self.manager.partner_id))
+
+        self.cron.method_direct_trigger()
+
+        self.account.invalidate_recordset()
+        self.assertEqual(self.account.last_fetch_state, "done")
+        self.assertEqual(self.account.last_fetch_counts, "1 read, 1 created, 0 held")
+        self.assertEqual(self.account.last_result_level, "success")
+        self.assertTrue(self.account.last_result.startswith("Fetch ended: 1 read, 1 created"), self.account.last_result)
+        [notification] = simple_notifications(self.env, self.manager.partner_id)
+        self.assertEqual(notification["type"], "success")
+        self.assertIn("1 created", notification["message"])
+        self.assertIn(self.account.name, notification["title"])
+
+    def test_a_fetch_that_held_every_order_warns_in_the_presser_s_language(self):
+        order = self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)])
+        order.lines[0].external_vendor_sku_code = "TEA-OLD-SKU"
+        self.manager.lang = "ko_KR"
+        self.account.with_user(self.manager).action_fetch_now()
+        self.cron.method_direct_trigger()
+        self.account.invalidate_recordset()
+        self.assertEqual(self.account.last_fetch_state, "partial")
+        self.assertEqual(self.account.last_result_level, "warning")
+        self.assertIn("1 held", self.account.last_result)
+        [notification] = simple_notifications(self.env, self.manager.partner_id)
+        self.assertEqual(notification["type"], "warning")
+        ended = translation("ko_KR", "Fetch ended: %s")
+        self.assertTrue(ended)
+        self.assertTrue(notification["message"].startswith(ended.split("%s")[0].strip()), notification["message"])
+        for lang in CATALOGUES:
+            with self.subTest(lang=lang):
+                read = self.as_reader(self.account, lang)
+                self.assertTrue(read.last_result.startswith(translation(lang, "Fetch ended: %s").split("%s")[0]))
+                self.assertNotIn("read,", read.last_fetch_counts)
+
+    def test_a_request_whose_account_was_archived_ends_in_a_danger(self):
+        self.account.with_user(self.manager).action_fetch_now()
+        self.account.active = False
+        self.cron.method_direct_trigger()
+        self.assertEqual(self.account.last_result_level, "danger")
+        self.assertIn("archived", self.account.last_result)
+        [notification] = simple_notifications(self.env, self.manager.partner_id)
+        self.assertEqual(notification["type"], "danger")

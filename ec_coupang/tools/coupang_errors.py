@@ -81,6 +81,14 @@ def render_stored(env, code, params, legacy_text):
     return legacy_text or False
 
 
+def stored_message(record, field):
+    """The message kept in ``field`` of ``record`` (a text stored before messages were, as a text
+    message), or False."""
+    if record[f"{field}_code"]:
+        return message(record[f"{field}_code"], **(record[f"{field}_params"] or {}))
+    return record[f"{field}_text"] and text_message(record[f"{field}_text"])
+
+
 def message_values(field, stored):
     """The values writing ``stored`` (a message, or False) into ``field``'s code and parameters."""
     return {
@@ -270,6 +278,47 @@ def _account_field_label(env, name):
     return env["ec.account"]._fields[name].get_description(env)["string"]
 
 
+def _ip_not_allowed_here_text(env, params):
+    """Coupang refused the server's IP: the advice once, with Coupang's transaction id. A message
+    stored before kept the client's text (``detail``), which repeats the advice: shown as it was."""
+    if params.get("ip"):
+        text = env._(
+            "Coupang refused this server's IP address (%s). In Wing, open the Open API key's settings and add "
+            "this IP address to the allowed IPs; a change can take up to 30 minutes.",
+            params["ip"],
+        )
+    else:
+        text = env._(
+            "Coupang refused this server's IP address, which is not known yet: click Detect, or enter it in the "
+            "system parameter %s. Then, in Wing, add it to the allowed IPs of the Open API key; a change can take "
+            "up to 30 minutes.",
+            params["ip_param"],
+        )
+    if params.get("detail"):
+        return f"{text} {params['detail']}"
+    return _with_transaction(env, params, text)
+
+
+def _fetch_counts_text(env, params):
+    return env._(
+        "%(read)s read, %(created)s created, %(existing)s already imported, %(held)s held, "
+        "%(failed)s failed, %(canceled)s canceled.",
+        read=params["read"],
+        created=params["created"],
+        existing=params["existing"],
+        held=params["held"],
+        failed=params["failed"],
+        canceled=params["canceled"],
+    )
+
+
+def _fetch_ended_text(env, params):
+    counts = _fetch_counts_text(env, params)
+    if params.get("error"):
+        return env._("Fetch ended: %(counts)s %(error)s", counts=counts, error=params["error"])
+    return env._("Fetch ended: %s", counts)
+
+
 _TEXTS = {
     "text": lambda env, params: params["text"],
     "lines": lambda env, params: "\n".join(params["lines"]),
@@ -377,13 +426,73 @@ _TEXTS = {
         "Not fetched: the account is archived or its connection is not Connected."
     ),
     "fetch_interrupted": lambda env, params: env._("The run was interrupted: its worker stopped before the run ended."),
-    "ip_not_allowed_here": lambda env, params: env._(
-        "Coupang refused this server's IP address (%(ip)s). In Wing, open the Open API key's "
-        "settings and add this IP address to the allowed IPs; a change can take up to 30 "
-        "minutes. %(detail)s",
-        ip=params.get("ip") or env._("unknown: set it in the system parameter %s", params["ip_param"]),
-        detail=params["detail"],
+    "ip_not_allowed_here": _ip_not_allowed_here_text,
+    "fetch_counts": _fetch_counts_text,
+    "fetch_counts_brief": lambda env, params: env._(
+        "%(read)s read, %(created)s created, %(held)s held",
+        read=params["read"],
+        created=params["created"],
+        held=params["held"],
     ),
+    # The account's Last Result (ec.account.result) and the checks before the first fetch
+    # (ec.account.readiness)
+    "connection_successful": lambda env, params: env._("Connected to Coupang."),
+    "locations_loaded": lambda env, params: env._(
+        "%(centers)s return centers and %(places)s outbound places loaded from Coupang.",
+        centers=params["centers"],
+        places=params["places"],
+    ),
+    "no_return_center": lambda env, params: env._(
+        "Coupang returned no return center: register one in Wing (seller info > "
+        "return center) and load the locations again."
+    ),
+    "no_outbound_place": lambda env, params: env._(
+        "Coupang returned no outbound place: register one in Wing (seller info > "
+        "outbound place) and load the locations again."
+    ),
+    "location_gone": lambda env, params: env._(
+        "%(label)s: %(location)s is no longer listed by Coupang. Choose another one.",
+        label=_account_field_label(env, params["field"]),
+        location=params["location"],
+    ),
+    "location_unusable": lambda env, params: env._(
+        "%(label)s: Coupang marks %(location)s as unusable. Choose another one.",
+        label=_account_field_label(env, params["field"]),
+        location=params["location"],
+    ),
+    "before_first_fetch": lambda env, params: env._("Before the first fetch: %s", " ".join(params["problems"])),
+    "ready_location_missing": lambda env, params: env._(
+        "Choose the %s on the Settings tab.", _account_field_label(env, params["field"])
+    ),
+    "ready_currency_missing": lambda env, params: env._(
+        "The currency %s of the store's market does not exist in Odoo: its orders are held until it does.",
+        params["currency"],
+    ),
+    "ready_currency_inactive": lambda env, params: env._(
+        "The currency %s of the store's market is not active: its orders are held until it is. Click "
+        "Activate Currency, or ask an administrator to activate it.",
+        params["currency"],
+    ),
+    "ready_tax_unusable": lambda env, params: env._(
+        "%(label)s: the tax %(tax)s is no longer an active sale tax included in the price of %(company)s, so "
+        "no order can use it. Choose another one, or empty the field to import the lines without tax.",
+        label=_account_field_label(env, "order_tax_id"),
+        tax=params["tax"],
+        company=params["company"],
+    ),
+    "currency_activated": lambda env, params: env._("The currency %s is active.", params["currency"]),
+    "ip_detected": lambda env, params: env._(
+        "This server calls Coupang from %s: add it to the allowed IPs of the Open API key in Wing.", params["ip"]
+    ),
+    "ip_not_detected": lambda env, params: env._(
+        "This server could not find out its public IP address. Ask your hosting "
+        "provider for it and enter it in the system parameter %s.",
+        params["ip_param"],
+    ),
+    "fetch_requested": lambda env, params: env._(
+        "The orders are fetched in the background; the result shows here and in the Fetch Logs when it ends."
+    ),
+    "fetch_ended": _fetch_ended_text,
     # Coupang requests (cancellations, stop-shipment requests, returns)
     "request_not_applied": lambda env, params: env._("Coupang request not applied"),
     "request_cancel_applied": lambda env, params: env._(
