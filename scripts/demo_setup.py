@@ -4,8 +4,8 @@ Idempotent: a company in Taiwan (Taipei address, Asia/Taipei, TWD) whose admin w
 time, the products of the sandbox's catalogue with stock, a Taiwan carrier with a Coupang
 delivery company code, and an EC account connected to the sandbox at $EC_COUPANG_SANDBOX_URL,
 with the admin as its responsible, its locations chosen and order fetching on a daily time (on the
-first run only: a restart keeps the user's changes); Traditional Chinese installed beside English;
-then fetches once.
+first run only: a restart keeps the user's changes); Traditional Chinese and Korean installed
+beside English; then fetches once.
 """
 
 import os
@@ -14,6 +14,8 @@ from coupang_sandbox import DEMO_ACCESS_KEY, DEMO_SECRET_KEY, DEMO_VENDOR_ID, SK
 
 ACCOUNT_XMLID = "ec_coupang_demo.account"
 ACCOUNT_NAME = "台北茶行 on Coupang (sandbox)"
+# Installed beside English: the Taiwan market's Traditional Chinese and the Korea market's Korean.
+DEMO_LANGUAGES = ("zh_TW", "ko_KR")
 
 
 def ensure(env, model, domain, values):
@@ -43,13 +45,15 @@ def ensure_taiwan_company(env):
     env.ref("base.user_admin").tz = "Asia/Taipei"
 
 
-def ensure_traditional_chinese(env):
-    """zh_TW for every installed module, and the addon's latest zh_TW texts."""
+def ensure_languages(env):
+    """Traditional Chinese and Korean (ko_KR, which a user picks directly: Odoo lists "Korean (KP)"
+    first) for every installed module, and the addon's latest texts in both."""
     Lang = env["res.lang"].with_context(active_test=False)
-    if not Lang.search([("code", "=", "zh_TW"), ("active", "=", True)]):
-        lang = Lang._activate_lang("zh_TW")
-        env["base.language.install"].create({"lang_ids": [lang.id]}).lang_install()
-    env["ir.module.module"]._load_module_terms(["ec_coupang"], ["zh_TW"], overwrite=True)
+    for code in DEMO_LANGUAGES:
+        if not Lang.search([("code", "=", code), ("active", "=", True)]):
+            lang = Lang._activate_lang(code)
+            env["base.language.install"].create({"lang_ids": [lang.id]}).lang_install()
+    env["ir.module.module"]._load_module_terms(["ec_coupang"], list(DEMO_LANGUAGES), overwrite=True)
 
 
 def ensure_stock(env, products):
@@ -138,7 +142,7 @@ def prepare_account(env, sandbox_url):
 
 def main(env):
     ensure_taiwan_company(env)
-    ensure_traditional_chinese(env)
+    ensure_languages(env)
     ensure_stock(env, ensure_products(env))
     ensure_carrier(env)
     account = ensure_account(env, os.environ["EC_COUPANG_SANDBOX_URL"])

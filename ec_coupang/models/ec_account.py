@@ -61,6 +61,7 @@ class EcAccount(models.Model):
     )
     platform = fields.Selection(
         selection=[("coupang", "Coupang")],
+        string="E-commerce Platform",
         required=True,
         default="coupang",
         help="The marketplace of the store. It cannot be changed once the account exists.",
@@ -68,11 +69,12 @@ class EcAccount(models.Model):
     name = fields.Char(required=True, tracking=True, help="How the store is named in lists, on orders and in messages.")
     team_id = fields.Many2one(
         "crm.team",
-        string="Sales Channel",
+        string="Channel Name",
         default=lambda self: self._default_team_id(),
         tracking=True,
         check_company=True,
-        help="The sales team that imported orders are assigned to.",
+        help="The sales channel (sales team) that imported orders are assigned to. Not in the list? "
+        "Create it under Sales Channels first.",
     )
     user_id = fields.Many2one(
         "res.users",
@@ -112,6 +114,9 @@ class EcAccount(models.Model):
         readonly=True,
         copy=False,
         tracking=True,
+        help="Set by Test Connection, and by a fetch Coupang refuses. Failed? Check in order: the server's "
+        "IP address is whitelisted in Wing (the most common cause), the Vendor ID, then the Access Key "
+        "and the Secret Key.",
     )
 
     # Settings
@@ -135,7 +140,12 @@ class EcAccount(models.Model):
         help="A Coupang return is approved (the buyer refunded) as soon as its return is validated in "
         "Odoo; off, the Coupang request waits for its Approve Return button.",
     )
-    fetch_slot_ids = fields.One2many("ec.fetch.slot", "account_id", string="Fetch Schedule")
+    fetch_slot_ids = fields.One2many(
+        "ec.fetch.slot",
+        "account_id",
+        string="Fetch Schedule",
+        help="Up to three times a day, in the company's time zone; at least one while Fetch Orders is on.",
+    )
     fetch_slots_full = fields.Boolean(compute="_compute_fetch_slots_full")
     location_ids = fields.One2many("ec.location", "account_id", string="Locations")
 

@@ -51,7 +51,8 @@ class EcAccountConnection(models.AbstractModel):
         string="Server IP to Whitelist",
         compute="_compute_outbound_ip",
         help="The address this server calls Coupang from. Coupang only answers the IP addresses "
-        "registered with the Open API key in Wing.",
+        "registered with the Open API key in Wing: add this one there (or ask Coupang support) before "
+        "testing the connection; a change takes up to 30 minutes.",
     )
     outbound_ip_hint = fields.Char(string="Server IP Hint", compute="_compute_outbound_ip")
 

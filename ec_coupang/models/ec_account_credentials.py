@@ -17,7 +17,13 @@ class EcAccountCredentials(models.AbstractModel):
     # === FIELDS === #
 
     # Not tracked: the chatter says that the keys changed, never what they are.
-    coupang_access_key = fields.Char(string="Access Key", groups="ec_coupang.group_ec_manager", copy=False)
+    coupang_access_key = fields.Char(
+        string="Access Key",
+        groups="ec_coupang.group_ec_manager",
+        copy=False,
+        help="Coupang's Open API keys are valid 180 days (Key Valid Until). Keys reissued in Wing make "
+        "the old ones invalid: enter the new Access Key and Secret Key here, then click Test Connection.",
+    )
     coupang_secret_key = fields.Char(
         string="Secret Key",
         compute="_compute_coupang_secret_key",

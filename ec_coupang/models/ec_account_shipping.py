@@ -19,21 +19,38 @@ class EcAccountShipping(models.AbstractModel):
 
     # === FIELDS === #
 
-    ship_seven_eleven = fields.Boolean(string="7-ELEVEN Pickup", default=True)
-    ship_familymart = fields.Boolean(string="FamilyMart Pickup", default=True)
-    ship_home_delivery = fields.Boolean(string="Home Delivery (Kerry TJ / HCT)", default=True)
+    ship_seven_eleven = fields.Boolean(
+        string="7-ELEVEN Pickup",
+        default=True,
+        help="The store takes orders picked up at 7-ELEVEN. Each Coupang order names its delivery type: "
+        "no shipping type mapping is needed, only the return center chosen below.",
+    )
+    ship_familymart = fields.Boolean(
+        string="FamilyMart Pickup",
+        default=True,
+        help="The store takes orders picked up at FamilyMart. Each Coupang order names its delivery "
+        "type: no shipping type mapping is needed, only the return center chosen below.",
+    )
+    ship_home_delivery = fields.Boolean(
+        string="Home Delivery (Kerry TJ / HCT)",
+        default=True,
+        help="The store takes home deliveries. Each Coupang order names its delivery type: no shipping "
+        "type mapping is needed, only the outbound place chosen below. The carrier a delivery leaves "
+        "with needs its Coupang Delivery Company, for the tracking number sent to Coupang.",
+    )
     return_center_seven_eleven_id = fields.Many2one(
         "ec.location",
-        string="Return Center for 7-ELEVEN",
+        string="Return Center Code (7-11)",
         help="7-ELEVEN and FamilyMart are separate logistics channels on Coupang: each needs its own "
-        "return center; only the chains in use need one. An empty list: check that the return centers "
-        "are set up in Wing, then click Load Locations from Coupang.",
+        "return center; only the chains in use need one. An empty list: check that the keys are right, "
+        "the IP address whitelisted and the return centers set up in Wing, then click Load Locations "
+        "from Coupang.",
         domain="[('account_id', '=', id), ('kind', '=', 'return_center'), ('usable', '=', True)]",
         tracking=True,
     )
     return_center_familymart_id = fields.Many2one(
         "ec.location",
-        string="Return Center for FamilyMart",
+        string="Return Center Code (FamilyMart)",
         help="7-ELEVEN and FamilyMart are separate logistics channels on Coupang: each needs its own "
         "return center; only the chains in use need one.",
         domain="[('account_id', '=', id), ('kind', '=', 'return_center'), ('usable', '=', True)]",
@@ -41,9 +58,10 @@ class EcAccountShipping(models.AbstractModel):
     )
     outbound_place_home_id = fields.Many2one(
         "ec.location",
-        string="Outbound Place for Home Delivery",
-        help="Where home deliveries leave from. An empty list: check that the outbound places are set "
-        "up in Wing, then click Load Locations from Coupang.",
+        string="Outbound Place Code (Home Delivery - Kerry TJ / HCT)",
+        help="Where home deliveries leave from, shared by Kerry TJ and HCT. An empty list: check that "
+        "the keys are right, the IP address whitelisted and the outbound places set up in Wing, then "
+        "click Load Locations from Coupang.",
         domain="[('account_id', '=', id), ('kind', '=', 'outbound_place'), ('usable', '=', True)]",
         tracking=True,
     )

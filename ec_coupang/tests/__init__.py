@@ -17,7 +17,6 @@ from . import test_fetch_import
 from . import test_fetch_now
 from . import test_fetch_review
 from . import test_fetch_review_bulk
-from . import test_fetch_review_tour
 from . import test_fetch_schedule
 from . import test_fetch_store
 from . import test_i18n

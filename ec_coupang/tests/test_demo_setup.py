@@ -58,3 +58,16 @@ class TestDemoSetup(EcCoupangCase):
         account.action_test_connection()
         self.assertEqual(account.state, "connected", account.connection_message)
         self.assertTrue(account.location_ids)
+
+    def test_the_demo_offers_traditional_chinese_and_korean(self):
+        Lang = self.env["res.lang"].with_context(active_test=False)
+        north_korean = Lang.search([("code", "=", "ko_KP")])
+        before = north_korean.read(["name", "active"])
+        self.demo.ensure_languages(self.env)
+        active = Lang.search([("code", "in", ["zh_TW", "ko_KR"]), ("active", "=", True)])
+        self.assertEqual(sorted(active.mapped("code")), ["ko_KR", "zh_TW"])
+        # Korean is ko_KR, whose texts are Wing's; Odoo's own language records stay as they are.
+        self.assertEqual(north_korean.read(["name", "active"]), before)
+        for lang, vendor_id in (("ko_KR", "업체코드"), ("zh_TW", "供應商 ID")):
+            fields = self.env["ec.account"].with_context(lang=lang).fields_get(["coupang_vendor_id"])
+            self.assertEqual(fields["coupang_vendor_id"]["string"], vendor_id)

@@ -121,7 +121,7 @@ class TestEcAccountRules(EcCoupangCase):
     def test_locations_required_only_for_shipping_methods_in_use(self):
         self.account.write({"ship_seven_eleven": True, "ship_familymart": False, "ship_home_delivery": False})
         self.account.fetch_slot_ids = [Command.create({"time": 9.0})]
-        with self.assertRaisesText(ValidationError, "Return Center for 7-ELEVEN"):
+        with self.assertRaisesText(ValidationError, "Return Center Code (7-11)"):
             self.account.write({"fetch_orders": True})
         center = self.account.location_ids.filtered(lambda location: location.kind == "return_center")[:1]
         self.account.write({"return_center_seven_eleven_id": center.id, "fetch_orders": True})

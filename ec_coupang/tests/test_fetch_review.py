@@ -122,7 +122,7 @@ class TestFetchReview(EcFetchCase):
         self.env.ref("ec_coupang.ir_cron_ec_fetch_requested").method_direct_trigger()
         kept = self.kept(seven)
         self.assertEqual(kept.state, "held")
-        self.assertIn("Return Center for 7-ELEVEN", kept.reason)
+        self.assertIn("Return Center Code (7-11)", kept.reason)
         self.configure_locations(self.account)
         kept.action_retry()
         self.assertEqual(kept.state, "done")
