@@ -146,6 +146,22 @@ function notificationGone() {
     return { content: "the notification is gone", trigger: "body:not(:has(.o_notification))" };
 }
 
+// A banner whose parts (title, time, message) read on one line, none dropped below the first.
+function onOneLine(selector) {
+    return {
+        content: `${selector} holds on one line`,
+        trigger: selector,
+        run() {
+            const [first, ...others] = [...this.anchor.querySelectorAll("strong, .o_field_widget")]
+                .filter((part) => part.offsetParent && part.textContent.trim())
+                .map((part) => part.getBoundingClientRect());
+            if (others.some((part) => part.top >= first.bottom || part.bottom <= first.top)) {
+                throw new Error(`${selector} breaks over lines: ${this.anchor.innerText}`);
+            }
+        },
+    };
+}
+
 /**
  * What an action of the account form leaves on the record, checked once its notification is gone
  * (a notification fades; the result must stay): the connection banner of Test Connection, the Last
@@ -154,7 +170,11 @@ function notificationGone() {
 function resultOnRecord(texts, { connection = false, lastFetch = null, locationProblems = [] } = {}) {
     const steps = [notificationGone()];
     if (connection) {
-        steps.push(shows(".o_form_view .alert-success", [texts.connection_successful], "the connection banner stays"));
+        steps.push(
+            shows(".o_form_view .alert-success", [texts.connection_successful], "the connection banner stays"),
+            onOneLine(".o_form_view .alert-success"),
+            onOneLine(".o_form_view .o_ec_last_result")
+        );
     }
     if (lastFetch) {
         steps.push(
