@@ -25,7 +25,7 @@ class TestEcAccountConnection(EcCoupangCase):
         self.assertEqual(action["params"]["title"], "Connection Successful")
         # Connected, but no location is chosen yet: the first fetch would hold every order.
         self.assertEqual(action["params"]["type"], "warning")
-        self.assertIn("Choose the Return Center for 7-ELEVEN on the Settings tab.", action["params"]["message"])
+        self.assertIn("Choose the Return Center Code (7-11) on the Settings tab.", action["params"]["message"])
         centers = account.location_ids.filtered(lambda location: location.kind == "return_center")
         places = account.location_ids.filtered(lambda location: location.kind == "outbound_place")
         self.assertEqual(sorted(centers.mapped("code")), sorted(self.sandbox.return_center_codes()))

@@ -158,8 +158,8 @@ class TestReadiness(EcCoupangCase):
         self.account.outbound_place_home_id = False
         level, said = self.problems()
         self.assertEqual(level, "warning")
-        self.assertIn("Choose the Outbound Place for Home Delivery on the Settings tab.", said)
-        self.assertNotIn("Return Center for 7-ELEVEN", said)
+        self.assertIn("Choose the Outbound Place Code (Home Delivery - Kerry TJ / HCT) on the Settings tab.", said)
+        self.assertNotIn("Return Center Code (7-11)", said)
         self.account.ship_home_delivery = False
         self.assertEqual(self.problems()[0], "success", "a shipping method not in use needs no location")
 
@@ -169,4 +169,4 @@ class TestReadiness(EcCoupangCase):
         level, said = self.problems()
         self.assertEqual(level, "warning")
         self.assertFalse(center.active)
-        self.assertIn(f"Return Center for FamilyMart: {center.display_name} is no longer listed by Coupang", said)
+        self.assertIn(f"Return Center Code (FamilyMart): {center.display_name} is no longer listed by Coupang", said)
