@@ -3,14 +3,18 @@
 import argparse
 import threading
 
+from .data import SKU_CATALOGUE
 from .server import CoupangSandbox
 
 
 def demo_sandbox(args):
-    """The demo's sandbox, not started: seeded orders, and the buyers' stop-shipment requests."""
+    """The demo's sandbox, not started: seeded orders, and buyers asking to stop part of a box."""
     sandbox = CoupangSandbox(seed=args.seed, port=args.port, tw_orders=args.tw_orders, kr_orders=args.kr_orders)
+    tea = SKU_CATALOGUE[0]
     for _ in range(args.stop_requests):
-        sandbox.buyer_cancel(sandbox.add_order("TW", status="INSTRUCT").shipment_box_id)
+        # One of two units: the rest of the box is still to ship, so the demo imports it.
+        order = sandbox.add_order("TW", status="INSTRUCT", items=[(tea.sku, 2)])
+        sandbox.buyer_cancel(order.shipment_box_id, {order.lines[0].vendor_item_id: 1})
     return sandbox
 
 
@@ -24,7 +28,7 @@ def parse_arguments(argv=None):
         "--stop-requests",
         type=int,
         default=2,
-        help="more Taiwan orders, already being prepared (INSTRUCT), whose buyer asks to stop the shipment",
+        help="more Taiwan orders, already being prepared (INSTRUCT), whose buyer asks to stop one of their two units",
     )
     return parser.parse_args(argv)
 
