@@ -4,6 +4,7 @@ from odoo.tests import HttpCase, tagged
 from .common import EcCoupangTestMixin
 from .push_common import PushCase
 from .requests_common import TWO_ITEMS
+from .tour_common import TourInEachLanguage, in_each_language
 
 
 @tagged("post_install", "-at_install", "ec_coupang_tour")
@@ -29,15 +30,24 @@ class TestStopShipmentTour(EcCoupangTestMixin, HttpCase):
         self.assertEqual(order.state, "cancel")
         self.assertEqual(self.sandbox.returns.answers[receipt.receipt_id, "stop_shipment"], 1)
 
+
+@tagged("post_install", "-at_install", "ec_coupang_tour")
+class TestRequestsListTour(TourInEachLanguage, EcCoupangTestMixin, HttpCase):
+    @in_each_language
     def test_requests_list_shows_coupang_s_status_in_words_uncut(self):
-        """At a laptop's width (the tour's browser: 1366 pixels) with the menu's columns."""
-        self.kr_account.name = "Coupang Korea Official Tea Store"
-        order = PushCase.create_coupang_order(self, TWO_ITEMS, account=self.kr_account, products=self.products)
+        """At a laptop's width (the tour's browser: 1366 pixels) with the menu's columns, in each
+        language: a date in Korean or Chinese is longer than in English."""
+        products, _company, _carrier = PushCase.create_catalogue(self.env)
+        account = self._create_account(name="Coupang Korea Official Tea Store", coupang_market="KR")
+        account.action_test_connection()
+        order = PushCase.create_coupang_order(self, TWO_ITEMS, account=account, products=products)
         self.sandbox.buyer_cancel(int(order.coupang_shipment_box_id))
         self.sandbox.inject("stop_shipment", "status", status=500)
-        self.env["ec.coupang.request.checker"]._check_requests(CoupangRun.for_button(self.kr_account))
+        self.env["ec.coupang.request.checker"]._check_requests(CoupangRun.for_button(account))
         request = self.env["ec.coupang.request"].search([("sale_order_id", "=", order.id)])
         self.assertEqual(request.coupang_status, "RELEASE_STOP_UNCHECKED")
-        self.start_tour(
-            "/odoo/action-ec_coupang.ec_coupang_request_action", "ec_coupang_requests_list_tour", login="admin"
+        status = request.with_env(self.tour_env).coupang_status_label
+        self.assertTrue(status)
+        self.start_tour_in_language(
+            "/odoo/action-ec_coupang.ec_coupang_request_action", "ec_coupang_requests_list_tour", {"status": status}
         )

@@ -37,11 +37,17 @@ function cutTexts() {
     return cut;
 }
 
+// The status in the tour user's language, as the test reads it (tour_common.py).
+function statusText() {
+    const texts = JSON.parse(sessionStorage.getItem("ec_coupang_tour_texts") || "{}");
+    return texts.status || "Stop-shipment requested";
+}
+
 registry.category("web_tour.tours").add("ec_coupang_requests_list_tour", {
     steps: () => [
         {
             content: "Coupang's status of the request is shown in words",
-            trigger: ".o_list_view .o_data_row:contains(Stop-shipment requested)",
+            trigger: `.o_list_view .o_data_row:contains(${statusText()})`,
         },
         {
             content: "never as Coupang's code",
