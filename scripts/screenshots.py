@@ -3,9 +3,10 @@
 Usage: python3 scripts/screenshots.py [http://127.0.0.1:8069] [ec_coupang_demo] [docs/screenshots]
 Ships one Coupang delivery with a tracking number through the web client's JSON-RPC first, waits
 until its push to Coupang is done, then captures the EC account form, the order list and that
-delivery; then the EC Integrations dashboard, the cash-on-delivery order with its e-invoice request
-and its delivery slip, in English and in Traditional Chinese (the admin's language switched through
-JSON-RPC). Chromium is driven over its DevTools protocol (websocket-client).
+delivery; then the EC account form, the EC Integrations dashboard, the Coupang Requests list, the
+cash-on-delivery order with its e-invoice request and its delivery slip, in English, Traditional
+Chinese and Korean (each language activated if the demo has not, the admin's language switched
+through JSON-RPC). Chromium is driven over its DevTools protocol (websocket-client).
 """
 
 import base64
@@ -37,7 +38,7 @@ CHROMIUM_FLAGS = [
 ]
 
 
-LANGUAGES = (("en_US", ""), ("zh_TW", "_zh_TW"))
+LANGUAGES = (("en_US", ""), ("zh_TW", "_zh_TW"), ("ko_KR", "_ko_KR"))
 
 
 class Odoo:
@@ -46,8 +47,15 @@ class Odoo:
         session = self._rpc("/web/session/authenticate", {"db": DATABASE, "login": "admin", "password": "admin"})
         self.uid = session["uid"]
 
+    def activate_language(self, code):
+        inactive = self.call("res.lang", "search", [("code", "=", code), ("active", "=", False)])
+        if inactive:
+            wizard = self.call("base.language.install", "create", {"lang_ids": [(6, 0, inactive)]})
+            self.call("base.language.install", "lang_install", [wizard])
+
     def set_language(self, code, picking_id):
         """The admin's language, and the buyer's: a delivery slip is printed in the buyer's."""
+        self.activate_language(code)
         self.call("res.users", "write", [self.uid], {"lang": code})
         picking = self.call("stock.picking", "read", [picking_id], ["partner_id", "move_ids"])[0]
         moves = self.call("stock.move", "read", picking["move_ids"], ["partner_id"])
@@ -188,7 +196,6 @@ def main():
     cod_order_id, cod_picking_id = cod_order(odoo)
     os.makedirs(OUTPUT, exist_ok=True)
     english_shots = [
-        (f"/odoo/action-ec_coupang.ec_account_action/{account_id}", ".o_form_view .alert-success", "account"),
         ("/odoo/action-sale.action_orders", ".o_list_view .o_data_row", "orders"),
         (
             f"/odoo/action-stock.action_picking_tree_all/{picking_id}",
@@ -198,7 +205,9 @@ def main():
         ),
     ]
     shots_in_each_language = [
+        (f"/odoo/action-ec_coupang.ec_account_action/{account_id}", ".o_form_view .alert-success", "account"),
         ("/odoo/action-ec_coupang.ec_account_action_dashboard", ".o_kanban_record .o_ec_connection", "dashboard"),
+        ("/odoo/action-ec_coupang.ec_coupang_request_action", ".o_list_view .o_data_row", "requests"),
         (
             f"/odoo/action-sale.action_orders/{cod_order_id}",
             ".o_form_view .o_notebook",
