@@ -102,6 +102,8 @@ class EcCoupangRequestChecker(models.AbstractModel):
                 try:
                     request._apply_safely(run, fresh=request in listed)
                 except SerializationFailure:
+                    if not run.commits:
+                        raise  # nothing is committed: the transaction's owner tries it all again
                     # Users' saves of its sale order or delivery crossed every try: what Coupang
                     # took is committed already; the next check applies the request again.
                     self.env.cr.rollback()
