@@ -37,6 +37,12 @@ class TestRequestsConcurrency(RequestCase):
         self.addCleanup(test_push_concurrency.TestPushConcurrency._delete_committed, self, ids)
         return account.id, order.id
 
+    def buyer_cancels(self, order_id):
+        """The buyer cancels the committed order's box on Coupang; returns the receipt."""
+        with self.registry.cursor() as cr:
+            box_id = int(api.Environment(cr, SUPERUSER_ID, {})["sale.order"].browse(order_id).coupang_shipment_box_id)
+        return self.sandbox.buyer_cancel(box_id)
+
     def user_saves_the_order(self, order_id):
         with self.registry.cursor() as cr:
             cr.execute("SET LOCAL lock_timeout = '5s'")
@@ -46,9 +52,7 @@ class TestRequestsConcurrency(RequestCase):
         """Coupang took the stop answer; the user's save then makes the cancel of the delivery fail:
         the answer is committed already, and the delivery is stopped in a new transaction."""
         account_id, order_id = self._commit_order()
-        with self.registry.cursor() as cr:
-            box_id = int(api.Environment(cr, SUPERUSER_ID, {})["sale.order"].browse(order_id).coupang_shipment_box_id)
-        receipt = self.sandbox.buyer_cancel(box_id)
+        receipt = self.buyer_cancels(order_id)
         Request = type(self.env["ec.coupang.request"])
         stop_delivery = Request._stop_delivery
         saves = []
@@ -101,9 +105,7 @@ class TestRequestsConcurrency(RequestCase):
         request, a user's Retry of it is committed first: the check's write is refused by the
         repeatable read, and the check reads the lists again instead of failing."""
         account_id, order_id = self._commit_order("TW")
-        with self.registry.cursor() as cr:
-            box_id = int(api.Environment(cr, SUPERUSER_ID, {})["sale.order"].browse(order_id).coupang_shipment_box_id)
-        receipt = self.sandbox.buyer_cancel(box_id)
+        receipt = self.buyer_cancels(order_id)
         self.assertTrue(self.check_committed(account_id))
         self.sandbox.returns.stop_shipment(self.sandbox.receipt(receipt.receipt_id), receipt.cancel_count_sum)
         self.read_again_from(account_id, receipt)
@@ -138,9 +140,7 @@ class TestRequestsConcurrency(RequestCase):
         """The user's saves of the sale order cross every try of the stop: the check ends without an
         error, the answer Coupang took stays recorded, and the next check stops the delivery."""
         account_id, order_id = self._commit_order()
-        with self.registry.cursor() as cr:
-            box_id = int(api.Environment(cr, SUPERUSER_ID, {})["sale.order"].browse(order_id).coupang_shipment_box_id)
-        receipt = self.sandbox.buyer_cancel(box_id)
+        receipt = self.buyer_cancels(order_id)
         Request = type(self.env["ec.coupang.request"])
         stop_delivery = Request._stop_delivery
         saves = []
