@@ -837,3 +837,51 @@ def test_a_stalled_answer_ends_at_the_call_s_deadline_without_another_try(sandbo
     ):
         read_list(client)
     assert len(sandbox.requests_to("order_sheets")) == 1
+
+
+TAIPEI = timezone(timedelta(hours=8))
+
+
+def minute_windows(sandbox):
+    calls = sandbox.requests_to("order_sheets")
+    assert {call.status for call in calls} == {200}
+    for call in calls:
+        assert call.params["searchType"] == "timeFrame" and call.params["status"] == "ACCEPT"
+        assert not {"nextToken", "maxPerPage"} & set(call.params)
+    return [(call.params["createdAtFrom"], call.params["createdAtTo"]) for call in calls]
+
+
+def test_minute_mode_reads_order_sheets_in_windows_within_a_market_day(sandbox, client):
+    """A minute window across the market's midnight is refused (lookup-order-list-per-minute "해당 일자 내
+    24시간이내"): the client cuts there, and below a whole day."""
+    start = datetime(2026, 3, 15, 23, 0, 30, tzinfo=TAIPEI)
+    list(client.iter_order_sheets(start, start + timedelta(hours=26), "ACCEPT", by_minute=True))
+    assert minute_windows(sandbox) == [
+        ("2026-03-15T23:00+08:00", "2026-03-16T00:00+08:00"),
+        ("2026-03-16T00:00+08:00", "2026-03-16T23:59+08:00"),
+        ("2026-03-16T23:59+08:00", "2026-03-17T00:00+08:00"),
+        ("2026-03-17T00:00+08:00", "2026-03-17T01:01+08:00"),
+    ]
+
+
+def test_minute_mode_in_v4_sends_the_market_time_without_offset(sandbox):
+    start = datetime(2026, 3, 15, 14, 10, tzinfo=timezone.utc)  # 23:10 in Seoul
+    with make_client(sandbox, market="KR", api_version="v4") as client:
+        list(client.iter_order_sheets(start, start + timedelta(minutes=20), "ACCEPT", by_minute=True))
+    assert minute_windows(sandbox) == [("2026-03-15T23:10", "2026-03-15T23:30")]
+
+
+def test_minute_mode_lists_the_orders_paid_in_the_window_only():
+    end = NOW.astimezone(TAIPEI).replace(second=0)
+    with CoupangSandbox(seed=22, tw_orders=0, kr_orders=0, now=NOW) as sandbox, make_client(sandbox) as client:
+        inside = [sandbox.add_order(ordered_at=end - timedelta(minutes=minutes)) for minutes in (1, 50, 120)]
+        for moment in (end, end - timedelta(minutes=121), end - timedelta(days=1)):
+            sandbox.add_order(ordered_at=moment)
+        sheets = list(client.iter_order_sheets(end - timedelta(hours=2), end, "ACCEPT", by_minute=True))
+    listed = sorted(str(sheet.shipment_box_id) for sheet in sheets)
+    assert listed == sorted(str(order.shipment_box_id) for order in inside)
+
+
+def test_minute_mode_takes_aware_datetimes_only(client):
+    with pytest.raises(ValueError, match="aware datetimes"):
+        client.iter_order_sheets(datetime(2026, 3, 15, 10), datetime(2026, 3, 15, 11), "ACCEPT", by_minute=True)
