@@ -61,6 +61,10 @@ FETCH_LOG_STATES = [
 ]
 DEFAULT_RATE_LIMIT = 10.0  # calls per second per vendor (Coupang docs: technical-faq, 429)
 FETCH_OVERLAP = timedelta(minutes=30)
+# A fetch whose window is this long at most, since the account's watermark, reads Coupang's order
+# lists to the minute (a call per day of the window and status) instead of whole days, which would
+# list every open order of those days again; a first fetch or one after a longer pause reads by day.
+MINUTE_FETCH_MAX_SPAN = timedelta(days=7)
 # First key of the advisory lock a fetch holds on its account (pg_try_advisory_xact_lock(key, id)):
 # the bytes of "ECCF" (ec_coupang fetch), so no other lock of the database uses it by chance.
 FETCH_LOCK_KEY = 0x45434346

@@ -269,6 +269,34 @@ class TestFetchByPage(EcFetchCase):
         self.assertEqual(endpoints, Counter({"order_sheets": 4, "acknowledge": 2}))
         self.assertEqual(endpoints.total(), 3 * math.ceil(60 / 50))
 
+    def test_the_next_fetch_reads_the_minutes_since_the_watermark_not_the_days_open_orders(self):
+        now = self.sandbox.now()
+        self.sandbox.generate_orders(60, "TW", ordered_at=now - timedelta(hours=3))
+        first = self.fetch()
+        self.assertEqual(first.count_created, 60, first.summary)
+        first_lists = self.sandbox.requests_to("order_sheets")
+        self.assertNotIn("timeFrame", {request.params.get("searchType") for request in first_lists})
+        new = self.sandbox.add_order(items=[("CP-TEA-001", 1)], ordered_at=now)
+        self.sandbox.clear_requests()
+        log = self.fetch()
+        self.assertEqual((log.state, log.count_read, log.count_created), ("done", 1, 1), log.summary)
+        self.assertTrue(self.sale_order(new))
+        lists = self.sandbox.requests_to("order_sheets")
+        # ACCEPT and INSTRUCT, each one call a market day of the window (two across midnight).
+        self.assertLessEqual(len(lists), 4)
+        self.assertEqual({request.params.get("searchType") for request in lists}, {"timeFrame"})
+        self.assertEqual({request.status for request in lists}, {200})
+        self.assertFalse(self.sandbox.requests_to("order_sheet"), "no open order is read again")
+
+    def test_a_fetch_after_a_long_pause_reads_by_day(self):
+        self.fetch()
+        self.account.last_fetch_watermark -= timedelta(days=8)
+        self.sandbox.clear_requests()
+        self.assertEqual(self.fetch().state, "done")
+        lists = self.sandbox.requests_to("order_sheets")
+        self.assertTrue(lists)
+        self.assertNotIn("timeFrame", {request.params.get("searchType") for request in lists})
+
     def test_a_page_is_created_and_confirmed_together(self):
         orders = [self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)]) for _ in range(4)]
         Mapper = type(self.env["ec.coupang.order.mapper"])
