@@ -1,11 +1,11 @@
-"""Measures the whole flow at several sizes and prints it as a table; ``bench/run`` starts it.
+"""Measures the whole flow at several sizes and prints it as tables; ``bench/run`` starts it.
 
-For each size N, three measurements, each in a process of its own (so that one's memory does not
+For each size N, these measurements, each in a process of its own (so that one's memory does not
 hide the other's peak), against the same N new Taiwan orders of 1-3 items (same seed and time:
 same buyers, products, prices):
 
 - import: a sandbox in the process holds the orders; the fetch schedule's cron method reads them
-  through the real client over HTTP into confirmed sale orders, committing order by order as
+  through the real client over HTTP into confirmed sale orders, committing page by page as
   under the scheduler;
 - open orders: right after the import, the next fetch of the account, with the N orders still open on
   Coupang and no new order (for the first size only);
