@@ -1,19 +1,21 @@
-"""Measures the whole flow at several sizes and prints it as a table; ``bench/run`` starts it.
+"""Measures the whole flow at several sizes and prints it as tables; ``bench/run`` starts it.
 
-For each size N, three measurements, each in a process of its own (so that one's memory does not
+For each size N, these measurements, each in a process of its own (so that one's memory does not
 hide the other's peak), against the same N new Taiwan orders of 1-3 items (same seed and time:
 same buyers, products, prices):
 
 - import: a sandbox in the process holds the orders; the fetch schedule's cron method reads them
-  through the real client over HTTP into confirmed sale orders, committing order by order as
+  through the real client over HTTP into confirmed sale orders, committing page by page as
   under the scheduler;
 - open orders: right after the import, the next fetch of the account, with the N orders still open on
   Coupang and no new order (for the first size only);
 - push: every delivery of those orders is validated with a tracking number, then the push
   scheduled action runs (a sandbox on the same port, with the orders in preparation as the import
   left them);
-- baseline: the same orders created and confirmed straight through the ORM, one commit per order:
-  what Odoo itself costs.
+- floor: the same orders created and confirmed straight through the ORM in batches of 50, as the
+  import creates a page (the partners of a batch in one ``create``, its sale orders in one, one
+  confirmation, one commit): what Odoo itself costs, the import's baseline;
+- baseline: the same orders through the ORM one by one, one commit per order, beside it.
 
 Usage: bench_flow.py --conf odoo.conf --db DB [--sizes 400,2000] [--postmaster-pid PID]
 Exit status: non-zero only when a measurement fails (an error or a wrong result), never for slowness.
@@ -38,7 +40,19 @@ RATE_LIMIT = 10  # calls per second per vendor above which the sandbox answers 4
 REQUEST_LISTS = ("return_requests",)  # the lists of stop-shipment requests, cancellations and returns
 DISCOUNT_FIELDS = ("instant_coupon_discount", "downloadable_coupon_discount", "coupang_discount")
 STORE_CHAINS = {"seven_eleven": "7-ELEVEN", "familymart": "FamilyMart"}
-PHASES = ("prepare", "import", "open", "push", "baseline")
+PHASES = ("prepare", "import", "open", "push", "floor", "baseline")
+MEASUREMENTS = {  # the measurements' results by name, as the memory tables name them
+    "floor": "ORM floor (batches of 50)",
+    "baseline": "ORM one by one",
+    "import": "import",
+    "open": "next fetch, open orders",
+    "validate": "validation",
+    "push": "push",
+}
+IMPORT_HEADERS = ("N", "lines", "floor wall", "1by1 wall", "import wall", "/floor", "/1by1",
+                  "floor cpu", "1by1 cpu", "import cpu", "/floor", "/1by1", "ms/order", "load")  # fmt: skip
+REQUESTS_HEADERS = ("N", "list pages", "acks", "box reads", "other", "request lists", "total", "minimum", "ratio",
+                    "per order", "429")  # fmt: skip
 
 
 def main():
@@ -84,8 +98,10 @@ def run_all(args):
         pushed = run_phase(
             common, "push", "--size", str(size), "--port", str(port), "--account", str(imported["account"])
         )
-        print(f"N={size}: baseline (the same orders straight through the ORM) ...", flush=True)
-        results[size] = {**imported, **pushed, **run_phase(common, "baseline", "--size", str(size))}
+        print(f"N={size}: floor (the same orders straight through the ORM, {BATCH_SIZE} at a time) ...", flush=True)
+        floor = run_phase(common, "floor", "--size", str(size))
+        print(f"N={size}: baseline (the same orders straight through the ORM, one by one) ...", flush=True)
+        results[size] = {**imported, **pushed, **floor, **run_phase(common, "baseline", "--size", str(size))}
     print_report(sizes, results)
     return 0
 
@@ -198,15 +214,25 @@ def check_push(pickings, sandbox):
             raise RuntimeError(f"Coupang lacks the tracking number of {picking.name}")
 
 
+def measure_floor(registry, args):
+    """The floor: the orders through the ORM in batches of a page, as the import creates them."""
+    return {"floor": create_through_orm(registry, args, BATCH_SIZE)}
+
+
 def measure_baseline(registry, args):
+    """The orders through the ORM one by one, one commit each."""
+    return {"baseline": create_through_orm(registry, args, 1)}
+
+
+def create_through_orm(registry, args, batch_size):
     _sandbox, orders = new_sandbox(args)
     with harness.environment(registry) as env:
         context = baseline_context(env)
     with harness.measured(args.postmaster_pid) as result, harness.environment(registry) as env:
-        for order in orders:
-            create_confirmed_order(env, context, order)
+        for start in range(0, len(orders), batch_size):
+            create_confirmed_orders(env, context, orders[start : start + batch_size])
             env.cr.commit()
-    return {"baseline": result}
+    return result
 
 
 def baseline_context(env):
@@ -228,52 +254,60 @@ def baseline_context(env):
     }
 
 
-def create_confirmed_order(env, context, order):
-    """One sandbox order as a confirmed sale order: the same partners and lines an import makes."""
+def create_confirmed_orders(env, context, orders):
+    """Sandbox orders as confirmed sale orders, the same partners and lines an import makes: the
+    buyers with their delivery addresses in one ``create``, the sale orders in one, one confirmation."""
     Partner = env["res.partner"].with_context(tracking_disable=True, mail_create_nolog=True)
-    orderer, receiver = order.orderer, order.receiver
-    customer = Partner.create(
-        {
-            "name": orderer["name"],
-            "phone": orderer["safeNumber"],
-            "country_id": context["country"],
-            "company_id": context["company"],
-        }
-    )
-    shipping = Partner.create(
-        {
-            "type": "delivery",
-            "parent_id": customer.id,
-            "name": receiver["name"],
-            "phone": receiver["safeNumber"],
-            "street": street(receiver),
-            "street2": receiver["addr2"],
-            "zip": receiver["postCode"],
-            "country_id": context["country"],
-            "company_id": context["company"],
-        }
-    )
-    sale = (
+    customers = Partner.create([customer_values(context, order) for order in orders])
+    sales = (
         env["sale.order"]
         .with_context(mail_create_nosubscribe=True)
         .create(
-            {
-                "partner_id": customer.id,
-                "partner_invoice_id": customer.id,
-                "partner_shipping_id": shipping.id,
-                "company_id": context["company"],
-                "team_id": context["team"],
-                "pricelist_id": context["pricelist"],
-                "date_order": order.ordered_at.astimezone(timezone.utc).replace(tzinfo=None),
-                "origin": f"Coupang {order.order_id}",
-                "client_order_ref": str(order.order_id),
-                "require_signature": False,
-                "require_payment": False,
-                "order_line": [(0, 0, line) for line in order_lines(context, order)],
-            }
+            [
+                sale_values(context, order, customer, customer.child_ids)
+                for order, customer in zip(orders, customers, strict=True)
+            ]
         )
     )
-    sale.action_confirm()
+    sales.action_confirm()
+
+
+def customer_values(context, order):
+    orderer, receiver = order.orderer, order.receiver
+    shipping = {
+        "type": "delivery",
+        "name": receiver["name"],
+        "phone": receiver["safeNumber"],
+        "street": street(receiver),
+        "street2": receiver["addr2"],
+        "zip": receiver["postCode"],
+        "country_id": context["country"],
+        "company_id": context["company"],
+    }
+    return {
+        "name": orderer["name"],
+        "phone": orderer["safeNumber"],
+        "country_id": context["country"],
+        "company_id": context["company"],
+        "child_ids": [(0, 0, shipping)],
+    }
+
+
+def sale_values(context, order, customer, shipping):
+    return {
+        "partner_id": customer.id,
+        "partner_invoice_id": customer.id,
+        "partner_shipping_id": shipping.id,
+        "company_id": context["company"],
+        "team_id": context["team"],
+        "pricelist_id": context["pricelist"],
+        "date_order": order.ordered_at.astimezone(timezone.utc).replace(tzinfo=None),
+        "origin": f"Coupang {order.order_id}",
+        "client_order_ref": str(order.order_id),
+        "require_signature": False,
+        "require_payment": False,
+        "order_line": [(0, 0, line) for line in order_lines(context, order)],
+    }
 
 
 def street(receiver):
@@ -319,63 +353,53 @@ def service_line(product_id, name, amount):
 # === the report === #
 
 
-def minimum_import_requests(size, requests):
+def minimum_import_requests(size):
     """Per 50 new boxes, an ACCEPT page, an acknowledgement and an INSTRUCT page (its sheets are the
-    fresh ones Coupang asks to read after acknowledging), plus the pages of the request lists read."""
-    return CALLS_PER_PAGE * math.ceil(max(size, 1) / PAGE_SIZE) + request_list_pages(requests)
+    fresh ones Coupang asks to read after acknowledging); the request lists are apart."""
+    return CALLS_PER_PAGE * math.ceil(max(size, 1) / PAGE_SIZE)
 
 
-def request_list_pages(requests):
-    return sum(requests.get(name, 0) for name in REQUEST_LISTS)
+def import_requests_row(size, requests, rate_limited):
+    """(N, list pages, acknowledgements, box reads, other, request lists' pages, total, minimum,
+    ratio, per order, 429s): the ratio leaves the request lists out, as the minimum does."""
+    lists, acks, reads = (requests.get(name, 0) for name in ("order_sheets", "acknowledge", "order_sheet"))
+    request_lists = sum(requests.get(name, 0) for name in REQUEST_LISTS)
+    total, minimum = sum(requests.values()), minimum_import_requests(size)
+    other = total - lists - acks - reads - request_lists
+    return (size, lists, acks, reads, other, request_lists, total, minimum, (total - request_lists) / minimum,
+            total / size, rate_limited)  # fmt: skip
 
 
 def print_report(sizes, results):
-    def peak(result):
-        return result["peak_kib"] / 1024
-
     rows = []
     for size in sizes:
-        base, fetch = results[size]["baseline"], results[size]["import"]
+        floor, base, fetch = (results[size][name] for name in ("floor", "baseline", "import"))
         rows.append(
-            (size, results[size]["lines"], base["seconds"], fetch["seconds"], fetch["seconds"] / base["seconds"],
-             base["cpu_seconds"], fetch["cpu_seconds"], fetch["cpu_seconds"] / base["cpu_seconds"],
-             1000 * fetch["seconds"] / size, peak(base), peak(fetch), max(base["load"], fetch["load"]))
+            (size, results[size]["lines"],
+             floor["seconds"], base["seconds"], fetch["seconds"],
+             fetch["seconds"] / floor["seconds"], fetch["seconds"] / base["seconds"],
+             floor["cpu_seconds"], base["cpu_seconds"], fetch["cpu_seconds"],
+             fetch["cpu_seconds"] / floor["cpu_seconds"], fetch["cpu_seconds"] / base["cpu_seconds"],
+             1000 * fetch["seconds"] / size, max(floor["load"], base["load"], fetch["load"]))
         )  # fmt: skip
     print_table(
-        "Import: N Coupang orders into confirmed sale orders, against the same orders straight through the ORM\n"
-        "  wall: seconds; cpu: CPU seconds of the Odoo process (with the in-process sandbox) and of PostgreSQL;\n"
-        "  peak: resident memory the measurement added at its peak (MiB); load: highest 1-minute load average",
-        (
-            "N",
-            "lines",
-            "ORM wall",
-            "fetch wall",
-            "ratio",
-            "ORM cpu",
-            "fetch cpu",
-            "ratio",
-            "ms/order",
-            "ORM peak",
-            "fetch peak",
-            "load",
-        ),  # fmt: skip
+        f"Import: N Coupang orders into confirmed sale orders, against the same orders straight through the ORM:\n"
+        f"  floor: in batches of {BATCH_SIZE} (one create of the partners, one of the sale orders, one confirmation,\n"
+        f"  one commit per batch, as the import does a page), the baseline; 1by1: one order and one commit at a time\n"
+        f"  wall: seconds; cpu: CPU seconds of the Odoo process (with the in-process sandbox) and of PostgreSQL;\n"
+        f"  /floor, /1by1: the import's against each; load: highest 1-minute load average",
+        IMPORT_HEADERS,
         rows,
     )
-    rows = []
-    for size in sizes:
-        requests = results[size]["import"]["requests"]
-        lists, acks, reads = (requests.get(name, 0) for name in ("order_sheets", "acknowledge", "order_sheet"))
-        total, minimum = sum(requests.values()), minimum_import_requests(size, requests)
-        other = total - lists - acks - reads
-        rows.append(
-            (size, lists, acks, reads, other, total, minimum, total / minimum, total / size,
-             results[size]["import"]["rate_limited"])
-        )  # fmt: skip
     print_table(
         f"HTTP requests of the import; minimum = 3*ceil(N/50): per 50 new boxes an ACCEPT page, an acknowledgement\n"
-        f"  and an INSTRUCT page, + the request lists' pages; 429: the sandbox's answers above {RATE_LIMIT} calls/s",
-        ("N", "lists", "acks", "reads", "other", "total", "minimum", "ratio", "per order", "429"),
-        rows,
+        f"  and an INSTRUCT page; request lists: the pages of the stop-shipment, cancellation and return lists,\n"
+        f"  apart; ratio = (total - request lists) / minimum; 429: the sandbox's answers above {RATE_LIMIT} calls/s",
+        REQUESTS_HEADERS,
+        [
+            import_requests_row(size, results[size]["import"]["requests"], results[size]["import"]["rate_limited"])
+            for size in sizes
+        ],
     )
     print_open_fetch(sizes, results)
     rows = []
@@ -384,42 +408,47 @@ def print_report(sizes, results):
         uploads = push["requests"].get("upload_invoices", 0)
         total, minimum = sum(push["requests"].values()), math.ceil(size / BATCH_SIZE)
         rows.append(
-            (size, validate["seconds"], validate["cpu_seconds"], peak(validate), push["seconds"], push["cpu_seconds"],
-             1000 * push["seconds"] / size, peak(push), uploads, total - uploads, minimum, total / minimum)
+            (size, validate["seconds"], validate["cpu_seconds"], push["seconds"], push["cpu_seconds"],
+             1000 * push["seconds"] / size, uploads, total - uploads, minimum, total / minimum)
         )  # fmt: skip
     print_table(
         "Push: N deliveries validated with a tracking number (100 per validation), then the push scheduled action;\n"
         "  minimum requests = ceil(N/50) invoice uploads (batches of 50 boxes)",
-        (
-            "N",
-            "validate wall",
-            "cpu",
-            "peak",
-            "push wall",
-            "cpu",
-            "ms/box",
-            "peak",
-            "uploads",
-            "other",
-            "minimum",
-            "ratio",
-        ),  # fmt: skip
+        ("N", "validate wall", "cpu", "push wall", "cpu", "ms/box", "uploads", "other", "minimum", "ratio"),
         rows,
+    )
+    print_memory(sizes, results)
+
+
+def print_memory(sizes, results):
+    def mib(result, key):
+        return result[key] / 1024
+
+    print_table(
+        "Memory of each measurement (MiB), each in a process of its own: added: the resident memory it added at\n"
+        "  its peak (VmHWM less VmRSS when it started); resident: the process's resident memory at its peak (VmHWM)",
+        ("N", "measurement", "added", "resident"),
+        [
+            (size, label, mib(results[size][name], "peak_kib"), mib(results[size][name], "hwm_kib"))
+            for size in sizes
+            for name, label in MEASUREMENTS.items()
+            if name in results[size]
+        ],
     )
     if len(sizes) > 1:
         small, large = sizes[0], sizes[-1]
         print_table(
-            f"Memory as N grows: peak resident memory (MiB) added at N = {small} and N = {large}",
+            f"Memory as N grows: resident memory (MiB) added at the peak at N = {small} and N = {large}",
             ("measurement", f"N={small}", f"N={large}", "ratio"),
             [
                 (
-                    phase,
-                    peak(results[small][phase]),
-                    peak(results[large][phase]),
-                    peak(results[large][phase]) / max(peak(results[small][phase]), 0.1),
+                    MEASUREMENTS[name],
+                    mib(results[small][name], "peak_kib"),
+                    mib(results[large][name], "peak_kib"),
+                    mib(results[large][name], "peak_kib") / max(mib(results[small][name], "peak_kib"), 0.1),
                 )
-                for phase in ("import", "baseline", "validate", "push")
-            ],  # fmt: skip
+                for name in ("import", "floor", "baseline", "validate", "push")
+            ],
         )
 
 
@@ -428,11 +457,12 @@ def print_open_fetch(sizes, results):
     fetch = results[size]["open"]
     requests = fetch["requests"]
     reads, lists, total = requests.get("order_sheet", 0), requests.get("order_sheets", 0), sum(requests.values())
-    row = (size, fetch["seconds"], fetch["cpu_seconds"], fetch["peak_kib"] / 1024, lists, reads,
-           total - lists - reads, total, fetch["rate_limited"])  # fmt: skip
+    request_lists = sum(requests.get(name, 0) for name in REQUEST_LISTS)
+    row = (size, fetch["seconds"], fetch["cpu_seconds"], lists, reads, total - lists - reads - request_lists,
+           request_lists, total, fetch["rate_limited"])  # fmt: skip
     print_table(
         f"The next fetch with {size} open orders on Coupang and no new order",
-        ("open orders", "wall", "cpu", "peak", "lists", "box reads", "other", "total", "429"),
+        ("open orders", "wall", "cpu", "list pages", "box reads", "other", "request lists", "total", "429"),
         [row],
     )
 

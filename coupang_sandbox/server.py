@@ -329,8 +329,10 @@ class CoupangSandbox:
 
     # --- vendors and clock ---
 
-    def add_vendor(self, vendor_id, access_key, secret_key, markets=("KR", "TW")):
-        return self.store.add_vendor(Vendor(vendor_id, access_key, secret_key, markets=tuple(markets)))
+    def add_vendor(self, vendor_id, access_key, secret_key, markets=("KR", "TW"), *, places=False):
+        """Adds a vendor; with ``places``, it has the demo vendor's return centers and outbound places."""
+        vendor = Vendor(vendor_id, access_key, secret_key, markets=tuple(markets))
+        return self._add_store(vendor) if places else self.store.add_vendor(vendor)
 
     def set_allowed_ips(self, ips, access_key=None):
         """The IPs allowed for a key (default: the demo vendor's); loopback only at start."""

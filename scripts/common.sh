@@ -46,9 +46,10 @@ as_postgres() {
     if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
-# pg_start DIR PORT: a PostgreSQL cluster of its own under DIR, listening on 127.0.0.1:PORT only.
+# pg_start DIR PORT [OPTIONS]: a PostgreSQL cluster of its own under DIR, listening on 127.0.0.1:PORT
+# only; OPTIONS: more server options (e.g. "-c track_commit_timestamp=on").
 pg_start() {
-    local dir=$1 port=$2
+    local dir=$1 port=$2 options=${3:-}
     [ -x "$PG_BIN/initdb" ] || die "PostgreSQL server binaries not found (set PG_BIN to the folder holding initdb and pg_ctl)"
     mkdir -p "$dir"
     [ "$(id -u)" = 0 ] && chown postgres: "$dir"
@@ -57,7 +58,7 @@ pg_start() {
             || { cat "$dir/initdb.log" >&2; die "initdb failed"; }
     fi
     as_postgres "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-        -o "-h 127.0.0.1 -p $port -k $dir -c fsync=off -c full_page_writes=off" start >/dev/null \
+        -o "-h 127.0.0.1 -p $port -k $dir -c fsync=off -c full_page_writes=off${options:+ $options}" start >/dev/null \
         || { cat "$dir/server.log" >&2; die "PostgreSQL did not start"; }
     "$PG_BIN/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -qtAc \
         "SELECT 1 FROM pg_roles WHERE rolname='$DB_ROLE'" | grep -q 1 \

@@ -89,13 +89,14 @@ def carrier(env):
     return Carrier.create({"name": CARRIER_NAME, "product_id": service.id, "ec_delivery_company_id": company.id})
 
 
-def create_account(env, sandbox, name, fetch_time=3.0, first_days=8, market="TW"):
-    """A connected EC account of the sandbox's store in ``market``, locations chosen, fetching daily
-    at ``fetch_time``.
+def create_account(env, sandbox, name, fetch_time=3.0, first_days=8, market="TW", vendor=None):
+    """A connected EC account of the sandbox's store in ``market`` (of ``vendor``, default: the demo
+    vendor), locations chosen, fetching daily at ``fetch_time``: the accounts fetching at the same
+    time share one schedule.
 
     :return: the account and the ``ec.fetch.schedule`` whose cron fetches it
     """
-    vendor = sandbox.demo_vendor
+    vendor = vendor or sandbox.demo_vendor
     # One active account per Coupang store: an earlier measurement's account of the vendor retires.
     env["ec.account"].search(
         [("coupang_vendor_id", "=", vendor.vendor_id), ("coupang_market", "=", market)]
@@ -230,8 +231,10 @@ def _proc_status_kib(key):
     raise RuntimeError(f"{key} not in /proc/self/status")
 
 
-def postgres_cpu_seconds(postmaster_pid):
-    """CPU time (user + system) used so far by the PostgreSQL server's processes (its backends)."""
+def tree_cpu_seconds(root_pid):
+    """CPU time (user + system) used so far by a server process and its children: the live children's
+    own, the root's own and that of the children it has already waited for (a backend, a worker that
+    ended)."""
     ticks = 0
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -241,37 +244,44 @@ def postgres_cpu_seconds(postmaster_pid):
                 fields = stat.read().rpartition(")")[2].split()
         except OSError:
             continue  # ended meanwhile
-        if int(entry) == postmaster_pid or int(fields[1]) == postmaster_pid:
+        if int(entry) == root_pid:
+            ticks += sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
+        elif int(fields[1]) == root_pid:
             ticks += int(fields[11]) + int(fields[12])
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
 @contextmanager
-def measured(postmaster_pid=None):
-    """Wall time, CPU time and peak resident memory of the block.
+def measured(postmaster_pid=None, server_pids=()):
+    """Wall time, CPU time and peak resident memory of the block (``seconds``, ``cpu_seconds``,
+    ``peak_kib``, ``hwm_kib``, ``load``).
 
     ``cpu_seconds`` is this process's CPU time (all its threads, so the in-process sandbox's too)
-    plus, with ``postmaster_pid``, the CPU time of the PostgreSQL server's processes: unlike the
-    wall time, it does not grow when other work shares the machine.
+    plus, with ``postmaster_pid``, the CPU time of the PostgreSQL server's processes, and that of the
+    Odoo servers ``server_pids`` and their workers: unlike the wall time, it does not grow when other
+    work shares the machine.
 
     The peak is the process's high-water mark of resident memory (VmHWM), reset when the block
     starts (``/proc/self/clear_refs``), less the resident memory at that moment: what the block
-    added at its peak, whoever allocated it in this process.
+    added at its peak, whoever allocated it in this process. ``hwm_kib`` is that high-water mark
+    itself: the whole process's resident memory at its peak during the block.
     """
     result = {}
     with open("/proc/self/clear_refs", "w", encoding="ascii") as clear_refs:
         clear_refs.write("5")
     start_rss = rss_kib()
     start_load = os.getloadavg()[0]
-    start_cpu = time.process_time() + (postgres_cpu_seconds(postmaster_pid) if postmaster_pid else 0)
+    roots = [pid for pid in (postmaster_pid, *server_pids) if pid]
+    start_cpu = time.process_time() + sum(tree_cpu_seconds(pid) for pid in roots)
     start = time.perf_counter()
     try:
         yield result
     finally:
         result["seconds"] = time.perf_counter() - start
-        end_cpu = time.process_time() + (postgres_cpu_seconds(postmaster_pid) if postmaster_pid else 0)
+        end_cpu = time.process_time() + sum(tree_cpu_seconds(pid) for pid in roots)
         result["cpu_seconds"] = end_cpu - start_cpu
-        result["peak_kib"] = max(0, _proc_status_kib("VmHWM") - start_rss)
+        result["hwm_kib"] = _proc_status_kib("VmHWM")
+        result["peak_kib"] = max(0, result["hwm_kib"] - start_rss)
         result["load"] = max(start_load, os.getloadavg()[0])
 
 

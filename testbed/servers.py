@@ -189,17 +189,17 @@ def wait_for_port(port, timeout=120):
 # === the jobs === #
 
 
-def wait_for_jobs(run):
-    """Waits until no job is pending, queued or running; returns the problems (failed jobs, time out).
-    ``run``: anything with the database's ``registry``."""
-    deadline = time.monotonic() + JOB_TIMEOUT
+def wait_for_jobs(run, timeout=JOB_TIMEOUT):
+    """Waits until no job is pending, queued or running; returns the problems (failed jobs, time out
+    after ``timeout`` seconds). ``run``: anything with the database's ``registry``."""
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         states = dict(query(run, "SELECT state, count(*) FROM queue_job GROUP BY state"))
         if not set(states) - {"done", "failed"}:
             break
         time.sleep(0.5)
     else:
-        return [f"jobs still not done after {JOB_TIMEOUT} s: {states}"]
+        return [f"jobs still not done after {timeout} s: {states}"]
     failed = query(run, "SELECT name, exc_message FROM queue_job WHERE state = 'failed' LIMIT 3")
     return [f"job failed: {name}: {message}" for name, message in failed]
 

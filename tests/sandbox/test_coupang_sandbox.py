@@ -476,3 +476,13 @@ def test_command_line_prints_base_url_and_demo_credentials():
     assert re.search(r"http://127\.0\.0\.1:\d+", output)
     for value in ("A00012345", coupang_sandbox.DEMO_ACCESS_KEY, coupang_sandbox.DEMO_SECRET_KEY):
         assert value in output
+
+
+def test_a_vendor_added_with_places_has_the_demo_vendors_places():
+    sandbox = CoupangSandbox(tw_orders=0, kr_orders=0)
+    bare = sandbox.add_vendor("A00011111", "bare-access-key", "bare-secret-key")
+    stocked = sandbox.add_vendor("A00022222", "stocked-access-key", "stocked-secret-key", places=True)
+
+    assert sandbox.store.vendor_places(bare.vendor_id, "return_center") == []
+    codes = [place.code for place in sandbox.store.vendor_places(stocked.vendor_id, "return_center")]
+    assert codes == sandbox.return_center_codes()
