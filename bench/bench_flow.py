@@ -7,8 +7,8 @@ same buyers, products, prices):
 - import: a sandbox in the process holds the orders; the fetch schedule's cron method reads them
   through the real client over HTTP into confirmed sale orders, committing page by page as
   under the scheduler;
-- open orders: right after the import, the next fetch of the account, with the N orders still open on
-  Coupang and no new order (for the first size only);
+- open orders: right after the import, the next fetch of the account, with the N orders (paid in the
+  6 hours before the run) still open on Coupang and no new order (for the first size only);
 - push: every delivery of those orders is validated with a tracking number, then the push
   scheduled action runs (a sandbox on the same port, with the orders in preparation as the import
   left them);
@@ -24,9 +24,10 @@ Exit status: non-zero only when a measurement fails (an error or a wrong result)
 import argparse
 import json
 import math
+import random
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -37,6 +38,8 @@ PAGE_SIZE = 50  # Coupang's largest page of order sheets (lookup-order-list-per-
 BATCH_SIZE = 50  # Coupang's largest acknowledgement and invoice batches
 CALLS_PER_PAGE = 3  # per 50 new boxes: an ACCEPT page, an acknowledgement, an INSTRUCT page
 RATE_LIMIT = 10  # calls per second per vendor above which the sandbox answers 429, as Coupang documents
+# Minutes before the run in which the orders were paid: more than the next fetch's 30 minutes of overlap.
+ORDERED_MINUTES_BEFORE = (45, 6 * 60)
 REQUEST_LISTS = ("return_requests",)  # the lists of stop-shipment requests, cancellations and returns
 DISCOUNT_FIELDS = ("instant_coupon_discount", "downloadable_coupon_discount", "coupang_discount")
 STORE_CHAINS = {"seven_eleven": "7-ELEVEN", "familymart": "FamilyMart"}
@@ -135,7 +138,18 @@ def new_sandbox(args):
         seed=args.size, tw_orders=0, kr_orders=0, now=args.anchor, port=args.port or 0, rate_limit=RATE_LIMIT
     )
     orders = sandbox.generate_orders(args.size, "TW")
+    spread_over_the_last_hours(orders, args)
     return sandbox, orders
+
+
+def spread_over_the_last_hours(orders, args):
+    """Orders paid in the hours before the run, as a busy day's open orders are: the next fetch's
+    window (since the import, less 30 minutes) holds none of them, the market days it touches do."""
+    rng = random.Random(args.size)
+    for order in orders:
+        before = timedelta(minutes=rng.randint(*ORDERED_MINUTES_BEFORE))
+        order.ordered_at = (args.anchor - before).astimezone(order.ordered_at.tzinfo)
+        order.paid_at = order.ordered_at + timedelta(seconds=30)
 
 
 def measure_import(registry, args):
