@@ -107,6 +107,11 @@ class EcCoupangTestMixin:
             }
         )
 
+    def clear_sandbox_orders(self):
+        """Removes the seeded orders, for tests that count exactly what they add."""
+        with self.sandbox.store.lock:
+            self.sandbox.store.orders.clear()
+
     def add_store(self, vendor_id="A00054321"):
         """Another Coupang store (vendor) on the sandbox, with the demo store's return centers and
         outbound places: one active EC account per store."""

@@ -30,11 +30,6 @@ class EcFetchMixin(EcCoupangTestMixin):
         super().setUp()
         self.configure_locations(self.account)
 
-    def clear_sandbox_orders(self):
-        """Removes the seeded orders, for tests that count exactly what they add."""
-        with self.sandbox.store.lock:
-            self.sandbox.store.orders.clear()
-
     def small_pages_of_new_orders(self, count, page_size):
         """Only ``count`` new home delivery orders in the sandbox, read ``page_size`` per page, and no
         pause between the client's tries; returns the orders."""

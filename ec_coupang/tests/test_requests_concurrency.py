@@ -166,3 +166,36 @@ class TestRequestsConcurrency(RequestCase):
             self.assertRecordValues(request, [{"state": "done", "answer": "stop_shipment", "delivery_stopped": True}])
             self.assertEqual(env["sale.order"].browse(order_id).state, "cancel")
         self.assertEqual(self.answers(receipt), {"stop_shipment": 1})
+
+
+@tagged("post_install", "-at_install")
+class TestFetchNowResultCommitted(RequestCase):
+    def _delete_account(self, ids):
+        with self.registry.cursor() as cr:
+            for query in (
+                "DELETE FROM mail_message WHERE model = 'ec.account' AND res_id = %(account)s",
+                "DELETE FROM ec_fetch_log WHERE account_id = %(account)s",
+                "DELETE FROM ec_account WHERE id = %(account)s",
+                "DELETE FROM res_partner WHERE id = ANY(%(partners)s)",
+            ):
+                cr.execute(query, ids)
+
+    def test_fetch_now_keeps_its_last_result_after_its_requests_check_committed_the_account(self):
+        """The fetch's requests check commits the account's request watermark on a cursor of its own;
+        the Last Result Fetch Now writes afterwards must not meet that update as a user's save."""
+        self.clear_sandbox_orders()
+        with self.registry.cursor() as cr:
+            account = self.create_committed_account(api.Environment(cr, SUPERUSER_ID, {}), "KR")
+            ids = {"account": account.id, "partners": account.merchant_id.ids}
+        self.addCleanup(self._delete_account, ids)
+        with self.registry.cursor() as cr:
+            account = api.Environment(cr, SUPERUSER_ID, {})["ec.account"].browse(ids["account"])
+            log = account.env["ec.coupang.importer"]._fetch_orders(CoupangRun(account, commits=True))
+            self.assertEqual((log.trigger, log.state), ("manual", "done"), log.summary)
+        with self.registry.cursor() as cr:
+            account = api.Environment(cr, SUPERUSER_ID, {})["ec.account"].browse(ids["account"])
+            self.assertTrue(account.last_request_watermark, "the fetch checked the requests")
+            self.assertEqual(
+                (account.last_result_action, account.last_result_code, account.last_result_level),
+                ("fetch_now", "fetch_ended", "success"),
+            )
