@@ -126,7 +126,11 @@ class EcCoupangImporter(models.AbstractModel):
                 self._keep_refused_rows(run, exc)
             reason = self._fetch_error_reason(run.account, exc)
             error = message("fetch_requests_stopped" if complete else "fetch_stopped", reason=reason)
-        run.log._finish(error)
+        run.log._end(error)
+        # The Last Result is written in a transaction that begins after the requests check committed
+        # its watermark on the account (on a cursor of its own), or the two updates would conflict.
+        run.commit()
+        run.log._announce_end()
         run.commit()
         return complete
 

@@ -134,7 +134,13 @@ class EcFetchLog(models.Model):
             log[counter] += 1
 
     def _finish(self, error=False):
-        """Ends the run; ``error``: why it stopped (a message), False when it read every order."""
+        """Ends the run and announces its end; ``error``: why it stopped (a message), False when it
+        read every order."""
+        self._end(error)
+        self._announce_end()
+
+    def _end(self, error=False):
+        """Ends the run without announcing it (see ``_finish``)."""
         self.ensure_one()
         if error:
             state = "failed"
@@ -143,5 +149,9 @@ class EcFetchLog(models.Model):
         else:
             state = "done"
         self.write({"state": state, "date_end": fields.Datetime.now(), **message_values("error", error)})
+
+    def _announce_end(self):
+        """The end of a Fetch Now's run: its Last Result on the account, and the user's notification."""
+        self.ensure_one()
         if self.trigger == "manual":
             self.account_id._fetch_now_ended(self)
