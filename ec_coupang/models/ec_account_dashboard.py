@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.tools.misc import get_lang
 
 from ..tools.coupang_errors import render
-from ..tools.dates import day_start_utc, in_time_zone
+from ..tools.dates import day_start_utc, in_time_zone, without_seconds
 
 # The groups that read sale orders and deliveries, whose counts the account shows.
 ORDER_READERS = "sales_team.group_sale_salesman,stock.group_stock_user"
@@ -73,7 +73,7 @@ class EcAccountDashboard(models.AbstractModel):
     @api.depends_context("lang")
     def _compute_fetch_next_text(self):
         lang = get_lang(self.env)
-        minutes = f"{lang.date_format} {lang.time_format.replace(':%S', '')}"
+        minutes = f"{lang.date_format} {without_seconds(lang.time_format)}"
         for account in self:
             tz_name = account._fetch_tz()
             next_call = account.fetch_nextcall and in_time_zone(account.fetch_nextcall, tz_name)

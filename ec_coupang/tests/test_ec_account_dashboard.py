@@ -219,6 +219,12 @@ class TestEcAccountDashboard(EcCoupangCase):
         account = self.account.with_user(self.clerk).with_context(tz="Europe/Paris", lang="en_US")
         self.assertEqual(account.fetch_nextcall.strftime("%H:%M:%S"), "01:30:00")
         self.assertRegex(account.fetch_next_text, r"^\d{2}/\d{2}/\d{4} 09:30 \(Asia/Taipei\)$")
+        for lang, expected in (
+            ("zh_TW", r"^\d{4}年\d{2}月\d{2}日 09時30分 \(Asia/Taipei\)$"),
+            ("ko_KR", r"^\d{4}년 \d{2}월 \d{2}일 09시 30분 \(Asia/Taipei\)$"),
+        ):
+            self.env["res.lang"]._activate_lang(lang)
+            self.assertRegex(account.with_context(lang=lang).fetch_next_text, expected)
 
     def test_orders_to_review_open_the_accounts_held_and_failed_orders(self):
         counted = self.make_records(self.account)

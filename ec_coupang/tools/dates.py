@@ -1,3 +1,4 @@
+import re
 from datetime import datetime, time, timezone
 
 import pytz
@@ -16,3 +17,9 @@ def day_start_utc(day, tz_name):
 def in_time_zone(naive_utc, tz_name):
     """A datetime as Odoo stores it (naive, in UTC), as the wall time of the time zone ``tz_name``."""
     return pytz.utc.localize(naive_utc).astimezone(pytz.timezone(tz_name or "UTC"))
+
+
+def without_seconds(time_format):
+    """A language's time format (``res.lang``) to the minute: ``%H:%M:%S`` becomes ``%H:%M`` and
+    ``%H時%M分%S秒`` becomes ``%H時%M分``, the seconds' separator or unit going with them."""
+    return re.sub(r"[:.]?%S[^%\s:]*", "", time_format).strip()
