@@ -102,7 +102,7 @@ class EcCoupangRequestApply(models.AbstractModel):
             raise row_error(self.env, coupang_request)
         order = self._find_sale_order(coupang_request)
         if not order:
-            self._apply_not_imported(run.client)
+            self._apply_not_imported(run, coupang_request)
             return
         if read or self._may_have_moved(fresh):
             coupang_request = self._read_open(run.client)
@@ -158,15 +158,19 @@ class EcCoupangRequestApply(models.AbstractModel):
         self.kind = self._kind_of(coupang_request)
         return coupang_request
 
-    def _apply_not_imported(self, client):
+    def _apply_not_imported(self, run, coupang_request):
         """The request's box is not in Odoo. A cancellation, or a request Coupang already completed,
-        needs nothing (its box kept for review is closed when nothing is left to ship); any other
-        request waits for the fetch when one may still bring the box, else goes to a person with what
-        fits the case and the market."""
+        needs nothing (its box kept for review is closed when nothing is left to ship); a stop of a
+        box the fetch left out because its buyer stopped all of it is answered, nothing of it having
+        shipped; any other request waits for the fetch when one may still bring the box, else
+        goes to a person with what fits the case and the market."""
         review = self.env["ec.order.import"]._find(self.account_id, self.shipment_box_id)
         if self.kind == "cancel" or self.coupang_status == RETURN_COMPLETED:
-            review.filtered(lambda record: record.state != "done")._follow_buyer_cancel(client)
+            review.filtered(lambda record: record.state != "done")._follow_buyer_cancel(run.client)
             self._finish(message("request_canceled_before_import"))
+            return
+        if self.kind == "stop" and review._canceled_before_import():
+            self._answer_stop_of_box_not_imported(run, coupang_request)
             return
         if review:
             why = message("request_box_in_review", review=review.display_name)
@@ -175,6 +179,14 @@ class EcCoupangRequestApply(models.AbstractModel):
         else:
             raise MessageError(self.env, "request_order_not_fetched_yet")
         self._set_state("person", self._not_imported_advice(why))
+
+    def _answer_stop_of_box_not_imported(self, run, coupang_request):
+        """Nothing of the box was imported, so nothing shipped: the stop is answered, once."""
+        if self.answer_in_doubt:
+            coupang_request = self._read_again(run.client)  # records the answer if Coupang took it
+        count = coupang_request.cancel_count_sum
+        if self.answer == "stop_shipment" or self._send(run, "stop_shipment", count) is not None:
+            self._follow_stop(coupang_request)
 
     def _fetched_since(self):
         """Whether a fetch ran after the request was made: the request's box was in its window, if ever."""

@@ -212,7 +212,7 @@ class EcCoupangSheetImport(models.AbstractModel):
         if unreadable:
             raise row_error(self.env, sheet)  # kept as failed, with the row as Coupang sent it
         if sheet.is_fully_canceled:
-            Review._find(account, sheet.shipment_box_id)._resolve_canceled()
+            self._settle_canceled(run, sheet)
             return {}
         products = self._match_products(account, sheet, known)
         reason = self._hold_reason(account, sheet, products)
@@ -220,6 +220,13 @@ class EcCoupangSheetImport(models.AbstractModel):
             Review._keep(account, sheet, "held", reason, log)
             return {}
         return products
+
+    @api.model
+    def _settle_canceled(self, run, sheet):
+        """A box its buyer canceled (or is canceling) whole before its import: nothing to import,
+        counted among the run's canceled boxes, and kept settled."""
+        self.env["ec.order.import"]._keep_canceled(run.account, sheet, run.log)
+        run.log._count("count_canceled")
 
     @api.model
     def _acknowledge(self, client, box_ids):
@@ -242,7 +249,7 @@ class EcCoupangSheetImport(models.AbstractModel):
         if sheet.status == "ACCEPT":
             sheet = self._read_again(run.client, sheet)
             if sheet.is_fully_canceled:
-                Review._find(account, sheet.shipment_box_id)._resolve_canceled()
+                self._settle_canceled(run, sheet)
                 return
             products = self._match_products(account, sheet)
             problems = self._product_problems(sheet, products)

@@ -43,7 +43,10 @@ class EcFetchLog(models.Model):
     count_held = fields.Integer(string="Held", readonly=True, help="Orders kept for review: a setting is missing.")
     count_failed = fields.Integer(string="Failed", readonly=True, help="Orders kept for review after an error.")
     count_canceled = fields.Integer(
-        string="Canceled", readonly=True, help="Sale orders canceled, or flagged, because Coupang canceled them."
+        string="Canceled",
+        readonly=True,
+        help="Sale orders canceled, or flagged, because Coupang canceled them, and boxes canceled whole "
+        "before their import (nothing to import).",
     )
     error, error_code, error_params, error_text = message_text_fields(
         "error", help="Why the run stopped before reading every order."

@@ -138,22 +138,41 @@ class EcOrderImport(models.Model):
     def _keep(self, account, sheet, state, reason, log):
         """Stores (or updates) the box with its data and why it was not imported (``reason``, a
         message); tells the user."""
+        record = self._store(account, sheet, state, reason, log)
+        log._count("count_held" if state == "held" else "count_failed")
+        record._ask_for_review()
+        return record
+
+    @api.model
+    def _keep_canceled(self, account, sheet, log):
+        """Stores the box its buyer canceled whole before its import, settled: nothing of it was
+        imported, so nothing of it ships (a stop-shipment request of it is answered so)."""
+        record = self._find(account, sheet.shipment_box_id)
+        if record:
+            record._resolve_canceled()
+            return record
+        return self._store(account, sheet, "done", message("canceled_before_import"), log)
+
+    @api.model
+    def _store(self, account, sheet, state, reason, log):
+        """The box's record, created or updated with its data, ``state`` and ``reason`` (a message)."""
         values = dict(self._sheet_values(sheet), state=state, fetch_log_id=log.id, **message_values("reason", reason))
         record = self._find(account, sheet.shipment_box_id)
         if record:
             record.write(values)
-        else:
-            record = self.create(
-                dict(
-                    values,
-                    account_id=account.id,
-                    ec_store_key=account._coupang_store_key(),
-                    shipment_box_id=sheet.shipment_box_id,
-                )
+            return record
+        return self.create(
+            dict(
+                values,
+                account_id=account.id,
+                ec_store_key=account._coupang_store_key(),
+                shipment_box_id=sheet.shipment_box_id,
             )
-        log._count("count_held" if state == "held" else "count_failed")
-        record._ask_for_review()
-        return record
+        )
+
+    def _canceled_before_import(self):
+        """Whether the fetch found the box canceled whole before importing it."""
+        return self.state == "done" and self.reason_code == "canceled_before_import"
 
     @staticmethod
     def _sheet_values(sheet):
@@ -183,9 +202,7 @@ class EcOrderImport(models.Model):
 
     def _ask_for_review(self):
         self.ensure_one()
-        ask_responsible(
-            self, message("order_not_imported"), message(self.reason_code, **(self.reason_params or {}))
-        )
+        ask_responsible(self, message("order_not_imported"), message(self.reason_code, **(self.reason_params or {})))
 
     def _resolve(self, reason, order=None):
         """Marks a stored box as settled (imported, or nothing to import; ``reason``, a message) and

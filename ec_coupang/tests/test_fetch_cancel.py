@@ -10,10 +10,16 @@ class TestFetchCancellation(EcFetchCase):
     def setUp(self):
         super().setUp()
         self.clear_sandbox_orders()
-        self.order = self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 2), ("CP-CUP-001", 1)])
+        # Paid minutes ago: the next fetch's window, which starts 30 minutes before this one's end, lists it again.
+        self.order = self.sandbox.add_order(
+            delivery="home", items=[("CP-TEA-001", 2), ("CP-CUP-001", 1)], ordered_at=self.just_now()
+        )
         self.fetch()
         self.so = self.sale_order(self.order)
         self.assertEqual(self.so.state, "sale")
+
+    def just_now(self):
+        return self.sandbox.now() - timedelta(minutes=5)
 
     def ship(self):
         # Shipped without a carrier: the tracking push is not what these tests are about.
@@ -75,13 +81,16 @@ class TestFetchCancellation(EcFetchCase):
         self.assertEqual(self.so.coupang_status, "INSTRUCT")
         self.assertFalse(self.sandbox.requests_to("order_sheet"))
 
-    def test_canceled_before_import_creates_nothing(self):
-        order = self.sandbox.add_order(delivery="home", items=[("CP-TEA-002", 1)])
+    def test_canceled_before_import_creates_no_sale_order(self):
+        order = self.sandbox.add_order(delivery="home", items=[("CP-TEA-002", 1)], ordered_at=self.just_now())
         self.sandbox.cancel_order(order.shipment_box_id)
         log = self.fetch()
         self.assertFalse(self.sale_order(order))
-        self.assertFalse(self.env["ec.order.import"].search([("shipment_box_id", "=", str(order.shipment_box_id))]))
-        self.assertEqual(log.count_created, 0)
+        kept = self.env["ec.order.import"].search([("shipment_box_id", "=", str(order.shipment_box_id))])
+        self.assertRecordValues(
+            kept, [{"state": "done", "reason_code": "canceled_before_import", "sale_order_id": False}]
+        )
+        self.assertEqual((log.count_created, log.count_canceled), (0, 1), "read, and counted as canceled")
         self.assertNotIn(
             order.shipment_box_id,
             [box for request in self.sandbox.requests_to("acknowledge") for box in request.json["shipmentBoxIds"]],

@@ -26,6 +26,31 @@ class TestStopShipment(RequestCase):
         self.check()
         self.assertRecordValues(self.request_of(receipt), [{"kind": "cancel", "state": "done", "sale_order_id": False}])
 
+    def stopped_whole_before_the_first_fetch(self, account):
+        """A box taken into preparation in Wing, its buyer's stop of all of it, then the account's
+        first fetch, whose requests check follows: (the receipt, the fetch's log)."""
+        self.clear_sandbox_orders()
+        box = self.sandbox.add_order(account.coupang_market, status="INSTRUCT", items=TWO_ITEMS)
+        receipt = self.sandbox.buyer_cancel(box.shipment_box_id)
+        log = account._fetch_orders()
+        self.assertEqual((log.count_read, log.count_created, log.count_canceled), (1, 0, 1), log.summary)
+        return receipt, log
+
+    def test_whole_stop_of_a_box_never_imported_is_answered_once(self):
+        """Nothing of the box was imported, so nothing shipped: the stop is answered, not sent to a person."""
+        receipt, _log = self.stopped_whole_before_the_first_fetch(self.kr_account)
+        request = self.request_of(receipt)
+        self.assertRecordValues(request, [{"kind": "stop", "state": "done", "answer": "stop_shipment"}])
+        self.assertFalse(request.sale_order_id)
+        self.check(self.kr_account)
+        self.assertEqual(self.answers(receipt), {"stop_shipment": 1})
+
+    def test_taiwan_whole_stop_of_a_box_never_imported_waits_for_wing(self):
+        receipt, _log = self.stopped_whole_before_the_first_fetch(self.account)
+        request = self.request_of(receipt)
+        self.assertRecordValues(request, [{"kind": "stop", "state": "waiting", "reason_code": "stop_answer_in_wing"}])
+        self.assertEqual(self.answers(receipt), {})
+
     def test_whole_stop_after_acknowledgement_cancels_and_answers_once(self):
         order = self.create_coupang_order(TWO_ITEMS, account=self.kr_account)
         receipt = self.sandbox.buyer_cancel(int(order.coupang_shipment_box_id))
