@@ -10,7 +10,8 @@ from functools import partial
 from urllib.parse import parse_qsl
 
 from . import faults, render
-from .gateway import GATEWAY_TIMEOUT, gateway_error_body
+from .gateway import GATEWAY_TIMEOUT, INVALID_VENDOR_ID, gateway_error_body
+from .products import STATUS_NAMES, render_product, render_product_row
 from .returns import CANCEL_TYPES, STATUS_QUERIES, Refusal, render_receipt
 from .store import MARKETS
 
@@ -29,6 +30,14 @@ RANGE_TOO_LONG = "endTime-startTime range should less than31."
 MINUTE_RANGE_TOO_LONG = "endTime-startTime range should less than 1 day"  # study 4.2, minute mode
 INVALID_NEXT_TOKEN = "Invalid nextToken"  # Coupang's answer to a forged token is not documented
 NOT_IN_TIME_FRAME = "is not supported with searchType=timeFrame"  # lookup-return-request-list-per-minute
+NOT_IN_REGION = "This API is not available for the buyer region {market}."
+# Product lists: 10 rows a page unless asked, 100 at most (Coupang docs:
+# product-api/lookup-seller-product-list-paging "default = 10, max = 100").
+DEFAULT_PRODUCTS_PER_PAGE = 10
+MAX_PRODUCTS_PER_PAGE = 100
+# createdAt reads the 24 hours from the second it names (same page: "2015-12-17T12:28:38 ~
+# 2015-12-18T12:28:37"), "yyyy-MM-dd'T'HH:mm:ss".
+PRODUCT_CREATED_AT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
 RETURN_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 RETURN_MINUTE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")
 # Order sheets in minute mode: v4 yyyy-MM-ddTHH:mm (Coupang docs: delivery-api/lookup-order-list-per-minute);
@@ -36,6 +45,7 @@ RETURN_MINUTE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")
 ORDER_MINUTE = re.compile(r"^(?P<minute>\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(?P<offset>[+-]\d{2}:\d{2})?$")
 V5_DATE = re.compile(r"^(?P<day>\d{4}-\d{2}-\d{2})(?P<offset>[+-]\d{2}:\d{2})?$")
 
+_SELLER_PRODUCTS = r"^/v2/providers/seller_api/apis/api/v1/marketplace/seller-products"
 _OPENAPI = r"^/v2/providers/openapi/apis/api/(?P<version>v4|v5)/vendors/(?P<vendor_id>[^/]+)"
 _RETURNS = r"^/v2/providers/openapi/apis/api/(?P<version>v4|v5|v6)/vendors/(?P<vendor_id>[^/]+)/returnRequests"
 ROUTES = (
@@ -52,6 +62,8 @@ ROUTES = (
     ("PUT", "complete_shipment", re.compile(_RETURNS + r"/(?P<receipt_id>\d+)/completedShipment$")),
     ("PUT", "receive_confirmation", re.compile(_RETURNS + r"/(?P<receipt_id>\d+)/receiveConfirmation$")),
     ("PUT", "approval", re.compile(_RETURNS + r"/(?P<receipt_id>\d+)/approval$")),
+    ("GET", "seller_products", re.compile(_SELLER_PRODUCTS + r"$")),
+    ("GET", "seller_product", re.compile(_SELLER_PRODUCTS + r"/(?P<seller_product_id>\d+)$")),
     (
         "GET",
         "outbound_places",
@@ -206,6 +218,12 @@ def _day_window(start, last_day):
     return start, last_day + timedelta(days=1)
 
 
+def _check_region(call, offered):
+    """A call the help center marks for other buyer regions than the call's market."""
+    if not offered:
+        raise BadRequest(NOT_IN_REGION.format(market=call.market))
+
+
 def _int_param(params, name, default):
     value = params.get(name) or default
     try:
@@ -281,8 +299,7 @@ class ReturnEndpoints:
 
     @staticmethod
     def _check_stop_shipment_market(call):
-        if not MARKETS[call.market].answers_stop_shipment:
-            raise BadRequest(f"This API is not available for the buyer region {call.market}.")
+        _check_region(call, MARKETS[call.market].answers_stop_shipment)
 
     def stop_shipment(self, call):
         self._check_stop_shipment_market(call)
@@ -309,10 +326,76 @@ class ReturnEndpoints:
         return Reply.json(200, {"code": "200", "message": "OK"})
 
 
-class Endpoints(ReturnEndpoints):
-    def __init__(self, store, returns):
+class ProductEndpoints:
+    """The store's products (Coupang docs: product-api/lookup-seller-product-list-paging,
+    lookup-seller-product): vendorId in the query, the market's products in its language."""
+
+    @staticmethod
+    def _query_vendor(call):
+        """The list's vendorId, a required query parameter: the key's own, as in the paths."""
+        vendor_id = call.params.get("vendorId")
+        if not vendor_id:
+            raise BadRequest(MISSING_PARAMETERS)
+        if vendor_id != call.vendor.vendor_id:
+            raise BadRequest(INVALID_VENDOR_ID)
+        return vendor_id
+
+    @staticmethod
+    def _product_filters(call):
+        params = call.params
+        status = params.get("status") or None
+        if status and status not in STATUS_NAMES:
+            raise BadRequest(f"Invalid status: {status}")
+        filters = {"status": status}
+        if params.get("sellerProductId"):
+            filters["seller_product_id"] = _int_param(params, "sellerProductId", 0)
+        if params.get("createdAt"):
+            start = _local_moment(params["createdAt"], PRODUCT_CREATED_AT, "%Y-%m-%dT%H:%M:%S", call.market)
+            filters.update(created_from=start, created_to=start + timedelta(days=1))
+        return filters
+
+    def seller_products(self, call):
+        vendor_id = self._query_vendor(call)
+        products = self.catalog.listed(vendor_id, call.market, **self._product_filters(call))
+        page, next_token = self._numbered_page(call, products)
+        data = [render_product_row(product, call.market) for product in page]
+        return Reply.json(200, {"code": "SUCCESS", "message": "", "nextToken": next_token, "data": data})
+
+    @staticmethod
+    def _numbered_page(call, rows):
+        """A page of the product list and the next one's nextToken: the page's number ("첫 페이지
+        호출시에는 넣지 않거나 1 입력"), "" on the last page ("다음 페이지가 없을 경우 빈문자열")."""
+        params = call.params
+        per_page = min(_int_param(params, "maxPerPage", DEFAULT_PRODUCTS_PER_PAGE), MAX_PRODUCTS_PER_PAGE)
+        token = params.get("nextToken") or "1"
+        if not token.isdigit() or int(token) < 1:
+            raise BadRequest(INVALID_NEXT_TOKEN)
+        if per_page < 1:
+            raise BadRequest("maxPerPage must be at least 1")
+        number = int(token)
+        start = (number - 1) * per_page
+        page = rows[start:] if call.page_fault == faults.OVERSIZED_PAGE else rows[start : start + per_page]
+        next_token = str(number + 1) if start + per_page < len(rows) else ""
+        if call.page_fault == faults.REPEATED_TOKEN and params.get("nextToken"):
+            next_token = params["nextToken"]
+        if call.page_fault == faults.ENDLESS_PAGES:
+            next_token = str(number + 1)
+        return page, next_token
+
+    def seller_product(self, call):
+        _check_region(call, MARKETS[call.market].serves_korea_only_calls)
+        product_id = call.match["seller_product_id"]
+        product = self.catalog.vendor_product(call.vendor.vendor_id, call.market, product_id)
+        if product is None:
+            raise BadRequest(f"sellerProductId ({product_id}) is not found.")
+        return Reply.json(200, {"code": "SUCCESS", "message": "", "data": render_product(product, call.market)})
+
+
+class Endpoints(ReturnEndpoints, ProductEndpoints):
+    def __init__(self, store, returns, catalog):
         self.store = store
         self.returns = returns
+        self.catalog = catalog
         self.page_tokens = PageTokens()
         # The lookups by orderId and by receiptId document ``data`` as an array; older samples show
         # an object (study 11.9). False: arrays.

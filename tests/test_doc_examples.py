@@ -18,6 +18,7 @@ from ec_coupang.coupang import (
     BoxResult,
     CoupangClient,
     InvoiceEntry,
+    ItemAttribute,
     Money,
     Orderer,
     OrderItem,
@@ -30,6 +31,7 @@ from ec_coupang.coupang import (
     ReturnRequest,
     ServiceUnavailableError,
     TaxReceipt,
+    VendorItem,
     parse_order_sheets,
     parse_return_requests,
 )
@@ -480,3 +482,50 @@ def test_outbound_places_of_the_marketplace_call(client):
     assert path == "/v2/providers/marketplace_openapi/apis/api/v2/vendor/shipping-place/outbound"
     assert (place.code, place.name, place.usable) == ("1111222", "본사 출고지", True)
     assert place.address == "05510 서울특별시 송파구 ... 7-30"
+
+
+# --- the store's products ---
+
+LAST_PRODUCT_PAGE = json.dumps({"code": "SUCCESS", "message": "", "nextToken": "", "data": []}).encode()
+
+
+def test_seller_product_list_follows_its_page_number(client):
+    """The list's example: two approved products and nextToken "2", the next page's number."""
+    answers = answering(client, doc_example("lookup-seller-product-list-paging"), LAST_PRODUCT_PAGE)
+    products = list(client.iter_seller_products())
+    assert [request.path_url for request in answers.sent] == [
+        "/v2/providers/seller_api/apis/api/v1/marketplace/seller-products?vendorId=A00012345&maxPerPage=100",
+        "/v2/providers/seller_api/apis/api/v1/marketplace/seller-products?vendorId=A00012345&maxPerPage=100&nextToken=2",
+    ]
+    assert [(product.seller_product_id, product.status, product.status_name) for product in products] == [
+        ("239092172", "APPROVED", "승인완료"),
+        ("239092161", "APPROVED", "승인완료"),
+    ]
+    first = products[0]
+    assert (first.name, first.brand, first.items) == ("R07 헬로키티 미니낚시놀이", "상세설명별도참조", ())
+    assert first.created_at == datetime(2017, 2, 13, 2, 9, 47, tzinfo=KST)
+    assert first.sale_started_at == datetime(2017, 2, 14, 6, 0, tzinfo=KST)
+    assert first.sale_ended_at == datetime(2099, 12, 31, tzinfo=KST)
+
+
+def test_seller_product_with_its_items(client):
+    """The lookup's example: a product saved but not approved, whose items have no vendorItemId yet
+    ("임시저장 상태일 경우 값이 null"), their seller's code, an empty barcode and two attributes."""
+    answers = answering(client, doc_example("lookup-seller-product"))
+    product = client.get_seller_product("152620911")
+    assert answers.sent[0].path_url == "/v2/providers/seller_api/apis/api/v1/marketplace/seller-products/152620911"
+    assert (product.seller_product_id, product.status, product.status_name) == ("152620911", "SAVED", "임시저장")
+    assert product.name == "테스트 상품 등록_CJ제일제당 백설 찹쌀 호떡믹스_Python"
+    first, second = product.items
+    assert first == VendorItem(
+        seller_product_item_id="425073845",
+        vendor_item_id="",
+        item_name="[Stchodo] 스쳐도 민트코코 빅에디션 버핑 44",
+        external_vendor_sku="90726",
+        barcode="",
+        attributes=(ItemAttribute("색상", "GREY"), ItemAttribute("사이즈", "44")),
+        sale_price=won(10000),
+        original_price=won(13000),
+        maximum_buy_count=9999,
+    )
+    assert (second.seller_product_item_id, second.options) == ("425073846", "색상: GREY, 사이즈: 55")

@@ -45,8 +45,17 @@ from .datatypes import (
     UnreadableOrderSheet,
     delivery_from_receiver,
 )
-from .markets import MARKETS, Market, get_market
+from .markets import KOREA_ONLY_CALLS, MARKETS, Market, get_market
 from .parsing import ROW_KEY_PREFIX, parse_order_sheet, parse_order_sheets, read_order_sheet
+from .products import (
+    PRODUCT_STATUSES,
+    ItemAttribute,
+    SellerProduct,
+    UnreadableSellerProduct,
+    VendorItem,
+    parse_seller_products,
+    read_seller_product,
+)
 from .recorder import ExchangeRecorder, redact
 from .returns import (
     CANCEL_TYPES,

@@ -40,6 +40,7 @@ from .parsing import (
     parse_return_center,
     reading,
 )
+from .products import PRODUCT_STATUSES, kept_seller_product, parse_seller_product, parse_seller_products
 from .returns import (
     CANCEL_TYPES,
     RETURN_STATUSES,
@@ -92,6 +93,15 @@ _STOPPED_SHIPMENT_PATH = _RECEIPT_PATH + "/stoppedShipment"  # v4
 _COMPLETED_SHIPMENT_PATH = _RECEIPT_PATH + "/completedShipment"  # v4
 _RECEIVE_CONFIRMATION_PATH = _RECEIPT_PATH + "/receiveConfirmation"  # v5
 _APPROVAL_PATH = _RECEIPT_PATH + "/approval"  # v5
+# The store's products: vendorId in the query, not in the path (Coupang docs:
+# product-api/lookup-seller-product-list-paging, lookup-seller-product).
+_SELLER_PRODUCTS_PATH = "/v2/providers/seller_api/apis/api/v1/marketplace/seller-products"
+_SELLER_PRODUCT_PATH = _SELLER_PRODUCTS_PATH + "/{seller_product_id}"
+MAX_PRODUCTS_PER_PAGE = 100  # Coupang docs: product-api/lookup-seller-product-list-paging "max = 100"
+# The list's createdAt reads the 24 hours from the second it names ("2015-12-17T12:28:38 ~
+# 2015-12-18T12:28:37", same page), in the market's time (times without offset, study 13).
+PRODUCT_CREATED_WINDOW = timedelta(days=1)
+SECOND_FORMAT = "%Y-%m-%dT%H:%M:%S"
 MINUTE_FORMAT = "%Y-%m-%dT%H:%M"  # searchType=timeFrame (Coupang docs: lookup-return-request-list-per-minute)
 
 
@@ -188,6 +198,13 @@ def _day_frames(start, end):
     """Day mode parameters covering the days of ``start`` to ``end``, 50 rows a page."""
     for day_from, day_to in _day_windows(start.date(), end.date()):
         yield {"createdAtFrom": day_from.isoformat(), "createdAtTo": day_to.isoformat(), "maxPerPage": MAX_PAGE_SIZE}
+
+
+def _windows_from(start, end, span):
+    """The starts of the windows of ``span`` that cover ``[start, end)``."""
+    while start < end:
+        yield start
+        start += span
 
 
 def _whole_minutes(moment, *, round_up=False):
@@ -532,27 +549,32 @@ class CoupangClient:
     def _order_sheet_pages(self, date_from, date_to, status, max_per_page):
         path = self._path(_ORDER_PATH, version=self.api_version)
         for window_from, window_to in _day_windows(date_from, date_to):
-            paging = _WindowPaging(self.max_pages)
-            next_token = None
-            while True:
-                params = {
-                    "createdAtFrom": self._date_param(window_from),
-                    "createdAtTo": self._date_param(window_to),
-                    "status": status,
-                    "maxPerPage": max_per_page,
-                    "nextToken": next_token,
-                }
-                paging.count_page()
-                payload = self._request("GET", path, params=params, list_call=True)
-                with reading("an order sheet list"):
-                    rows = payload["data"]
-                    _check_rows(rows, max_per_page, keep=kept_order_sheet)
-                    sheets = parse_order_sheets(rows, self.market)
-                    next_token = str(payload.get("nextToken") or "")
-                yield from sheets
-                if not next_token:  # empty on the last page
-                    break
-                paging.follow(next_token)
+            params = {
+                "createdAtFrom": self._date_param(window_from),
+                "createdAtTo": self._date_param(window_to),
+                "status": status,
+                "maxPerPage": max_per_page,
+            }
+            yield from self._token_pages(path, params, parse_order_sheets, kept_order_sheet, "an order sheet list")
+
+    def _token_pages(self, path, params, parse_rows, keep, what):
+        """The rows of one ``nextToken`` list: ``data`` a page of at most ``maxPerPage`` rows, the
+        answer's ``nextToken`` leading to the next page, empty on the last one; at most
+        ``max_pages`` pages, each token read once."""
+        paging = _WindowPaging(self.max_pages)
+        next_token = None
+        while True:
+            paging.count_page()
+            payload = self._request("GET", path, params={**params, "nextToken": next_token}, list_call=True)
+            with reading(what):
+                rows = payload["data"]
+                _check_rows(rows, params["maxPerPage"], keep=keep)
+                parsed = parse_rows(rows, self.market)
+                next_token = str(payload.get("nextToken") or "")
+            yield from parsed
+            if not next_token:  # empty on the last page
+                return
+            paging.follow(next_token)
 
     def iter_order_sheets_by_statuses(self, created_from, created_to, statuses=ORDER_STATUSES, **kwargs):
         """Order sheets of several statuses: Coupang has no "all statuses" value, so one list each."""
@@ -577,6 +599,54 @@ class CoupangClient:
         with reading("the order sheets of an order"):
             data = payload["data"]
             return [parse_order_sheet(raw, self.market) for raw in (data if isinstance(data, list) else [data])]
+
+    # --- the store's products ---
+
+    def iter_seller_products(self, *, status=None, max_per_page=MAX_PRODUCTS_PER_PAGE):
+        """The store's seller products, ``max_per_page`` (1 to 100) a page, followed by the answer's
+        ``nextToken`` ("" on the last page), at most ``max_pages`` pages (Coupang docs:
+        product-api/lookup-seller-product-list-paging; Korea and Taiwan, help center article
+        360033645034). Rows carry no vendor items: :meth:`get_seller_product` reads them. Each row
+        is a :class:`~.products.SellerProduct` or an :class:`~.products.UnreadableSellerProduct`.
+        """
+        if status is not None and status not in PRODUCT_STATUSES:
+            raise ValueError(f"Unknown product status {status!r}: use one of {', '.join(PRODUCT_STATUSES)}.")
+        if not 1 <= max_per_page <= MAX_PRODUCTS_PER_PAGE:
+            raise ValueError(f"Product pages hold 1 to {MAX_PRODUCTS_PER_PAGE} rows, not {max_per_page}.")
+        return self._seller_product_pages({"status": status}, max_per_page)
+
+    def iter_seller_products_created(self, created_from, created_to, *, max_per_page=MAX_PRODUCTS_PER_PAGE):
+        """Seller products created from ``created_from`` to ``created_to`` (aware datetimes): the
+        list's ``createdAt`` filter, one 24-hour window a call from ``created_from`` on, to the
+        second in the market's time. What a load after the first one reads; the list has no
+        filter on a product's changes. A product may come twice: rows are keyed by sellerProductId.
+        """
+        if not 1 <= max_per_page <= MAX_PRODUCTS_PER_PAGE:
+            raise ValueError(f"Product pages hold 1 to {MAX_PRODUCTS_PER_PAGE} rows, not {max_per_page}.")
+        zone = self.market_info.timezone
+        start, end = (
+            self._aware(moment).astimezone(zone).replace(microsecond=0) for moment in (created_from, created_to)
+        )
+        return itertools.chain.from_iterable(
+            self._seller_product_pages({"createdAt": window.strftime(SECOND_FORMAT)}, max_per_page)
+            for window in _windows_from(start, end, PRODUCT_CREATED_WINDOW)
+        )
+
+    def _seller_product_pages(self, filters, max_per_page):
+        params = {"vendorId": self.vendor_id, "maxPerPage": max_per_page, **filters}
+        return self._token_pages(
+            _SELLER_PRODUCTS_PATH, params, parse_seller_products, kept_seller_product, "a product list"
+        )
+
+    def get_seller_product(self, seller_product_id):
+        """One seller product with its vendor items (``items``: vendorItemId, externalVendorSku,
+        barcode, itemName, attributes; Coupang docs: product-api/lookup-seller-product). Korea only
+        (help center article 360033644994): a Taiwan store gets :class:`NotAvailableInMarketError`
+        without a call."""
+        self._check_market("seller_product")
+        payload = self._request("GET", _SELLER_PRODUCT_PATH.format(seller_product_id=int(seller_product_id)))
+        with reading("a seller product"):
+            return parse_seller_product(payload["data"], self.market)
 
     # --- places ---
 
@@ -747,6 +817,11 @@ class CoupangClient:
             code = answer.result_code
             raise _rejection(answer.message or code, payload, 200, code, (self._secret_key,))
         return answer
+
+    def _check_market(self, call):
+        """Refuses, before any call, what Coupang does not offer in the store's market."""
+        if not self.market_info.offers(call):
+            raise NotAvailableInMarketError(call=call, market=self.market)
 
     def _check_stop_shipment_market(self):
         if not self.market_info.answers_stop_shipment:
