@@ -12,7 +12,14 @@ from urllib.parse import parse_qsl
 from . import faults, render
 from .gateway import GATEWAY_TIMEOUT, INVALID_VENDOR_ID, gateway_error_body
 from .products import STATUS_NAMES, render_product, render_product_row
-from .returns import CANCEL_TYPES, STATUS_QUERIES, Refusal, render_receipt
+from .returns import (
+    CANCEL_TYPES,
+    SELLER_CANCEL_BIG_CODE,
+    SELLER_CANCEL_REASONS,
+    STATUS_QUERIES,
+    Refusal,
+    render_receipt,
+)
 from .store import MARKETS
 
 ORDER_STATUSES = ("ACCEPT", "INSTRUCT", "DEPARTURE", "DELIVERING", "FINAL_DELIVERY", "NONE_TRACKING")
@@ -62,6 +69,13 @@ ROUTES = (
     ("PUT", "complete_shipment", re.compile(_RETURNS + r"/(?P<receipt_id>\d+)/completedShipment$")),
     ("PUT", "receive_confirmation", re.compile(_RETURNS + r"/(?P<receipt_id>\d+)/receiveConfirmation$")),
     ("PUT", "approval", re.compile(_RETURNS + r"/(?P<receipt_id>\d+)/approval$")),
+    (
+        "POST",
+        "seller_cancel",
+        re.compile(
+            r"^/v2/providers/openapi/apis/api/(?P<version>v5|v6)/vendors/(?P<vendor_id>[^/]+)/orders/(?P<order_id>\d+)/cancel$"
+        ),
+    ),
     ("GET", "seller_products", re.compile(_SELLER_PRODUCTS + r"$")),
     ("GET", "seller_product", re.compile(_SELLER_PRODUCTS + r"/(?P<seller_product_id>\d+)$")),
     (
@@ -224,6 +238,34 @@ def _check_region(call, offered):
         raise BadRequest(NOT_IN_REGION.format(market=call.market))
 
 
+def _seller_cancel_counts(body, path_order_id):
+    """vendorItemId -> count of a seller's cancel, or its first refusal (Coupang docs:
+    delivery-api/instruct-cancel, errorSpec)."""
+    order_id = body.get("orderId")
+    if not order_id or str(order_id) != path_order_id:
+        raise BadRequest("주문 ID를 입력해 주세요.")
+    items, counts = body.get("vendorItemIds"), body.get("receiptCounts")
+    if not isinstance(items, list) or not items:
+        raise BadRequest("취소할 벤더아이템 아이디 목록을 입력해주세요.")
+    if not isinstance(counts, list) or not counts:
+        raise BadRequest("취소할 아이탬 개수 목록을 입력해주세요.")
+    if len(items) != len(counts):
+        raise BadRequest("요청한 상품 개수와 취소 개수를 확인해주세요.")
+    if not all(isinstance(count, int) and count > 0 for count in counts):
+        raise BadRequest("취소할 아이탬 개수 목록을 입력해주세요.")
+    if not body.get("bigCancelCode"):
+        raise BadRequest("취소사유 대분류 코드를 입력해주세요.")
+    if body["bigCancelCode"] != SELLER_CANCEL_BIG_CODE:
+        raise BadRequest("취소사유 대분류 코드를 확인해 주세요.")
+    if not body.get("middleCancelCode"):
+        raise BadRequest("취소사유 중분류 코드를 입력해주세요.")
+    if body["middleCancelCode"] not in SELLER_CANCEL_REASONS:
+        raise BadRequest("취소사유 중분류 코드를 확인해 주세요.")
+    if len(set(items)) != len(items) or not all(isinstance(item, int) for item in items):
+        raise BadRequest("요청한 상품 개수와 취소 개수를 확인해주세요.")
+    return dict(zip(items, counts, strict=True))
+
+
 def _int_param(params, name, default):
     value = params.get(name) or default
     try:
@@ -319,6 +361,21 @@ class ReturnEndpoints:
         receipt, _body = self._answer_body(call)
         self.returns.confirm_receipt(receipt)
         return Reply.json(200, {"code": "200", "message": "OK"})
+
+    def seller_cancel(self, call):
+        """The seller's cancel of an order's units (Coupang docs: delivery-api/instruct-cancel;
+        Korea and Taiwan, help center article 360033843154): its body checked in the page's
+        errorSpec order, with its messages."""
+        body = call.body if isinstance(call.body, dict) else {}
+        counts = _seller_cancel_counts(body, call.match["order_id"])
+        if body.get("vendorId") != call.vendor.vendor_id:
+            raise BadRequest("업체 ID를 입력해주세요.")
+        if not body.get("userId") or body["userId"] != call.vendor.wing_user_id:
+            raise BadRequest("업체 ID에 맞는 올바른 유저 ID를 입력해주세요.")
+        code, message, data = self.returns.seller_cancel(
+            call.vendor.vendor_id, call.market, int(call.match["order_id"]), counts, body["middleCancelCode"]
+        )
+        return Reply.json(200, {"code": code, "message": message, "data": data})
 
     def approval(self, call):
         receipt, body = self._answer_body(call, "cancelCount")

@@ -60,6 +60,7 @@ class Vendor:
     secret_key: str
     allowed_ips: list = field(default_factory=lambda: list(LOOPBACK_IPS))
     markets: tuple = ("KR", "TW")  # where it sells; X-MARKET must name one of them
+    wing_user_id: str = ""  # the seller's Wing login ID, the userId of the seller's cancel
 
 
 @dataclass

@@ -25,10 +25,12 @@ from ec_coupang.coupang import (
     PlaceAddress,
     Receiver,
     Requester,
+    RequestRejectedError,
     ReturnAnswer,
     ReturnDelivery,
     ReturnItem,
     ReturnRequest,
+    SellerCancel,
     ServiceUnavailableError,
     TaxReceipt,
     VendorItem,
@@ -529,3 +531,44 @@ def test_seller_product_with_its_items(client):
         maximum_buy_count=9999,
     )
     assert (second.seller_product_item_id, second.options) == ("425073846", "색상: GREY, 사이즈: 55")
+
+
+# --- the seller's cancel ---
+
+
+def test_seller_cancel_in_part(client):
+    """The page's sample: code PARTIAL inside a 200, two items stopped under one receipt, one failed."""
+    answers = answering(client, doc_example("instruct-cancel"))
+    result = client.cancel_order_items(
+        "2000006593044", {3145181064: 1, 3145181065: 2, 3145181067: 1}, reason="CCTTER", user_id="et5"
+    )
+    assert answers.sent[0].path_url == "/v2/providers/openapi/apis/api/v5/vendors/A00012345/orders/2000006593044/cancel"
+    assert json.loads(answers.sent[0].body) == {
+        "orderId": 2000006593044,
+        "vendorItemIds": [3145181064, 3145181065, 3145181067],
+        "receiptCounts": [1, 2, 1],
+        "bigCancelCode": "CANERR",
+        "middleCancelCode": "CCTTER",
+        "vendorId": "A00012345",
+        "userId": "et5",
+    }
+    assert result == SellerCancel(
+        order_id="2000006593044",
+        result_code="PARTIAL",
+        message="[요청번호] cdea5b4b-34e9-4bec-bbd9-061e358e46a0 \\r\\n"
+        "[3145181064]<= 취소 가능한 개수보다 요청한 개수가 더 많습니다.",
+        receipt_id="44698107",
+        receipt_type="STOP_SHIPMENT",
+        vendor_item_ids=("3145181065", "3145181067"),
+        total_count=3,
+        failed_vendor_item_ids=("3145181064",),
+    )
+
+
+def test_seller_cancel_failed_whole_is_refused(client):
+    """code FAIL (전체취소 실패, the page's response table) inside a 200 is a refusal."""
+    payload = {**doc_json("instruct-cancel"), "code": "FAIL", "message": "취소요청 중 오류가 발생하였습니다."}
+    answering(client, json.dumps(payload, ensure_ascii=False).encode())
+    with pytest.raises(RequestRejectedError, match="취소요청 중 오류가 발생하였습니다") as caught:
+        client.cancel_order_items("2000006593044", {3145181064: 1}, reason="CCTTER", user_id="et5")
+    assert (caught.value.status, caught.value.code) == (200, "FAIL")

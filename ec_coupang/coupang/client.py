@@ -34,6 +34,7 @@ from .parsing import (
     kept_order_sheet,
     loads,
     parse_box_results,
+    parse_id,
     parse_order_sheet,
     parse_order_sheets,
     parse_outbound_place,
@@ -44,9 +45,11 @@ from .products import PRODUCT_STATUSES, kept_seller_product, parse_seller_produc
 from .returns import (
     CANCEL_TYPES,
     RETURN_STATUSES,
+    SELLER_CANCEL_REASONS,
     parse_return_answer,
     parse_return_request,
     parse_return_requests,
+    parse_seller_cancel,
 )
 from .signing import authorization_header, encode_query
 
@@ -91,6 +94,9 @@ _RETURN_REQUESTS_PATH = "/v2/providers/openapi/apis/api/{version}/vendors/{vendo
 _RECEIPT_PATH = _RETURN_REQUESTS_PATH + "/{receipt_id}"
 _STOPPED_SHIPMENT_PATH = _RECEIPT_PATH + "/stoppedShipment"  # v4
 _COMPLETED_SHIPMENT_PATH = _RECEIPT_PATH + "/completedShipment"  # v4
+# The seller's cancel: v5 in the current path family (study 13; the 2019 page,
+# delivery-api/instruct-cancel, shows the retired wing_api family).
+_SELLER_CANCEL_PATH = "/v2/providers/openapi/apis/api/v5/vendors/{vendor_id}/orders/{order_id}/cancel"
 _RECEIVE_CONFIRMATION_PATH = _RECEIPT_PATH + "/receiveConfirmation"  # v5
 _APPROVAL_PATH = _RECEIPT_PATH + "/approval"  # v5
 # The store's products: vendorId in the query, not in the path (Coupang docs:
@@ -356,8 +362,9 @@ class CoupangClient:
             headers["X-EXTENDED-TIMEOUT"] = EXTENDED_TIMEOUT_MS
         return headers
 
-    def _request(self, method, path, *, params=(), body=None, list_call=False):
-        """Sends one signed call and returns its decoded JSON body, or raises a CoupangError."""
+    def _request(self, method, path, *, params=(), body=None, list_call=False, accepted_codes=()):
+        """Sends one signed call and returns its decoded JSON body, or raises a CoupangError; a
+        business ``code`` other than success is refused unless it is one of ``accepted_codes``."""
         query = encode_query(params)
         # The query is signed and sent as the same bytes: it goes inside the URL, not in params=,
         # so requests does not encode it again.
@@ -373,7 +380,7 @@ class CoupangClient:
             raise self._connection_error(error) from error
         _logger.debug("Coupang %s %s -> HTTP %s", method, path, response.status_code)
         self._record(method, path, query, data, response)
-        return self._read(response)
+        return self._read(response, accepted_codes)
 
     def _record(self, method, path, query, data, response):
         if self._recorder is not None:
@@ -466,7 +473,7 @@ class CoupangClient:
             return ResponseCutOffError()
         return UnreachableError(base_url=self.base_url)
 
-    def _read(self, response):
+    def _read(self, response, accepted_codes=()):
         secrets = (self._secret_key,)
         if not 200 <= response.status_code < 300:
             error = error_from_response(response.status_code, response.content, response.headers, secrets=secrets)
@@ -478,15 +485,15 @@ class CoupangClient:
             payload = None
         if not isinstance(payload, dict):
             raise MalformedResponseError(status=response.status_code, body_excerpt=sanitize(response.text, secrets))
-        self._check_business_code(payload, response.status_code, secrets)
+        self._check_business_code(payload, response.status_code, secrets, accepted_codes)
         return payload
 
     @staticmethod
-    def _check_business_code(payload, status, secrets):
+    def _check_business_code(payload, status, secrets, accepted_codes=()):
         # Business bodies carry code 200 or "200" (both appear in Coupang's samples); outbound
         # place lists carry no code at all.
         code = payload.get("code")
-        if code is None or str(code).upper() in ("200", "SUCCESS", "OK"):
+        if code is None or str(code).upper() in ("200", "SUCCESS", "OK", *accepted_codes):
             return
         raise _rejection(str(payload.get("message") or code), payload, status, code, secrets)
 
@@ -838,6 +845,39 @@ class CoupangClient:
         self._check_stop_shipment_market()
         waybill = {"deliveryCompanyCode": delivery_company_code, "invoiceNumber": invoice_number}
         return self._answer_receipt(_COMPLETED_SHIPMENT_PATH, "v4", receipt_id, **waybill)
+
+    def cancel_order_items(self, order_id, counts, *, reason, user_id):
+        """The seller cancels ``counts`` (vendorItemId -> units) of an order (Coupang docs:
+        delivery-api/instruct-cancel; Korea and Taiwan, help center article 360033843154).
+
+        An ACCEPT box is canceled at once, and only whole; an INSTRUCT box's units are stopped.
+        Units a buyer's request holds, or already canceled, cannot be canceled (again). ``reason``
+        is Coupang's code (:data:`~.returns.SELLER_CANCEL_REASONS`: CCTTER out of stock, CCPNER
+        address, CCPRER price); ``user_id`` the store's Wing login ID. Sent once: a refusal (an error
+        status, or code FAIL) is a :class:`RequestRejectedError`; code PARTIAL returns the result
+        with the items that failed. When the answer is lost, the order sheets read again show what
+        was canceled (``cancelCount``). It lowers the seller's fulfilment score.
+        """
+        items = {parse_id(item): int(count) for item, count in dict(counts).items()}
+        if not items or any(count < 1 for count in items.values()):
+            raise ValueError(f"A cancel names vendor items with at least one unit each, not {counts!r}.")
+        if reason not in SELLER_CANCEL_REASONS:
+            raise ValueError(f"Unknown cancel reason {reason!r}: use one of {', '.join(SELLER_CANCEL_REASONS)}.")
+        if not (user_id or "").strip():
+            raise ValueError("A cancel names the store's Wing login ID.")
+        body = {
+            "orderId": int(order_id),
+            "vendorItemIds": [int(item) for item in items],
+            "receiptCounts": list(items.values()),
+            "bigCancelCode": "CANERR",
+            "middleCancelCode": reason,
+            "vendorId": self.vendor_id,
+            "userId": user_id.strip(),
+        }
+        path = self._path(_SELLER_CANCEL_PATH, order_id=int(order_id))
+        payload = self._request("POST", path, body=body, accepted_codes=("PARTIAL",))
+        with reading("a cancel result"):
+            return parse_seller_cancel(payload, order_id)
 
     def confirm_return_receipt(self, receipt_id):
         """The returned goods arrived at the return center (receiveConfirmation, RETURNS_UNCHECKED)."""

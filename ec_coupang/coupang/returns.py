@@ -31,6 +31,13 @@ from .parsing import (
 )
 
 CANCEL_TYPES = ("RETURN", "CANCEL")
+# The seller's cancel's reasons, middleCancelCode under bigCancelCode CANERR (Coupang docs:
+# delivery-api/instruct-cancel). For an INSTRUCT box Coupang records "배송불만" / "품절" whatever is sent.
+SELLER_CANCEL_REASONS = {
+    "CCTTER": "재고 연동 오류 (out of stock)",
+    "CCPNER": "제휴사이트 오류 (the buyer's address)",
+    "CCPRER": "가격등재오류 (a wrong price)",
+}
 # The v2 names some examples still send, with their v4 codes (Coupang docs:
 # return-api/lookup-return-request-by-product, receiptType and completeConfirmType "v2 / v4" tables).
 _V2_RECEIPT_TYPES = {"반품": "RETURN"}
@@ -162,6 +169,26 @@ class UnreadableReturnRequest:
     receipt_status: str
     reason: RowReason
     raw: object = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class SellerCancel:
+    """Coupang's answer to the seller's cancel (Coupang docs: delivery-api/instruct-cancel).
+
+    :ivar result_code: SUCCESS (every item canceled) or PARTIAL (``failed_vendor_item_ids`` not)
+    :ivar receipt_type: CANCEL (an ACCEPT box, canceled at once) or STOP_SHIPMENT (an INSTRUCT box,
+        its shipment stopped)
+    :ivar total_count: the units canceled by the receipt
+    """
+
+    order_id: str
+    result_code: str
+    message: str
+    receipt_id: str
+    receipt_type: str
+    vendor_item_ids: tuple[str, ...]
+    total_count: int
+    failed_vendor_item_ids: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -299,3 +326,21 @@ def parse_return_answer(payload, receipt_id):
     result_code = as_text(data.get("resultCode") or payload.get("code") or data.get("code"))
     message = as_text(data.get("resultMessage") or payload.get("message") or data.get("message"))
     return ReturnAnswer(str(receipt_id), result_code, message)
+
+
+def parse_seller_cancel(payload, order_id):
+    """The seller's cancel's answer: ``data.receiptMap`` and ``data.failedVendorItemIds`` (the
+    page's sample; its field table says ``ReceiptMap`` and ``failedItemIds``: both are read)."""
+    data = payload.get("data") or {}
+    receipt = data.get("receiptMap") or data.get("ReceiptMap") or {}
+    failed = data.get("failedVendorItemIds") or data.get("failedItemIds") or ()
+    return SellerCancel(
+        order_id=parse_id(data.get("orderId") or order_id),
+        result_code=as_text(payload.get("code")).upper(),
+        message=as_text(payload.get("message")),
+        receipt_id=parse_id(receipt["receiptId"]),
+        receipt_type=as_text(receipt.get("receiptType")),
+        vendor_item_ids=tuple(parse_id(item) for item in receipt.get("vendorItemIds") or ()),
+        total_count=parse_count(receipt.get("totalCount")),
+        failed_vendor_item_ids=tuple(parse_id(item) for item in failed),
+    )
