@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl
 
 from . import faults, render
 from .gateway import GATEWAY_TIMEOUT, INVALID_VENDOR_ID, gateway_error_body
+from .inquiries import render_call_center_inquiry, render_product_inquiry
 from .products import STATUS_NAMES, render_product, render_product_row
 from .returns import (
     CANCEL_TYPES,
@@ -45,6 +46,25 @@ MAX_PRODUCTS_PER_PAGE = 100
 # createdAt reads the 24 hours from the second it names (same page: "2015-12-17T12:28:38 ~
 # 2015-12-18T12:28:37"), "yyyy-MM-dd'T'HH:mm:ss".
 PRODUCT_CREATED_AT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
+# Inquiry lists: at most 7 days (Coupang docs: customer-service-api/lookup-customer-inquiry-by-product
+# "최대 조회 기간 7일", "inquiryEndAt - inquiryStartAt < = 7days"; lookup-coupang-call-center-inquiry
+# "최대 7일까지"), read strictly: 7 days with both ends included. Coupang's refusal is not documented.
+MAX_INQUIRY_DAYS = 7
+INQUIRY_RANGE_TOO_LONG = "inquiryEndAt-inquiryStartAt range should be at most 7 days."
+MAX_PRODUCT_INQUIRY_PAGE = 50  # lookup-customer-inquiry-by-product "Default 10, max = 50"
+MAX_CALL_CENTER_PAGE = 30  # lookup-coupang-call-center-inquiry "Default 10, max = 30"
+# answeredType and partnerCounselingStatus (same pages).
+PRODUCT_INQUIRY_FILTERS = {
+    "ALL": lambda inquiry: True,
+    "ANSWERED": lambda inquiry: bool(inquiry.replies),
+    "NOANSWER": lambda inquiry: not inquiry.replies,
+}
+CALL_CENTER_FILTERS = {
+    "NONE": lambda inquiry: True,
+    "ANSWER": lambda inquiry: inquiry.counseling_status == "answered" and not inquiry.transfer,
+    "NO_ANSWER": lambda inquiry: inquiry.waiting_reply is not None,
+    "TRANSFER": lambda inquiry: inquiry.transfer,
+}
 RETURN_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 RETURN_MINUTE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")
 # Order sheets in minute mode: v4 yyyy-MM-ddTHH:mm (Coupang docs: delivery-api/lookup-order-list-per-minute);
@@ -76,6 +96,11 @@ ROUTES = (
             r"^/v2/providers/openapi/apis/api/(?P<version>v5|v6)/vendors/(?P<vendor_id>[^/]+)/orders/(?P<order_id>\d+)/cancel$"
         ),
     ),
+    ("GET", "product_inquiries", re.compile(_OPENAPI + r"/onlineInquiries$")),
+    ("POST", "answer_product_inquiry", re.compile(_OPENAPI + r"/onlineInquiries/(?P<inquiry_id>\d+)/replies$")),
+    ("GET", "call_center_inquiries", re.compile(_OPENAPI + r"/callCenterInquiries$")),
+    ("POST", "answer_call_center", re.compile(_OPENAPI + r"/callCenterInquiries/(?P<inquiry_id>\d+)/replies$")),
+    ("POST", "confirm_call_center", re.compile(_OPENAPI + r"/callCenterInquiries/(?P<inquiry_id>\d+)/confirms$")),
     ("GET", "seller_products", re.compile(_SELLER_PRODUCTS + r"$")),
     ("GET", "seller_product", re.compile(_SELLER_PRODUCTS + r"/(?P<seller_product_id>\d+)$")),
     (
@@ -448,11 +473,97 @@ class ProductEndpoints:
         return Reply.json(200, {"code": "SUCCESS", "message": "", "data": render_product(product, call.market)})
 
 
-class Endpoints(ReturnEndpoints, ProductEndpoints):
-    def __init__(self, store, returns, catalog):
+class InquiryEndpoints:
+    """Buyers' inquiries (Coupang docs: customer-service-api/lookup-customer-inquiry-by-product,
+    answer-to-customer-inquiry, lookup-coupang-call-center-inquiry,
+    answer-to-coupang-call-center-inquiry, confirm-to-coupang-call-center-inquiry); Korea and
+    Taiwan (help center articles 360033400754, 360033645354; study 13)."""
+
+    def _inquiry_list(self, call, kind, filter_name, filters, largest, render_row):
+        params = call.params
+        vendor_id = ProductEndpoints._query_vendor(call)
+        status = params.get(filter_name)
+        if not status:
+            raise BadRequest(MISSING_PARAMETERS)
+        if status not in filters:
+            raise BadRequest(f"Invalid {filter_name}: {status}")
+        start, end = self._inquiry_window(params, call.market)
+        item = params.get("vendorItemId")
+
+        def wanted(inquiry):
+            return filters[status](inquiry) and (not item or str(inquiry.vendor_item_id) == item)
+
+        inquiries = self.inquiries.listed(kind, vendor_id, call.market, start, end, wanted)
+        page, pagination = self._page(
+            params, inquiries, oversized=call.page_fault == faults.OVERSIZED_PAGE, largest=largest
+        )
+        data = {"content": [render_row(inquiry) for inquiry in page], "pagination": pagination}
+        return Reply.json(200, {"code": 200, "message": "OK", "data": data})
+
+    @staticmethod
+    def _inquiry_window(params, market):
+        """``[start, end)`` of whole days, ``inquiryEndAt`` included; without dates only a
+        vendorItemId's inquiries are listed ("옵션아이디가 널(null)인 경우, 반드시 이 두 파라미터를
+        사용해야 합니다"), of every day."""
+        if not (params.get("inquiryStartAt") and params.get("inquiryEndAt")):
+            if not params.get("vendorItemId"):
+                raise BadRequest(MISSING_PARAMETERS)
+            return datetime.min.replace(tzinfo=MARKETS[market].timezone), datetime.max.replace(
+                tzinfo=MARKETS[market].timezone
+            )
+        start, last_day = (
+            _local_moment(params[name], RETURN_DAY, "%Y-%m-%d", market) for name in ("inquiryStartAt", "inquiryEndAt")
+        )
+        _check_order(start, last_day)
+        if (last_day - start).days >= MAX_INQUIRY_DAYS:
+            raise BadRequest(INQUIRY_RANGE_TOO_LONG)
+        return start, last_day + timedelta(days=1)
+
+    def product_inquiries(self, call):
+        return self._inquiry_list(
+            call, "product", "answeredType", PRODUCT_INQUIRY_FILTERS, MAX_PRODUCT_INQUIRY_PAGE, render_product_inquiry
+        )
+
+    def call_center_inquiries(self, call):
+        return self._inquiry_list(
+            call, "call_center", "partnerCounselingStatus", CALL_CENTER_FILTERS, MAX_CALL_CENTER_PAGE,
+            render_call_center_inquiry,
+        )  # fmt: skip
+
+    def _inquiry_body(self, call, kind, *required):
+        body = call.body if isinstance(call.body, dict) else {}
+        if not all(body.get(name) not in (None, "") for name in required):
+            raise BadRequest(MISSING_PARAMETERS)
+        if "vendorId" in required and body["vendorId"] != call.vendor.vendor_id:
+            raise BadRequest(INVALID_VENDOR_ID)
+        inquiry = self.inquiries.vendor_inquiry(kind, call.vendor.vendor_id, call.market, call.match["inquiry_id"])
+        return inquiry, body
+
+    def answer_product_inquiry(self, call):
+        inquiry, body = self._inquiry_body(call, "product", "content", "vendorId")
+        self.inquiries.answer_product(inquiry, str(body["content"]), str(body.get("replyBy") or ""))
+        return Reply.json(200, {"code": "200", "message": "OK"})
+
+    def answer_call_center(self, call):
+        inquiry, body = self._inquiry_body(call, "call_center", "vendorId", "inquiryId", "content", "parentAnswerId")
+        if str(body["inquiryId"]) != call.match["inquiry_id"]:
+            raise BadRequest("inquiryId of the body must be the path's")
+        parent = _int_param(body, "parentAnswerId", 0)
+        self.inquiries.answer_call_center(inquiry, str(body["content"]), str(body.get("replyBy") or ""), parent)
+        return Reply.json(200, {"code": "200", "message": "OK"})
+
+    def confirm_call_center(self, call):
+        inquiry, _body = self._inquiry_body(call, "call_center", "confirmBy")
+        self.inquiries.confirm(inquiry)
+        return Reply.json(200, {"code": "200", "message": "OK"})
+
+
+class Endpoints(ReturnEndpoints, ProductEndpoints, InquiryEndpoints):
+    def __init__(self, store, returns, catalog, inquiries):
         self.store = store
         self.returns = returns
         self.catalog = catalog
+        self.inquiries = inquiries
         self.page_tokens = PageTokens()
         # The lookups by orderId and by receiptId document ``data`` as an array; older samples show
         # an object (study 11.9). False: arrays.
@@ -591,12 +702,13 @@ class Endpoints(ReturnEndpoints, ProductEndpoints):
 
     # --- places ---
 
-    def _page(self, params, places, *, page_required=False, oversized=False):
+    def _page(self, params, places, *, page_required=False, oversized=False, largest=MAX_PER_PAGE):
         if page_required and not params.get("pageNum"):
             raise BadRequest(MISSING_PARAMETERS)
         page_number = _int_param(params, "pageNum", 1)
-        # Coupang documents a maximum of 50 but not what a larger pageSize gets; the sandbox caps it.
-        page_size = min(_int_param(params, "pageSize", DEFAULT_PLACE_PAGE_SIZE), MAX_PER_PAGE)
+        # Coupang documents a maximum (50 for places) but not what a larger pageSize gets; the
+        # sandbox caps it.
+        page_size = min(_int_param(params, "pageSize", DEFAULT_PLACE_PAGE_SIZE), largest)
         if page_number < 1 or page_size < 1:
             raise BadRequest("pageNum and pageSize must be at least 1")
         start = (page_number - 1) * page_size

@@ -31,6 +31,7 @@ from .gateway import (
     gateway_error_body,
     market_of,
 )
+from .inquiries import InquiryDesk
 from .products import Catalog, CatalogItem, CatalogProduct, demo_products
 from .returns import ReturnDesk
 from .store import Place, SandboxStore, Vendor, box_result
@@ -145,7 +146,8 @@ class CoupangSandbox:
         self.faults = faults.FaultBook()
         self.returns = ReturnDesk(self.store)
         self.catalog = Catalog()
-        self.endpoints = Endpoints(self.store, self.returns, self.catalog)
+        self.inquiries = InquiryDesk(self.now)
+        self.endpoints = Endpoints(self.store, self.returns, self.catalog, self.inquiries)
         self._requests = []
         self._requests_lock = threading.Lock()
         self._recent_calls = {}  # vendorId -> deque of monotonic times
@@ -450,6 +452,20 @@ class CoupangSandbox:
             ],
         )
         return self.catalog.add(product)
+
+    # --- buyers' inquiries ---
+
+    def ask_about(self, shipment_box_id, content, *, ordered=True, asked_at=None):
+        """A buyer asks about the first item of a box, as its orderer (``orderIds``) or not."""
+        order = self.store.order(shipment_box_id)
+        order_ids = [order.order_id] if ordered else []
+        return self.inquiries.ask(order.vendor_id, order.market, order.lines[0], content, order_ids, asked_at)
+
+    def call_center_inquiry(self, shipment_box_id, content, *, transfer=False, asked_at=None):
+        """A buyer calls Coupang about the first item of a box; the agent asks the seller for an
+        answer or, with ``transfer``, hands over a completed inquiry to confirm."""
+        order = self.store.order(shipment_box_id)
+        return self.inquiries.call_center(order, order.lines[0], content, transfer=transfer, asked_at=asked_at)
 
     # --- places ---
 

@@ -17,6 +17,7 @@ from doc_transport import answering, doc_example, doc_json
 from ec_coupang.coupang import (
     BoxResult,
     CoupangClient,
+    InquiryReply,
     InvoiceEntry,
     ItemAttribute,
     Money,
@@ -572,3 +573,112 @@ def test_seller_cancel_failed_whole_is_refused(client):
     with pytest.raises(RequestRejectedError, match="취소요청 중 오류가 발생하였습니다") as caught:
         client.cancel_order_items("2000006593044", {3145181064: 1}, reason="CCTTER", user_id="et5")
     assert (caught.value.status, caught.value.code) == (200, "FAIL")
+
+
+# --- buyers' inquiries ---
+
+
+def test_product_inquiries(client):
+    """The list's example: three questions, two answered (one twice), orderIds null or a list, times
+    ``yyyy-MM-dd HH:mm:ss`` in the market's time."""
+    answers = answering(client, doc_example("lookup-customer-inquiry-by-product"))
+    first, second, third = client.iter_product_inquiries(date(2014, 12, 7), date(2014, 12, 8))
+    assert answers.sent[0].path_url == (
+        "/v2/providers/openapi/apis/api/v5/vendors/A00012345/onlineInquiries?vendorId=A00012345"
+        "&inquiryStartAt=2014-12-07&inquiryEndAt=2014-12-08&answeredType=ALL&pageNum=1&pageSize=50"
+    )
+    assert (first.inquiry_id, first.product_id, first.vendor_item_id) == ("844", "2490", "3100000204")
+    assert (first.content, first.order_ids, first.buyer_email) == (
+        "productId딜에 달린 24시간 이내 상품문의2.",
+        (),
+        "aka***@na",
+    )
+    assert first.asked_at == datetime(2015, 5, 27, 9, 38, 32, tzinfo=KST)
+    assert first.replies == (
+        InquiryReply("351", "just do it9.28", datetime(2016, 9, 28, 16, 18, 9, tzinfo=KST)),
+        InquiryReply("352", "just do it9.29", datetime(2016, 9, 29, 16, 18, 9, tzinfo=KST)),
+    )
+    assert (second.order_ids, second.answered) == (("16000009476673",), True)
+    assert (third.inquiry_id, third.vendor_item_id, third.order_ids, third.answered) == (
+        "852",
+        "3000006137",
+        ("15000009153437",),
+        False,
+    )
+
+
+def test_call_center_inquiries(client):
+    """The list's example: page 1 of 7 (two a page), vendorItemId an array, the agent's reply and the
+    seller's answer; the client reads on until the last page."""
+    last_page = {
+        "code": 200,
+        "message": "OK",
+        "data": {"content": [], "pagination": {"currentPage": 7, "totalPages": 7}},
+    }
+    answers = answering(client, doc_example("lookup-coupang-call-center-inquiry"), json.dumps(last_page).encode())
+    first, second = client.iter_call_center_inquiries(date(2018, 1, 7), date(2018, 1, 8), page_size=2)
+    assert [request.path_url.rpartition("&pageNum=")[2] for request in answers.sent] == ["1&pageSize=2", "2&pageSize=2"]
+    assert (first.inquiry_id, first.inquiry_status, first.counseling_status) == ("1015668177", "progress", "answered")
+    assert (first.vendor_item_ids, first.order_id) == (("3285906659",), "10000011255416")
+    assert first.item_name == "스파오(SPAO) 인조가죽 A라인 4부 스커트 SPWH749G22, (49)Khaki, L"
+    assert (first.asked_at, first.answered_at, first.ordered_at) == (
+        datetime(2018, 1, 8, 16, 43, 42, tzinfo=KST),
+        datetime(2018, 1, 8, 16, 56, 16, tzinfo=KST),
+        datetime(2017, 12, 25, 22, 23, 44, tzinfo=KST),
+    )
+    assert (first.receipt_category, first.buyer_phone) == ("기타문의>기타>전상담사통화요청", "010-****-8801")
+    agent, seller = first.replies
+    assert (agent.reply_id, agent.author_type, agent.transfer_status, agent.need_answer) == (
+        "1027082307",
+        "csAgent",
+        "answered",
+        False,
+    )
+    assert (seller.reply_id, seller.author_type, seller.author, seller.transfer_status) == (
+        "1027083739",
+        "vendor",
+        "AA몰",
+        "",
+    )
+    assert not first.awaits_answer, "answered: no reply asks for the seller's answer"
+    assert second.inquiry_id == "1015664934"
+
+
+@pytest.mark.parametrize(
+    ("fixture", "answer"),
+    [
+        (
+            "answer-to-customer-inquiry",
+            lambda client: client.answer_product_inquiry(846, "안녕하세요\n입고 지연", "wanger"),
+        ),
+        (
+            "answer-to-coupang-call-center-inquiry",
+            lambda client: client.answer_call_center_inquiry(1007837444, "안녕하세요", "wanger", 1023208324),
+        ),
+        (
+            "confirm-to-coupang-call-center-inquiry",
+            lambda client: client.confirm_call_center_inquiry(1007837444, "wanger"),
+        ),
+    ],
+)
+def test_inquiry_answers(client, fixture, answer):
+    """Each page's example answer, code "200" and message OK, for the body its sample sends."""
+    answers = answering(client, doc_example(fixture))
+    assert answer(client).message == "OK"
+    body = json.loads(answers.sent[0].body)
+    expected = {
+        "answer-to-customer-inquiry": {
+            "content": "안녕하세요\n입고 지연",
+            "vendorId": "A00012345",
+            "replyBy": "wanger",
+        },
+        "answer-to-coupang-call-center-inquiry": {
+            "vendorId": "A00012345",
+            "inquiryId": "1007837444",
+            "content": "안녕하세요",
+            "replyBy": "wanger",
+            "parentAnswerId": 1023208324,
+        },
+        "confirm-to-coupang-call-center-inquiry": {"confirmBy": "wanger"},
+    }[fixture]
+    assert body == expected

@@ -45,6 +45,15 @@ from .datatypes import (
     UnreadableOrderSheet,
     delivery_from_receiver,
 )
+from .inquiries import (
+    CALL_CENTER_FILTERS,
+    PRODUCT_INQUIRY_FILTERS,
+    CallCenterInquiry,
+    InquiryAnswer,
+    InquiryReply,
+    ProductInquiry,
+    UnreadableInquiry,
+)
 from .markets import KOREA_ONLY_CALLS, MARKETS, Market, get_market
 from .parsing import ROW_KEY_PREFIX, parse_order_sheet, parse_order_sheets, read_order_sheet
 from .products import (

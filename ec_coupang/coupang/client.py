@@ -29,6 +29,15 @@ from .errors import (
     error_from_response,
     sanitize,
 )
+from .inquiries import (
+    CALL_CENTER_FILTERS,
+    PRODUCT_INQUIRY_FILTERS,
+    InquiryAnswer,
+    kept_inquiry,
+    parse_call_center_inquiry,
+    parse_product_inquiry,
+    read_inquiry,
+)
 from .markets import get_market
 from .parsing import (
     kept_order_sheet,
@@ -94,6 +103,15 @@ _RETURN_REQUESTS_PATH = "/v2/providers/openapi/apis/api/{version}/vendors/{vendo
 _RECEIPT_PATH = _RETURN_REQUESTS_PATH + "/{receipt_id}"
 _STOPPED_SHIPMENT_PATH = _RECEIPT_PATH + "/stoppedShipment"  # v4
 _COMPLETED_SHIPMENT_PATH = _RECEIPT_PATH + "/completedShipment"  # v4
+# Buyers' inquiries, v5 (help center notice 48314250583705; the 2019 pages show v4).
+_PRODUCT_INQUIRIES_PATH = "/v2/providers/openapi/apis/api/v5/vendors/{vendor_id}/onlineInquiries"
+_CALL_CENTER_INQUIRIES_PATH = "/v2/providers/openapi/apis/api/v5/vendors/{vendor_id}/callCenterInquiries"
+# Inquiry lists read at most 7 days a call (Coupang docs: customer-service-api/
+# lookup-customer-inquiry-by-product "최대 조회 기간 7일", lookup-coupang-call-center-inquiry
+# "최대 7일"): 7 days with both ends included.
+MAX_INQUIRY_DAYS = 7
+MAX_PRODUCT_INQUIRY_PAGE = 50  # lookup-customer-inquiry-by-product "Default 10, max = 50"
+MAX_CALL_CENTER_PAGE = 30  # lookup-coupang-call-center-inquiry "Default 10, max = 30"
 # The seller's cancel: v5 in the current path family (study 13; the 2019 page,
 # delivery-api/instruct-cancel, shows the retired wing_api family).
 _SELLER_CANCEL_PATH = "/v2/providers/openapi/apis/api/v5/vendors/{vendor_id}/orders/{order_id}/cancel"
@@ -149,11 +167,11 @@ def _time_for_a_try(deadline):
     return deadline - time.monotonic() >= MIN_TRY_SECONDS
 
 
-def _day_windows(date_from, date_to):
-    """``[date_from, date_to]`` (inclusive days) cut into windows of at most 31 days."""
+def _day_windows(date_from, date_to, days=MAX_DAYS_PER_WINDOW):
+    """``[date_from, date_to]`` (inclusive days) cut into windows of at most ``days`` days."""
     start = date_from
     while start <= date_to:
-        end = min(start + timedelta(days=MAX_DAYS_PER_WINDOW - 1), date_to)
+        end = min(start + timedelta(days=days - 1), date_to)
         yield start, end
         start = end + timedelta(days=1)
 
@@ -655,22 +673,110 @@ class CoupangClient:
         with reading("a seller product"):
             return parse_seller_product(payload["data"], self.market)
 
+    # --- buyers' inquiries ---
+
+    def iter_product_inquiries(self, date_from, date_to, *, answered="ALL", page_size=MAX_PRODUCT_INQUIRY_PAGE):
+        """Buyers' questions on the store's products asked on days ``date_from`` to ``date_to``
+        (the market's days, both included; aware datetimes are taken in the market's time), 7 days
+        a call, ``answered`` ALL, ANSWERED or NOANSWER (Coupang docs:
+        customer-service-api/lookup-customer-inquiry-by-product; Korea and Taiwan). Each row is a
+        :class:`~.inquiries.ProductInquiry` or an :class:`~.inquiries.UnreadableInquiry`.
+        """
+        if answered not in PRODUCT_INQUIRY_FILTERS:
+            raise ValueError(f"Unknown answeredType {answered!r}: use one of {', '.join(PRODUCT_INQUIRY_FILTERS)}.")
+        return self._inquiry_pages(
+            _PRODUCT_INQUIRIES_PATH, (date_from, date_to), {"answeredType": answered},
+            (page_size, MAX_PRODUCT_INQUIRY_PAGE), parse_product_inquiry, "a product inquiry list",
+        )  # fmt: skip
+
+    def iter_call_center_inquiries(self, date_from, date_to, *, status="NONE", page_size=MAX_CALL_CENTER_PAGE):
+        """Call-center inquiries on the store's items made on days ``date_from`` to ``date_to``,
+        7 days a call; ``status`` NONE (all), ANSWER, NO_ANSWER (the seller must answer) or TRANSFER
+        (Coupang completed it; the seller confirms) (Coupang docs: customer-service-api/
+        lookup-coupang-call-center-inquiry; Korea and Taiwan). Each row is a
+        :class:`~.inquiries.CallCenterInquiry` or an :class:`~.inquiries.UnreadableInquiry`.
+        """
+        if status not in CALL_CENTER_FILTERS:
+            raise ValueError(f"Unknown counseling status {status!r}: use one of {', '.join(CALL_CENTER_FILTERS)}.")
+        return self._inquiry_pages(
+            _CALL_CENTER_INQUIRIES_PATH, (date_from, date_to), {"partnerCounselingStatus": status},
+            (page_size, MAX_CALL_CENTER_PAGE), parse_call_center_inquiry, "a call-center inquiry list",
+        )  # fmt: skip
+
+    def _inquiry_pages(self, template, days, filters, sizes, parse, what):
+        page_size, largest = sizes
+        if not 1 <= page_size <= largest:
+            raise ValueError(f"These pages hold 1 to {largest} rows, not {page_size}.")
+        zone = self.market_info.timezone
+        date_from, date_to = (_market_day(moment, zone) for moment in days)
+        path = self._path(template)
+
+        def row(raw):
+            return read_inquiry(parse, raw, self.market)
+
+        for start, end in _day_windows(date_from, date_to, MAX_INQUIRY_DAYS):
+            params = {"vendorId": self.vendor_id, "inquiryStartAt": start.isoformat(), "inquiryEndAt": end.isoformat()}
+            yield from self._pages(
+                path, page_size, lambda payload: payload["data"], row, what,
+                params={**params, **filters}, keep=kept_inquiry,
+            )  # fmt: skip
+
+    def _reply(self, path, body, inquiry_id):
+        payload = self._request("POST", path, body=body)
+        return InquiryAnswer(str(inquiry_id), str(payload.get("message") or ""))
+
+    @staticmethod
+    def _content(text, what):
+        if not (text or "").strip():
+            raise ValueError(f"{what} needs a text.")
+        return text
+
+    def answer_product_inquiry(self, inquiry_id, content, reply_by):
+        """The seller's answer to a buyer's product question, once (Coupang docs:
+        customer-service-api/answer-to-customer-inquiry); ``reply_by`` names who answers (the Wing
+        login ID). Sent once: when its answer is lost, the list read again shows the reply."""
+        body = {"content": self._content(content, "An answer"), "vendorId": self.vendor_id, "replyBy": reply_by}
+        path = f"{self._path(_PRODUCT_INQUIRIES_PATH)}/{int(inquiry_id)}/replies"
+        return self._reply(path, body, inquiry_id)
+
+    def answer_call_center_inquiry(self, inquiry_id, content, reply_by, parent_answer_id):
+        """The seller's answer to a call-center inquiry waiting for it (``NO_ANSWER``), under the
+        agent's reply that asks for it (``parent_answer_id``, its answerId: see
+        :attr:`~.inquiries.CallCenterInquiry.reply_to_answer`). Coupang refuses a second answer
+        (Coupang docs: customer-service-api/answer-to-coupang-call-center-inquiry)."""
+        body = {
+            "vendorId": self.vendor_id,
+            "inquiryId": str(int(inquiry_id)),
+            "content": self._content(content, "An answer"),
+            "replyBy": reply_by,
+            "parentAnswerId": int(parent_answer_id),
+        }
+        path = f"{self._path(_CALL_CENTER_INQUIRIES_PATH)}/{int(inquiry_id)}/replies"
+        return self._reply(path, body, inquiry_id)
+
+    def confirm_call_center_inquiry(self, inquiry_id, confirm_by):
+        """Confirms a call-center inquiry Coupang completed and handed to the seller (``TRANSFER``,
+        미확인; Coupang docs: customer-service-api/confirm-to-coupang-call-center-inquiry)."""
+        path = f"{self._path(_CALL_CENTER_INQUIRIES_PATH)}/{int(inquiry_id)}/confirms"
+        return self._reply(path, {"confirmBy": self._content(confirm_by, "A confirmation")}, inquiry_id)
+
     # --- places ---
 
     def _iter_pages(self, path, page_size, page_of, parse, what):
         _check_page_size(page_size)
         return self._pages(path, page_size, page_of, parse, what)
 
-    def _pages(self, path, page_size, page_of, parse, what):
-        """Rows of a ``pageNum``/``pageSize`` list, until ``currentPage >= totalPages``."""
+    def _pages(self, path, page_size, page_of, parse, what, *, params=None, keep=None):
+        """Rows of a ``pageNum``/``pageSize`` list (after ``params``), until ``currentPage >= totalPages``."""
         paging = _WindowPaging(self.max_pages)
         page_number = 1
         while True:
             paging.count_page()
-            payload = self._request("GET", path, params={"pageNum": page_number, "pageSize": page_size}, list_call=True)
+            query = {**(params or {}), "pageNum": page_number, "pageSize": page_size}
+            payload = self._request("GET", path, params=query, list_call=True)
             with reading(what):
                 page = page_of(payload)
-                _check_rows(page["content"], page_size)
+                _check_rows(page["content"], page_size, keep=keep)
                 rows = [parse(raw) for raw in page["content"]]
                 pagination = page.get("pagination") or {}
                 last_page = int(pagination.get("totalPages") or 0)

@@ -15,8 +15,8 @@ from .markets import MARKETS
 from .parsing import (
     READ_ERRORS,
     as_text,
+    market_time,
     parse_count,
-    parse_datetime,
     parse_id,
     parse_money,
     readable_id,
@@ -111,11 +111,6 @@ def product_status(name):
     return text if text in PRODUCT_STATUSES else _STATUS_CODES.get(text, "")
 
 
-def _moment(value, market):
-    moment = parse_datetime(value, market)
-    return moment.astimezone(MARKETS[market].timezone) if moment else None
-
-
 def parse_item_attribute(raw):
     return ItemAttribute(as_text(raw.get("attributeTypeName")), as_text(raw.get("attributeValueName")))
 
@@ -147,9 +142,9 @@ def parse_seller_product(raw, market):
         status=product_status(status_name),
         status_name=status_name,
         brand=as_text(raw.get("brand")),
-        created_at=_moment(raw.get("createdAt"), market),
-        sale_started_at=_moment(raw.get("saleStartedAt"), market),
-        sale_ended_at=_moment(raw.get("saleEndedAt"), market),
+        created_at=market_time(raw.get("createdAt"), market),
+        sale_started_at=market_time(raw.get("saleStartedAt"), market),
+        sale_ended_at=market_time(raw.get("saleEndedAt"), market),
         items=tuple(parse_vendor_item(item, currency) for item in raw.get("items") or ()),
         raw=raw,
     )

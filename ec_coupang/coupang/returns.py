@@ -21,9 +21,9 @@ from .markets import MARKETS
 from .parsing import (
     READ_ERRORS,
     as_text,
+    market_time,
     money_or_zero,
     parse_count,
-    parse_datetime,
     parse_id,
     readable_id,
     row_key,
@@ -200,11 +200,6 @@ class ReturnAnswer:
     message: str
 
 
-def _moment(value, market):
-    moment = parse_datetime(value, market)
-    return moment.astimezone(MARKETS[market].timezone) if moment else None
-
-
 def parse_return_item(raw):
     return ReturnItem(
         vendor_item_id=parse_id(raw["vendorItemId"]),
@@ -238,8 +233,8 @@ def parse_return_request(raw, market):
         payment_id=as_text(raw.get("paymentId")),
         cancel_type=_cancel_type(raw.get("receiptType") or raw.get("cancelType")),
         receipt_status=_status(raw["receiptStatus"]),
-        created_at=_moment(raw.get("createdAt"), market),
-        modified_at=_moment(raw.get("modifiedAt"), market),
+        created_at=market_time(raw.get("createdAt"), market),
+        modified_at=market_time(raw.get("modifiedAt"), market),
         requester=Requester(
             name=as_text(raw.get("requesterName")),
             phone_number=as_text(raw.get("requesterPhoneNumber")),
@@ -259,7 +254,7 @@ def parse_return_request(raw, market):
         fault_by_type=as_text(raw.get("faultByType")),
         pre_refund=bool(raw.get("preRefund")),
         complete_confirm_type=_complete_confirm_type(raw.get("completeConfirmType")),
-        complete_confirm_date=_moment(raw.get("completeConfirmDate"), market),
+        complete_confirm_date=market_time(raw.get("completeConfirmDate"), market),
         items=items,
         return_deliveries=_return_deliveries(raw.get("returnDeliveryDtos")),
         raw=raw,
