@@ -6,13 +6,14 @@ import secrets
 import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from functools import partial
 from urllib.parse import parse_qsl
 
 from . import faults, render
 from .gateway import GATEWAY_TIMEOUT, INVALID_VENDOR_ID, gateway_error_body
 from .inquiries import render_call_center_inquiry, render_product_inquiry
-from .products import STATUS_NAMES, render_product, render_product_row
+from .products import STATUS_NAMES, render_inventory, render_product, render_product_row
 from .returns import (
     CANCEL_TYPES,
     SELLER_CANCEL_BIG_CODE,
@@ -45,6 +46,15 @@ DEFAULT_PRODUCTS_PER_PAGE = 10
 MAX_PRODUCTS_PER_PAGE = 100
 # createdAt reads the 24 hours from the second it names (same page: "2015-12-17T12:28:38 ~
 # 2015-12-18T12:28:37"), "yyyy-MM-dd'T'HH:mm:ss".
+# A price change moves at most half down or twice up unless forceSalePriceUpdate=true (Coupang docs:
+# product-api/change-price-by-product, errorSpec).
+PRICE_CHANGE_REFUSED = (
+    "가격변경에 실패했습니다. [옵션ID[{item}] : 판매가 변경이 불가능합니다. "
+    "변경전 판매가의 최대 50% 인하/최대 100%인상까지 변경가능합니다.]"
+)
+# Stopping a stopped item or resuming one on sale: the pages are silent, the sandbox refuses.
+ITEM_ALREADY_STOPPED = "The item's sale is already stopped."
+ITEM_ALREADY_ON_SALE = "The item is already on sale."
 PRODUCT_CREATED_AT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
 # Inquiry lists: at most 7 days (Coupang docs: customer-service-api/lookup-customer-inquiry-by-product
 # "최대 조회 기간 7일", "inquiryEndAt - inquiryStartAt < = 7days"; lookup-coupang-call-center-inquiry
@@ -72,6 +82,7 @@ RETURN_MINUTE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")
 ORDER_MINUTE = re.compile(r"^(?P<minute>\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(?P<offset>[+-]\d{2}:\d{2})?$")
 V5_DATE = re.compile(r"^(?P<day>\d{4}-\d{2}-\d{2})(?P<offset>[+-]\d{2}:\d{2})?$")
 
+_VENDOR_ITEM = r"^/v2/providers/seller_api/apis/api/v1/marketplace/vendor-items/(?P<vendor_item_id>\d+)"
 _SELLER_PRODUCTS = r"^/v2/providers/seller_api/apis/api/v1/marketplace/seller-products"
 _OPENAPI = r"^/v2/providers/openapi/apis/api/(?P<version>v4|v5)/vendors/(?P<vendor_id>[^/]+)"
 _RETURNS = r"^/v2/providers/openapi/apis/api/(?P<version>v4|v5|v6)/vendors/(?P<vendor_id>[^/]+)/returnRequests"
@@ -101,6 +112,11 @@ ROUTES = (
     ("GET", "call_center_inquiries", re.compile(_OPENAPI + r"/callCenterInquiries$")),
     ("POST", "answer_call_center", re.compile(_OPENAPI + r"/callCenterInquiries/(?P<inquiry_id>\d+)/replies$")),
     ("POST", "confirm_call_center", re.compile(_OPENAPI + r"/callCenterInquiries/(?P<inquiry_id>\d+)/confirms$")),
+    ("GET", "item_inventory", re.compile(_VENDOR_ITEM + r"/inventories$")),
+    ("PUT", "item_quantity", re.compile(_VENDOR_ITEM + r"/quantities/(?P<quantity>[^/]+)$")),
+    ("PUT", "item_price", re.compile(_VENDOR_ITEM + r"/prices/(?P<price>[^/]+)$")),
+    ("PUT", "item_sale_stop", re.compile(_VENDOR_ITEM + r"/sales/stop$")),
+    ("PUT", "item_sale_resume", re.compile(_VENDOR_ITEM + r"/sales/resume$")),
     ("GET", "seller_products", re.compile(_SELLER_PRODUCTS + r"$")),
     ("GET", "seller_product", re.compile(_SELLER_PRODUCTS + r"/(?P<seller_product_id>\d+)$")),
     (
@@ -473,6 +489,69 @@ class ProductEndpoints:
         return Reply.json(200, {"code": "SUCCESS", "message": "", "data": render_product(product, call.market)})
 
 
+class VendorItemEndpoints:
+    """A vendor item's stock, price and sale status, one item a call, Korea only (Coupang docs:
+    product-api/lookup-quantity-price-status-by-product, change-quantity-by-product,
+    change-price-by-product, change-sale-status-to-stop-by-product,
+    change-sale-status-to-resumption-by-product; help center articles 360033645114, 360034156253,
+    360034156273, 360034156313, 360033645154). The sandbox keeps the last value of each item."""
+
+    def _vendor_item(self, call):
+        _check_region(call, MARKETS[call.market].serves_korea_only_calls)
+        item_id = call.match["vendor_item_id"]
+        # Only an approved item has a vendorItemId ("판매승인된 노출상품옵션").
+        item = self.catalog.vendor_item(call.vendor.vendor_id, call.market, item_id)
+        if item is None:
+            raise BadRequest(f"vendorItemId ({item_id}) is not found.")
+        return item
+
+    @staticmethod
+    def _item_reply(message):
+        return Reply.json(200, {"code": "SUCCESS", "message": message})
+
+    def item_inventory(self, call):
+        item = self._vendor_item(call)
+        return Reply.json(200, {"code": "SUCCESS", "message": "", "data": render_inventory(item, call.market)})
+
+    def item_quantity(self, call):
+        item = self._vendor_item(call)
+        quantity = call.match["quantity"]
+        if not quantity.isdigit():
+            raise BadRequest(f"Invalid quantity: {quantity}")
+        with self.catalog.lock:
+            item.maximum_buy_count = int(quantity)
+        return self._item_reply("재고 변경을 완료했습니다.")
+
+    def item_price(self, call):
+        item = self._vendor_item(call)
+        price = call.match["price"]
+        if not price.isdigit() or int(price) < 1:
+            raise BadRequest(f"Invalid price: {price}")
+        force = call.params.get("forceSalePriceUpdate", "false")
+        if force not in ("true", "false"):
+            raise BadRequest(f"Invalid forceSalePriceUpdate: {force}")
+        with self.catalog.lock:
+            old = item.sale_price[call.market]
+            if force == "false" and not old / 2 <= int(price) <= old * 2:
+                raise BadRequest(PRICE_CHANGE_REFUSED.format(item=item.vendor_item_id))
+            item.sale_price[call.market] = Decimal(price)
+        return Reply.json(200, {"code": "SUCCESS", "message": "가격 변경을 완료했습니다.", "data": None})
+
+    def _sale_status(self, call, on_sale, message, refusal):
+        item = self._vendor_item(call)
+        with self.catalog.lock:
+            if item.on_sale == on_sale:
+                raise BadRequest(refusal)
+            item.on_sale = on_sale
+        return self._item_reply(message)
+
+    def item_sale_stop(self, call):
+        return self._sale_status(call, False, "판매 중지 처리되었습니다.", ITEM_ALREADY_STOPPED)
+
+    def item_sale_resume(self, call):
+        return self._sale_status(call, True, "판매가 재개되었습니다.", ITEM_ALREADY_ON_SALE)
+
+
 class InquiryEndpoints:
     """Buyers' inquiries (Coupang docs: customer-service-api/lookup-customer-inquiry-by-product,
     answer-to-customer-inquiry, lookup-coupang-call-center-inquiry,
@@ -558,7 +637,7 @@ class InquiryEndpoints:
         return Reply.json(200, {"code": "200", "message": "OK"})
 
 
-class Endpoints(ReturnEndpoints, ProductEndpoints, InquiryEndpoints):
+class Endpoints(ReturnEndpoints, ProductEndpoints, VendorItemEndpoints, InquiryEndpoints):
     def __init__(self, store, returns, catalog, inquiries):
         self.store = store
         self.returns = returns

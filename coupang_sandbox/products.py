@@ -40,7 +40,8 @@ class CatalogItem:
     attributes: dict  # market -> [(attributeTypeName, attributeValueName)]
     sale_price: dict  # market -> plain number in the market's currency
     seller_product_item_id: int = 0
-    maximum_buy_count: int = 9999
+    maximum_buy_count: int = 9999  # the units left to sell: amountInStock, changed by quantities
+    on_sale: bool = True
 
 
 @dataclass
@@ -87,6 +88,17 @@ class Catalog:
                 and (created_from is None or created_from <= product.created_at < created_to)
             ]
         return sorted(found, key=lambda product: product.seller_product_id)
+
+    def vendor_item(self, vendor_id, market, vendor_item_id):
+        """The vendor's approved item of the market with this vendorItemId, or None."""
+        with self.lock:
+            for product in self.products.values():
+                if product.vendor_id != vendor_id or market not in product.markets:
+                    continue
+                for item in product.items:
+                    if item.vendor_item_id is not None and str(item.vendor_item_id) == str(vendor_item_id):
+                        return item
+        return None
 
     def vendor_product(self, vendor_id, market, seller_product_id):
         with self.lock:
@@ -176,6 +188,18 @@ def render_item(item, market):
             {"attributeTypeName": type_name, "attributeValueName": value_name, "exposed": "EXPOSED", "editable": False}
             for type_name, value_name in item.attributes[market]
         ],
+    }
+
+
+def render_inventory(item, market):
+    """A vendor item's stock, price and sale status (Coupang docs:
+    product-api/lookup-quantity-price-status-by-product)."""
+    return {
+        "sellerItemId": item.vendor_item_id,
+        "amountInStock": item.maximum_buy_count,
+        "salePrice": _number(item.sale_price[market]),
+        "onSale": item.on_sale,
+        "bestPriceGuaranteed3P": False,
     }
 
 

@@ -20,6 +20,8 @@ from ec_coupang.coupang import (
     InquiryReply,
     InvoiceEntry,
     ItemAttribute,
+    ItemChange,
+    ItemInventory,
     Money,
     Orderer,
     OrderItem,
@@ -682,3 +684,55 @@ def test_inquiry_answers(client, fixture, answer):
         "confirm-to-coupang-call-center-inquiry": {"confirmBy": "wanger"},
     }[fixture]
     assert body == expected
+
+
+# --- a vendor item's stock, price and sale status ---
+
+
+def test_item_inventory(client):
+    answers = answering(client, doc_example("lookup-quantity-price-status-by-product"))
+    assert client.get_item_inventory("3000000000") == ItemInventory("3000000000", 0, won(32000), True, False)
+    assert (
+        answers.sent[0].path_url
+        == "/v2/providers/seller_api/apis/api/v1/marketplace/vendor-items/3000000000/inventories"
+    )
+
+
+@pytest.mark.parametrize(
+    ("fixture", "change", "path", "message"),
+    [
+        (
+            "change-quantity-by-product",
+            lambda client: client.set_item_quantity("3572784698", 12),
+            "3572784698/quantities/12",
+            "재고 변경을 완료했습니다.",
+        ),
+        (
+            "change-price-by-product",
+            lambda client: client.set_item_price("3572784698", 49000, force=True),
+            "3572784698/prices/49000?forceSalePriceUpdate=true",
+            "가격 변경을 완료했습니다.",
+        ),
+        (
+            "change-sale-status-to-stop-by-product",
+            lambda client: client.stop_item_sale("3572784698"),
+            "3572784698/sales/stop",
+            "판매 중지 처리되었습니다.",
+        ),
+        (
+            "change-sale-status-to-resumption-by-product",
+            lambda client: client.resume_item_sale("3572784698"),
+            "3572784698/sales/resume",
+            "판매가 재개되었습니다.",
+        ),
+    ],
+)
+def test_item_changes(client, fixture, change, path, message):
+    """Each page's example answer (code SUCCESS and its message), for the call its sample endpoint sends."""
+    answers = answering(client, doc_example(fixture))
+    assert change(client) == ItemChange("3572784698", message)
+    request = answers.sent[0]
+    assert (request.method, request.path_url) == (
+        "PUT",
+        f"/v2/providers/seller_api/apis/api/v1/marketplace/vendor-items/{path}",
+    )

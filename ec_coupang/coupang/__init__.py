@@ -59,6 +59,8 @@ from .parsing import ROW_KEY_PREFIX, parse_order_sheet, parse_order_sheets, read
 from .products import (
     PRODUCT_STATUSES,
     ItemAttribute,
+    ItemChange,
+    ItemInventory,
     SellerProduct,
     UnreadableSellerProduct,
     VendorItem,

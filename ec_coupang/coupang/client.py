@@ -50,7 +50,14 @@ from .parsing import (
     parse_return_center,
     reading,
 )
-from .products import PRODUCT_STATUSES, kept_seller_product, parse_seller_product, parse_seller_products
+from .products import (
+    PRODUCT_STATUSES,
+    ItemChange,
+    kept_seller_product,
+    parse_item_inventory,
+    parse_seller_product,
+    parse_seller_products,
+)
 from .returns import (
     CANCEL_TYPES,
     RETURN_STATUSES,
@@ -121,6 +128,10 @@ _APPROVAL_PATH = _RECEIPT_PATH + "/approval"  # v5
 # product-api/lookup-seller-product-list-paging, lookup-seller-product).
 _SELLER_PRODUCTS_PATH = "/v2/providers/seller_api/apis/api/v1/marketplace/seller-products"
 _SELLER_PRODUCT_PATH = _SELLER_PRODUCTS_PATH + "/{seller_product_id}"
+# A vendor item's stock, price and sale status, one item a call (Coupang docs: product-api/
+# lookup-quantity-price-status-by-product, change-quantity-by-product, change-price-by-product,
+# change-sale-status-to-stop-by-product, change-sale-status-to-resumption-by-product).
+_VENDOR_ITEM_PATH = "/v2/providers/seller_api/apis/api/v1/marketplace/vendor-items/{vendor_item_id}"
 MAX_PRODUCTS_PER_PAGE = 100  # Coupang docs: product-api/lookup-seller-product-list-paging "max = 100"
 # The list's createdAt reads the 24 hours from the second it names ("2015-12-17T12:28:38 ~
 # 2015-12-18T12:28:37", same page), in the market's time (times without offset, study 13).
@@ -672,6 +683,47 @@ class CoupangClient:
         payload = self._request("GET", _SELLER_PRODUCT_PATH.format(seller_product_id=int(seller_product_id)))
         with reading("a seller product"):
             return parse_seller_product(payload["data"], self.market)
+
+    # --- a vendor item's stock, price and sale status (Korea) ---
+
+    def _vendor_item_path(self, call_name, vendor_item_id, tail=""):
+        """The item's path, once the call is known to be offered in the store's market."""
+        self._check_market(call_name)
+        return _VENDOR_ITEM_PATH.format(vendor_item_id=parse_id(vendor_item_id)) + tail
+
+    def _change_item(self, call_name, vendor_item_id, tail, params=()):
+        payload = self._request("PUT", self._vendor_item_path(call_name, vendor_item_id, tail), params=params)
+        return ItemChange(parse_id(vendor_item_id), str(payload.get("message") or ""))
+
+    def get_item_inventory(self, vendor_item_id):
+        """The item's units left, sale price and whether it is on sale (Korea only: a Taiwan store
+        gets :class:`NotAvailableInMarketError` without a call)."""
+        payload = self._request("GET", self._vendor_item_path("item_inventory", vendor_item_id, "/inventories"))
+        with reading("a vendor item's stock"):
+            return parse_item_inventory(payload["data"], vendor_item_id, self.currency)
+
+    def set_item_quantity(self, vendor_item_id, quantity):
+        """Sets the item's stock on Coupang to ``quantity`` units (0 or more), one item a call, each
+        call counted by the client's throttle (Korea only)."""
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 0:
+            raise ValueError(f"A stock is a whole number of units, 0 or more, not {quantity!r}.")
+        return self._change_item("item_quantity", vendor_item_id, f"/quantities/{quantity}")
+
+    def set_item_price(self, vendor_item_id, price, *, force=False):
+        """Sets the item's sale price (a whole amount in KRW, above 0). Coupang refuses a change
+        beyond half the old price down or twice up unless ``force`` (``forceSalePriceUpdate``)."""
+        if isinstance(price, bool) or not isinstance(price, int) or price < 1:
+            raise ValueError(f"A price is a whole amount above 0, not {price!r}.")
+        params = {"forceSalePriceUpdate": "true"} if force else {}
+        return self._change_item("item_price", vendor_item_id, f"/prices/{price}", params)
+
+    def stop_item_sale(self, vendor_item_id):
+        """Stops the item's sale (판매 중지; Korea only)."""
+        return self._change_item("item_sale_status", vendor_item_id, "/sales/stop")
+
+    def resume_item_sale(self, vendor_item_id):
+        """Resumes the item's sale (판매 재개; Korea only)."""
+        return self._change_item("item_sale_status", vendor_item_id, "/sales/resume")
 
     # --- buyers' inquiries ---
 

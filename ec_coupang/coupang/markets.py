@@ -9,8 +9,9 @@ from datetime import timedelta, timezone
 
 # Calls beyond the order that the help center marks "한국" only (study 13): one product's lookup
 # with its vendor items (article 360033644994), while the product list serves both markets
-# (article 360033645034).
-KOREA_ONLY_CALLS = frozenset({"seller_product"})
+# (article 360033645034); a vendor item's stock, price and sale status, read or changed (articles
+# 360033645114, 360034156253, 360034156273, 360034156313, 360033645154).
+KOREA_ONLY_CALLS = frozenset({"seller_product", "item_inventory", "item_quantity", "item_price", "item_sale_status"})
 
 
 @dataclass(frozen=True)

@@ -105,6 +105,46 @@ class UnreadableSellerProduct:
     raw: object = field(default=None, compare=False, repr=False)
 
 
+@dataclass(frozen=True)
+class ItemInventory:
+    """A vendor item's stock, price and sale status (Coupang docs:
+    product-api/lookup-quantity-price-status-by-product; Korea only).
+
+    :ivar amount_in_stock: the units left to sell (옵션잔여수량)
+    """
+
+    vendor_item_id: str
+    amount_in_stock: int
+    sale_price: Money
+    on_sale: bool
+    best_price_guaranteed: bool
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    """Coupang's answer to a change of a vendor item's stock, price or sale status."""
+
+    vendor_item_id: str
+    message: str
+
+
+def parse_item_inventory(data, vendor_item_id, currency):
+    """``data`` of the lookup; its ``sellerItemId`` is the vendorItemId asked for."""
+    return ItemInventory(
+        vendor_item_id=parse_id(data.get("sellerItemId") or vendor_item_id),
+        amount_in_stock=parse_count(data["amountInStock"]),
+        sale_price=parse_money(data["salePrice"], currency),
+        on_sale=_flag(data["onSale"]),
+        best_price_guaranteed=_flag(data.get("bestPriceGuaranteed3P") or False),
+    )
+
+
+def _flag(value):
+    if not isinstance(value, bool):
+        raise ValueError(f"not true or false: {value!r}")
+    return value
+
+
 def product_status(name):
     """The code of a status name (or of a code Coupang sends as is); "" for an unknown one."""
     text = as_text(name)
