@@ -193,7 +193,7 @@ def _market_day(value, zone):
     if not isinstance(value, datetime):
         return value
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"Order lists need an aware datetime, not {value!r}.")
+        raise ValueError(f"Lists by day need a date or an aware datetime, not {value!r}.")
     return value.astimezone(zone).date()
 
 
@@ -761,12 +761,13 @@ class CoupangClient:
             raise ValueError(f"These pages hold 1 to {largest} rows, not {page_size}.")
         zone = self.market_info.timezone
         date_from, date_to = (_market_day(moment, zone) for moment in days)
-        path = self._path(template)
+        return self._inquiry_windows(self._path(template), (date_from, date_to), filters, page_size, parse, what)
 
+    def _inquiry_windows(self, path, days, filters, page_size, parse, what):
         def row(raw):
             return read_inquiry(parse, raw, self.market)
 
-        for start, end in _day_windows(date_from, date_to, MAX_INQUIRY_DAYS):
+        for start, end in _day_windows(*days, MAX_INQUIRY_DAYS):
             params = {"vendorId": self.vendor_id, "inquiryStartAt": start.isoformat(), "inquiryEndAt": end.isoformat()}
             yield from self._pages(
                 path, page_size, lambda payload: payload["data"], row, what,

@@ -183,9 +183,7 @@ class EcOrderImport(models.Model):
 
     def _ask_for_review(self):
         self.ensure_one()
-        ask_responsible(
-            self, message("order_not_imported"), message(self.reason_code, **(self.reason_params or {}))
-        )
+        ask_responsible(self, message("order_not_imported"), message(self.reason_code, **(self.reason_params or {})))
 
     def _resolve(self, reason, order=None):
         """Marks a stored box as settled (imported, or nothing to import; ``reason``, a message) and

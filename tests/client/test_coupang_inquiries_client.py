@@ -204,7 +204,9 @@ def test_call_center_inquiries_are_read_7_days_a_call_30_a_page(sandbox, tw_clie
 )
 def test_list_arguments_are_checked_before_any_call(sandbox, tw_client, method, options, message):
     with pytest.raises(ValueError, match=message):
-        list(getattr(tw_client, method)(TODAY, TODAY, **options))
+        getattr(tw_client, method)(TODAY, TODAY, **options)
+    with pytest.raises(ValueError, match="aware"):
+        getattr(tw_client, method)(datetime(2026, 3, 1), TODAY)
     assert sandbox.requests == []
 
 
