@@ -560,7 +560,7 @@ class InquiryEndpoints:
 
     def _inquiry_list(self, call, kind, filter_name, filters, largest, render_row):
         params = call.params
-        vendor_id = ProductEndpoints._query_vendor(call)
+        vendor_id = self._query_vendor(call)
         status = params.get(filter_name)
         if not status:
             raise BadRequest(MISSING_PARAMETERS)
