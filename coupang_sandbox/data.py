@@ -19,6 +19,9 @@ DEMO_SECRET_KEY = "sandbox-demo-secret-9d4e6f1a2b3c7d8e"  # fake: the sandbox's 
 SECOND_VENDOR_ID = "A00067890"
 SECOND_ACCESS_KEY = "7b2f9c41-6e0a-4d3b-9a58-2c1e8f4d6b07"  # fake: the sandbox's second vendor only
 SECOND_SECRET_KEY = "sandbox-second-secret-4a7c1e9b3d5f2a6c"  # fake: the sandbox's second vendor only
+# The stores' Wing login IDs, which the seller's cancel names (userId).
+DEMO_WING_USER_ID = "teashop01"
+SECOND_WING_USER_ID = "teashop02"
 
 
 @dataclass(frozen=True)
@@ -144,11 +147,11 @@ TW_DEPARTED_COURIER = "嘉里大榮物流"  # a display name: Coupang documents 
 
 
 def demo_vendor():
-    return Vendor(DEMO_VENDOR_ID, DEMO_ACCESS_KEY, DEMO_SECRET_KEY)
+    return Vendor(DEMO_VENDOR_ID, DEMO_ACCESS_KEY, DEMO_SECRET_KEY, wing_user_id=DEMO_WING_USER_ID)
 
 
 def second_vendor():
-    return Vendor(SECOND_VENDOR_ID, SECOND_ACCESS_KEY, SECOND_SECRET_KEY)
+    return Vendor(SECOND_VENDOR_ID, SECOND_ACCESS_KEY, SECOND_SECRET_KEY, wing_user_id=SECOND_WING_USER_ID)
 
 
 def demo_places():

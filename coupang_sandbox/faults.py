@@ -16,7 +16,8 @@ DELAY = "delay"  # wait ``seconds`` before handling the request (past the client
 HOLD = "hold"  # wait until the fault is released (or the sandbox stops), then answer normally
 TRUNCATED = "truncated"  # 200 with the real JSON cut in half
 BOX_FAILURE = "box_failure"  # acknowledgement / invoices: these boxes fail inside a 200
-# Lists (day mode order sheets and returnRequests; oversized_page also the place lists).
+# Lists (day mode order sheets, returnRequests and the product list; oversized_page also the place
+# and inquiry lists).
 REPEATED_TOKEN = "repeated_token"  # a page's nextToken is the one the request sent: the same page again
 ENDLESS_PAGES = "endless_pages"  # every page has a fresh nextToken leading to the same page again
 OVERSIZED_PAGE = "oversized_page"  # the page holds every row left, more than maxPerPage/pageSize
@@ -39,7 +40,10 @@ class Fault:
     :param endpoint: a route name (``order_sheets``, ``order_sheet``, ``order_sheets_by_order``,
         ``acknowledge``, ``upload_invoices``, ``update_invoices``, ``return_centers``, ``outbound_places``,
         ``return_requests``, ``return_request``, ``stop_shipment``, ``complete_shipment``,
-        ``receive_confirmation``, ``approval``),
+        ``receive_confirmation``, ``approval``, ``seller_cancel``, ``seller_products``,
+        ``seller_product``, ``item_inventory``, ``item_quantity``, ``item_price``, ``item_sale_stop``,
+        ``item_sale_resume``, ``product_inquiries``, ``answer_product_inquiry``,
+        ``call_center_inquiries``, ``answer_call_center``, ``confirm_call_center``),
         ``"*"`` for every request, or a regular expression searched in the request path
     :param times: how many requests it hits; ``None``: every matching request until cleared
     :param skip: how many matching requests pass untouched before it starts hitting

@@ -67,6 +67,18 @@ COUNT_MISMATCH = "[INTERNAL_SERVER_ERROR] 취소반품접수수량과 cancelCoun
 # return-request-product-receipt-confirmation-processing lists a bare 400): the one sellers report.
 ALREADY_RETURNED = "Product is already returned."
 FIRST_RECEIPT_ID = 363585001  # around the documented samples' receiptIds
+# The seller's cancel (Coupang docs: delivery-api/instruct-cancel): its reason codes, its receipt
+# types, the reasons Coupang records for a stopped shipment ("사유 카테고리가 각각 "배송불만", "품절"로
+# 고정", "파트너 API 강제 취소") and its refusals, word for word.
+SELLER_CANCEL_BIG_CODE = "CANERR"
+SELLER_CANCEL_REASONS = {"CCTTER": "재고 연동 오류", "CCPNER": "제휴사이트 오류", "CCPRER": "가격등재오류"}
+SELLER_CANCELED, SELLER_STOPPED = "CANCEL", "STOP_SHIPMENT"
+STOPPED_BY_SELLER = ("배송불만", "품절", "파트너 API 강제 취소")
+NO_ORDER = "주문 정보가 없습니다."
+NO_ORDER_ITEM = "주문정보가 없습니다.[{item}]"
+TOO_MANY = "취소 가능한 개수보다 요청한 개수가 더 많습니다."
+NOT_CANCELABLE_STATUS = "해당 벤더아이템이 결제완료/상품지시 중 상태가 아닙니다."
+NO_PARTIAL_CANCEL = "부분 취소는 불가능합니다."
 
 
 class Refusal(Exception):
@@ -109,6 +121,7 @@ class Receipt:
     complete_confirm_type: str = "UNDEFINED"
     complete_confirm_date: datetime | None = None
     modified_at: datetime | None = None
+    seller_receipt_type: str = ""  # the seller's cancel: CANCEL or STOP_SHIPMENT, as its answer names it
     history: list = field(default_factory=list)  # (status, time) it went through
 
     @property
@@ -287,6 +300,96 @@ class ReturnDesk:
             yield
         finally:
             self._in_wing = False
+
+    # --- the seller's cancel ---
+
+    def seller_cancel(self, vendor_id, market, order_id, counts, middle_code):
+        """The seller cancels ``counts`` (vendorItemId -> quantity) of an order (Coupang docs:
+        delivery-api/instruct-cancel): an ACCEPT box is canceled at once and whole only ("결제완료
+        상태 주문은 전체취소만 가능"), an INSTRUCT box's units are stopped, each vendor item up to
+        its cancelable units, "주문 개수-취소진행중 개수-취소완료 개수": units a buyer's request holds
+        (holdCountForCancel) or already canceled are not. Items that cannot be canceled fail apart
+        (PARTIAL, the page's sample); when all fail, the call is refused with the first one's reason.
+        Returns the answer's ``(code, message, data)``.
+        """
+        with self.store.lock:
+            boxes = [box for box in self.store.orders_of(vendor_id, order_id) if box.market == market]
+            lines = {line.vendor_item_id: (box, line) for box in boxes for line in box.lines}
+            if not boxes or not lines.keys() & set(counts):
+                raise Refusal(NO_ORDER)
+            self._check_whole_accept_boxes(boxes, counts)
+            picked, failures = [], {}
+            for vendor_item_id, count in counts.items():
+                failure = self._cancel_failure(lines.get(vendor_item_id), vendor_item_id, count)
+                if failure:
+                    failures[vendor_item_id] = failure
+                else:
+                    picked.append((*lines[vendor_item_id], count))
+            if not picked:
+                raise Refusal(next(iter(failures.values())))
+            receipt = self._cancel_picked(picked, middle_code)
+            self.answers[receipt.receipt_id, "seller_cancel"] += 1
+        return self._seller_cancel_answer(receipt, order_id, picked, failures)
+
+    @staticmethod
+    def _check_whole_accept_boxes(boxes, counts):
+        for box in boxes:
+            if box.status != "ACCEPT" or box.canceled:
+                continue
+            open_units = {line.vendor_item_id: line.shipping_count - line.cancel_count for line in box.lines}
+            asked = {item: counts.get(item, 0) for item, units in open_units.items() if units}
+            if any(asked.values()) and asked != {item: units for item, units in open_units.items() if units}:
+                raise Refusal(NO_PARTIAL_CANCEL)
+
+    @staticmethod
+    def _cancel_failure(found, vendor_item_id, count):
+        if found is None:
+            return NO_ORDER_ITEM.format(item=vendor_item_id)
+        box, line = found
+        if box.status not in ("ACCEPT", "INSTRUCT"):
+            return NOT_CANCELABLE_STATUS
+        if count > line.shipping_count - line.hold_count_for_cancel - line.cancel_count:
+            return TOO_MANY
+        return None
+
+    def _cancel_picked(self, picked, middle_code):
+        """One receipt for the canceled units: CANCEL for ACCEPT boxes (canceled at once, like the
+        buyer's), STOP_SHIPMENT for INSTRUCT ones, completed with the shipment stopped."""
+        first_box = picked[0][0]
+        at_once = first_box.status == "ACCEPT"
+        for _box, line, count in picked:
+            line.cancel_count += count
+        receipt = self._open(
+            first_box,
+            "CANCEL" if at_once else "RETURN",
+            CANCELED_AT_ONCE,
+            [(line, count) for _box, line, count in picked],
+            NO_SHIPMENT if at_once else STOPPED,
+            SELLER_CANCEL_REASONS[middle_code],
+        )
+        for receipt_line, (box, _line, _count) in zip(receipt.lines, picked, strict=True):
+            receipt_line.shipment_box_id = box.shipment_box_id
+        if not at_once:
+            receipt.reason_category, receipt.reason_detail, receipt.reason = STOPPED_BY_SELLER
+        receipt.seller_receipt_type = SELLER_CANCELED if at_once else SELLER_STOPPED
+        return receipt
+
+    @staticmethod
+    def _seller_cancel_answer(receipt, order_id, picked, failures):
+        data = {
+            "receiptMap": {
+                "receiptId": receipt.receipt_id,
+                "receiptType": receipt.seller_receipt_type,
+                "vendorItemIds": [line.vendor_item_id for _box, line, _count in picked],
+                "totalCount": sum(count for _box, _line, count in picked),
+            },
+            "orderId": int(order_id),
+            "failedVendorItemIds": list(failures),
+        }
+        if not failures:
+            return "SUCCESS", "", data
+        message = " \\r\\n".join(f"[{item}]<= {reason}" for item, reason in failures.items())
+        return "PARTIAL", message, data
 
     # --- reads through the API ---
 

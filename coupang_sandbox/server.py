@@ -15,6 +15,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
@@ -30,6 +31,8 @@ from .gateway import (
     gateway_error_body,
     market_of,
 )
+from .inquiries import InquiryDesk
+from .products import Catalog, CatalogItem, CatalogProduct, demo_products
 from .returns import ReturnDesk
 from .store import Place, SandboxStore, Vendor, box_result
 
@@ -142,7 +145,9 @@ class CoupangSandbox:
         self.store = SandboxStore(self.now)
         self.faults = faults.FaultBook()
         self.returns = ReturnDesk(self.store)
-        self.endpoints = Endpoints(self.store, self.returns)
+        self.catalog = Catalog()
+        self.inquiries = InquiryDesk(self.now)
+        self.endpoints = Endpoints(self.store, self.returns, self.catalog, self.inquiries)
         self._requests = []
         self._requests_lock = threading.Lock()
         self._recent_calls = {}  # vendorId -> deque of monotonic times
@@ -152,6 +157,8 @@ class CoupangSandbox:
         self.second_vendor = self._add_store(data.second_vendor())  # no orders: the demo's second account
         self.factory = data.OrderFactory(seed, data.anchor_time(now), self.store.id_taken)
         self.store.add_orders(self.factory.seeded_orders(self.demo_vendor.vendor_id, tw_orders, kr_orders))
+        for product in demo_products(self.demo_vendor.vendor_id, data.SKU_CATALOGUE, self.factory.now):
+            self.catalog.add(product)
 
     def _add_store(self, vendor):
         """A vendor with the demo return centers and outbound places."""
@@ -418,6 +425,47 @@ class CoupangSandbox:
     def change_address(self, shipment_box_id, **receiver):
         """The buyer changes ``addr1``, ``addr2``, ``postCode``, ``name``... while the box is ACCEPT."""
         self.store.change_address(shipment_box_id, **receiver)
+
+    # --- products ---
+
+    def add_seller_product(self, seller_product_id, name, items, *, created_at=None, status="APPROVED", markets=None):
+        """Adds a product of the demo vendor, named ``name`` in every market; ``items`` is a list of
+        ``(vendorItemId, externalVendorSku, barcode, itemName, [(attribute, value)], price)``."""
+        markets = tuple(markets or ("TW", "KR"))
+        product = CatalogProduct(
+            seller_product_id=int(seller_product_id),
+            vendor_id=self.demo_vendor.vendor_id,
+            names=dict.fromkeys(markets, name),
+            created_at=created_at or self.now(),
+            status=status,
+            markets=markets,
+            items=[
+                CatalogItem(
+                    vendor_item_id=vendor_item_id,
+                    external_vendor_sku=sku,
+                    barcode=barcode,
+                    names=dict.fromkeys(markets, item_name),
+                    attributes=dict.fromkeys(markets, list(attributes)),
+                    sale_price=dict.fromkeys(markets, Decimal(price)),
+                )
+                for vendor_item_id, sku, barcode, item_name, attributes, price in items
+            ],
+        )
+        return self.catalog.add(product)
+
+    # --- buyers' inquiries ---
+
+    def ask_about(self, shipment_box_id, content, *, ordered=True, asked_at=None):
+        """A buyer asks about the first item of a box, as its orderer (``orderIds``) or not."""
+        order = self.store.order(shipment_box_id)
+        order_ids = [order.order_id] if ordered else []
+        return self.inquiries.ask(order.vendor_id, order.market, order.lines[0], content, order_ids, asked_at)
+
+    def call_center_inquiry(self, shipment_box_id, content, *, transfer=False, asked_at=None):
+        """A buyer calls Coupang about the first item of a box; the agent asks the seller for an
+        answer or, with ``transfer``, hands over a completed inquiry to confirm."""
+        order = self.store.order(shipment_box_id)
+        return self.inquiries.call_center(order, order.lines[0], content, transfer=transfer, asked_at=asked_at)
 
     # --- places ---
 

@@ -41,12 +41,15 @@ class Market:
     # Help center articles 360034320673 and 360033793034 mark the stop-shipment answers "한국" only;
     # how Coupang refuses them for another market is not documented.
     answers_stop_shipment: bool
+    # The calls beyond the order marked "한국" only (study 13): one product's lookup (article
+    # 360033644994). Refused elsewhere as the stop-shipment answers are.
+    serves_korea_only_calls: bool
 
 
 # X-MARKET's values (study 1, 8.2).
 MARKETS = {
-    "TW": Market("TWD", timezone(timedelta(hours=8)), answers_stop_shipment=False),
-    "KR": Market("KRW", timezone(timedelta(hours=9)), answers_stop_shipment=True),
+    "TW": Market("TWD", timezone(timedelta(hours=8)), answers_stop_shipment=False, serves_korea_only_calls=False),
+    "KR": Market("KRW", timezone(timedelta(hours=9)), answers_stop_shipment=True, serves_korea_only_calls=True),
 }
 
 
@@ -57,6 +60,7 @@ class Vendor:
     secret_key: str
     allowed_ips: list = field(default_factory=lambda: list(LOOPBACK_IPS))
     markets: tuple = ("KR", "TW")  # where it sells; X-MARKET must name one of them
+    wing_user_id: str = ""  # the seller's Wing login ID, the userId of the seller's cancel
 
 
 @dataclass

@@ -17,19 +17,26 @@ from doc_transport import answering, doc_example, doc_json
 from ec_coupang.coupang import (
     BoxResult,
     CoupangClient,
+    InquiryReply,
     InvoiceEntry,
+    ItemAttribute,
+    ItemChange,
+    ItemInventory,
     Money,
     Orderer,
     OrderItem,
     PlaceAddress,
     Receiver,
     Requester,
+    RequestRejectedError,
     ReturnAnswer,
     ReturnDelivery,
     ReturnItem,
     ReturnRequest,
+    SellerCancel,
     ServiceUnavailableError,
     TaxReceipt,
+    VendorItem,
     parse_order_sheets,
     parse_return_requests,
 )
@@ -480,3 +487,252 @@ def test_outbound_places_of_the_marketplace_call(client):
     assert path == "/v2/providers/marketplace_openapi/apis/api/v2/vendor/shipping-place/outbound"
     assert (place.code, place.name, place.usable) == ("1111222", "본사 출고지", True)
     assert place.address == "05510 서울특별시 송파구 ... 7-30"
+
+
+# --- the store's products ---
+
+LAST_PRODUCT_PAGE = json.dumps({"code": "SUCCESS", "message": "", "nextToken": "", "data": []}).encode()
+
+
+def test_seller_product_list_follows_its_page_number(client):
+    """The list's example: two approved products and nextToken "2", the next page's number."""
+    answers = answering(client, doc_example("lookup-seller-product-list-paging"), LAST_PRODUCT_PAGE)
+    products = list(client.iter_seller_products())
+    assert [request.path_url for request in answers.sent] == [
+        "/v2/providers/seller_api/apis/api/v1/marketplace/seller-products?vendorId=A00012345&maxPerPage=100",
+        "/v2/providers/seller_api/apis/api/v1/marketplace/seller-products?vendorId=A00012345&maxPerPage=100&nextToken=2",
+    ]
+    assert [(product.seller_product_id, product.status, product.status_name) for product in products] == [
+        ("239092172", "APPROVED", "승인완료"),
+        ("239092161", "APPROVED", "승인완료"),
+    ]
+    first = products[0]
+    assert (first.name, first.brand, first.items) == ("R07 헬로키티 미니낚시놀이", "상세설명별도참조", ())
+    assert first.created_at == datetime(2017, 2, 13, 2, 9, 47, tzinfo=KST)
+    assert first.sale_started_at == datetime(2017, 2, 14, 6, 0, tzinfo=KST)
+    assert first.sale_ended_at == datetime(2099, 12, 31, tzinfo=KST)
+
+
+def test_seller_product_with_its_items(client):
+    """The lookup's example: a product saved but not approved, whose items have no vendorItemId yet
+    ("임시저장 상태일 경우 값이 null"), their seller's code, an empty barcode and two attributes."""
+    answers = answering(client, doc_example("lookup-seller-product"))
+    product = client.get_seller_product("152620911")
+    assert answers.sent[0].path_url == "/v2/providers/seller_api/apis/api/v1/marketplace/seller-products/152620911"
+    assert (product.seller_product_id, product.status, product.status_name) == ("152620911", "SAVED", "임시저장")
+    assert product.name == "테스트 상품 등록_CJ제일제당 백설 찹쌀 호떡믹스_Python"
+    first, second = product.items
+    assert first == VendorItem(
+        seller_product_item_id="425073845",
+        vendor_item_id="",
+        item_name="[Stchodo] 스쳐도 민트코코 빅에디션 버핑 44",
+        external_vendor_sku="90726",
+        barcode="",
+        attributes=(ItemAttribute("색상", "GREY"), ItemAttribute("사이즈", "44")),
+        sale_price=won(10000),
+        original_price=won(13000),
+        maximum_buy_count=9999,
+    )
+    assert (second.seller_product_item_id, second.options) == ("425073846", "색상: GREY, 사이즈: 55")
+
+
+# --- the seller's cancel ---
+
+
+def test_seller_cancel_in_part(client):
+    """The page's sample: code PARTIAL inside a 200, two items stopped under one receipt, one failed."""
+    answers = answering(client, doc_example("instruct-cancel"))
+    result = client.cancel_order_items(
+        "2000006593044", {3145181064: 1, 3145181065: 2, 3145181067: 1}, reason="CCTTER", user_id="et5"
+    )
+    assert answers.sent[0].path_url == "/v2/providers/openapi/apis/api/v5/vendors/A00012345/orders/2000006593044/cancel"
+    assert json.loads(answers.sent[0].body) == {
+        "orderId": 2000006593044,
+        "vendorItemIds": [3145181064, 3145181065, 3145181067],
+        "receiptCounts": [1, 2, 1],
+        "bigCancelCode": "CANERR",
+        "middleCancelCode": "CCTTER",
+        "vendorId": "A00012345",
+        "userId": "et5",
+    }
+    assert result == SellerCancel(
+        order_id="2000006593044",
+        result_code="PARTIAL",
+        message="[요청번호] cdea5b4b-34e9-4bec-bbd9-061e358e46a0 \\r\\n"
+        "[3145181064]<= 취소 가능한 개수보다 요청한 개수가 더 많습니다.",
+        receipt_id="44698107",
+        receipt_type="STOP_SHIPMENT",
+        vendor_item_ids=("3145181065", "3145181067"),
+        total_count=3,
+        failed_vendor_item_ids=("3145181064",),
+    )
+
+
+def test_seller_cancel_failed_whole_is_refused(client):
+    """code FAIL (전체취소 실패, the page's response table) inside a 200 is a refusal."""
+    payload = {**doc_json("instruct-cancel"), "code": "FAIL", "message": "취소요청 중 오류가 발생하였습니다."}
+    answering(client, json.dumps(payload, ensure_ascii=False).encode())
+    with pytest.raises(RequestRejectedError, match="취소요청 중 오류가 발생하였습니다") as caught:
+        client.cancel_order_items("2000006593044", {3145181064: 1}, reason="CCTTER", user_id="et5")
+    assert (caught.value.status, caught.value.code) == (200, "FAIL")
+
+
+# --- buyers' inquiries ---
+
+
+def test_product_inquiries(client):
+    """The list's example: three questions, two answered (one twice), orderIds null or a list, times
+    ``yyyy-MM-dd HH:mm:ss`` in the market's time."""
+    answers = answering(client, doc_example("lookup-customer-inquiry-by-product"))
+    first, second, third = client.iter_product_inquiries(date(2014, 12, 7), date(2014, 12, 8))
+    assert answers.sent[0].path_url == (
+        "/v2/providers/openapi/apis/api/v5/vendors/A00012345/onlineInquiries?vendorId=A00012345"
+        "&inquiryStartAt=2014-12-07&inquiryEndAt=2014-12-08&answeredType=ALL&pageNum=1&pageSize=50"
+    )
+    assert (first.inquiry_id, first.product_id, first.vendor_item_id) == ("844", "2490", "3100000204")
+    assert (first.content, first.order_ids, first.buyer_email) == (
+        "productId딜에 달린 24시간 이내 상품문의2.",
+        (),
+        "aka***@na",
+    )
+    assert first.asked_at == datetime(2015, 5, 27, 9, 38, 32, tzinfo=KST)
+    assert first.replies == (
+        InquiryReply("351", "just do it9.28", datetime(2016, 9, 28, 16, 18, 9, tzinfo=KST)),
+        InquiryReply("352", "just do it9.29", datetime(2016, 9, 29, 16, 18, 9, tzinfo=KST)),
+    )
+    assert (second.order_ids, second.answered) == (("16000009476673",), True)
+    assert (third.inquiry_id, third.vendor_item_id, third.order_ids, third.answered) == (
+        "852",
+        "3000006137",
+        ("15000009153437",),
+        False,
+    )
+
+
+def test_call_center_inquiries(client):
+    """The list's example: page 1 of 7 (two a page), vendorItemId an array, the agent's reply and the
+    seller's answer; the client reads on until the last page."""
+    last_page = {
+        "code": 200,
+        "message": "OK",
+        "data": {"content": [], "pagination": {"currentPage": 7, "totalPages": 7}},
+    }
+    answers = answering(client, doc_example("lookup-coupang-call-center-inquiry"), json.dumps(last_page).encode())
+    first, second = client.iter_call_center_inquiries(date(2018, 1, 7), date(2018, 1, 8), page_size=2)
+    assert [request.path_url.rpartition("&pageNum=")[2] for request in answers.sent] == ["1&pageSize=2", "2&pageSize=2"]
+    assert (first.inquiry_id, first.inquiry_status, first.counseling_status) == ("1015668177", "progress", "answered")
+    assert (first.vendor_item_ids, first.order_id) == (("3285906659",), "10000011255416")
+    assert first.item_name == "스파오(SPAO) 인조가죽 A라인 4부 스커트 SPWH749G22, (49)Khaki, L"
+    assert (first.asked_at, first.answered_at, first.ordered_at) == (
+        datetime(2018, 1, 8, 16, 43, 42, tzinfo=KST),
+        datetime(2018, 1, 8, 16, 56, 16, tzinfo=KST),
+        datetime(2017, 12, 25, 22, 23, 44, tzinfo=KST),
+    )
+    assert (first.receipt_category, first.buyer_phone) == ("기타문의>기타>전상담사통화요청", "010-****-8801")
+    agent, seller = first.replies
+    assert (agent.reply_id, agent.author_type, agent.transfer_status, agent.need_answer) == (
+        "1027082307",
+        "csAgent",
+        "answered",
+        False,
+    )
+    assert (seller.reply_id, seller.author_type, seller.author, seller.transfer_status) == (
+        "1027083739",
+        "vendor",
+        "AA몰",
+        "",
+    )
+    assert not first.awaits_answer, "answered: no reply asks for the seller's answer"
+    assert second.inquiry_id == "1015664934"
+
+
+@pytest.mark.parametrize(
+    ("fixture", "answer"),
+    [
+        (
+            "answer-to-customer-inquiry",
+            lambda client: client.answer_product_inquiry(846, "안녕하세요\n입고 지연", "wanger"),
+        ),
+        (
+            "answer-to-coupang-call-center-inquiry",
+            lambda client: client.answer_call_center_inquiry(1007837444, "안녕하세요", "wanger", 1023208324),
+        ),
+        (
+            "confirm-to-coupang-call-center-inquiry",
+            lambda client: client.confirm_call_center_inquiry(1007837444, "wanger"),
+        ),
+    ],
+)
+def test_inquiry_answers(client, fixture, answer):
+    """Each page's example answer, code "200" and message OK, for the body its sample sends."""
+    answers = answering(client, doc_example(fixture))
+    assert answer(client).message == "OK"
+    body = json.loads(answers.sent[0].body)
+    expected = {
+        "answer-to-customer-inquiry": {
+            "content": "안녕하세요\n입고 지연",
+            "vendorId": "A00012345",
+            "replyBy": "wanger",
+        },
+        "answer-to-coupang-call-center-inquiry": {
+            "vendorId": "A00012345",
+            "inquiryId": "1007837444",
+            "content": "안녕하세요",
+            "replyBy": "wanger",
+            "parentAnswerId": 1023208324,
+        },
+        "confirm-to-coupang-call-center-inquiry": {"confirmBy": "wanger"},
+    }[fixture]
+    assert body == expected
+
+
+# --- a vendor item's stock, price and sale status ---
+
+
+def test_item_inventory(client):
+    answers = answering(client, doc_example("lookup-quantity-price-status-by-product"))
+    assert client.get_item_inventory("3000000000") == ItemInventory("3000000000", 0, won(32000), True, False)
+    assert (
+        answers.sent[0].path_url
+        == "/v2/providers/seller_api/apis/api/v1/marketplace/vendor-items/3000000000/inventories"
+    )
+
+
+@pytest.mark.parametrize(
+    ("fixture", "change", "path", "message"),
+    [
+        (
+            "change-quantity-by-product",
+            lambda client: client.set_item_quantity("3572784698", 12),
+            "3572784698/quantities/12",
+            "재고 변경을 완료했습니다.",
+        ),
+        (
+            "change-price-by-product",
+            lambda client: client.set_item_price("3572784698", 49000, force=True),
+            "3572784698/prices/49000?forceSalePriceUpdate=true",
+            "가격 변경을 완료했습니다.",
+        ),
+        (
+            "change-sale-status-to-stop-by-product",
+            lambda client: client.stop_item_sale("3572784698"),
+            "3572784698/sales/stop",
+            "판매 중지 처리되었습니다.",
+        ),
+        (
+            "change-sale-status-to-resumption-by-product",
+            lambda client: client.resume_item_sale("3572784698"),
+            "3572784698/sales/resume",
+            "판매가 재개되었습니다.",
+        ),
+    ],
+)
+def test_item_changes(client, fixture, change, path, message):
+    """Each page's example answer (code SUCCESS and its message), for the call its sample endpoint sends."""
+    answers = answering(client, doc_example(fixture))
+    assert change(client) == ItemChange("3572784698", message)
+    request = answers.sent[0]
+    assert (request.method, request.path_url) == (
+        "PUT",
+        f"/v2/providers/seller_api/apis/api/v1/marketplace/vendor-items/{path}",
+    )

@@ -65,6 +65,33 @@ def test_redact_removes_the_requesters_data_of_a_return_request():
         )
 
 
+def test_redact_removes_the_buyers_words_and_contacts_of_an_inquiry():
+    rows = doc_json("lookup-coupang-call-center-inquiry")["data"]["content"]
+    questions = doc_json("lookup-customer-inquiry-by-product")["data"]["content"]
+    answer = {"content": "안녕하세요 홍길동 고객님", "vendorId": "A00012345", "replyBy": "wanger"}
+    exchange = {"request_body": answer, "response_body": {"data": {"content": rows + questions}}}
+
+    redacted = redact(exchange)
+    call, question = redacted["response_body"]["data"]["content"][0], redacted["response_body"]["data"]["content"][2]
+
+    assert (call["buyerEmail"], call["buyerPhone"], call["content"]) == (REDACTED, REDACTED, REDACTED)
+    assert {reply["content"] for reply in call["replies"]} == {REDACTED}
+    assert "010-4520-8801" not in json.dumps(redacted, ensure_ascii=False)
+    assert (question["content"], question["buyerEmail"]) == (REDACTED, REDACTED)
+    assert {comment["content"] for comment in question["commentDtoList"]} == {REDACTED}
+    assert redacted["request_body"] == {"content": REDACTED, "vendorId": "A00012345", "replyBy": "wanger"}
+    assert (call["inquiryId"], call["orderId"], call["itemName"]) == (
+        rows[0]["inquiryId"],
+        rows[0]["orderId"],
+        rows[0]["itemName"],
+    )
+
+
+def test_redact_keeps_a_products_description():
+    product = doc_json("lookup-seller-product")
+    assert redact({"response_body": product})["response_body"] == product
+
+
 def test_redact_keeps_the_store_of_a_store_pickup():
     receiver = {"name": "王*明", "addr1": "7-ELEVEN 信義門市 (店號 123456)", "addr2": "臺北市信義區松仁路100號"}
     redacted = redact({"data": {"receiver": receiver}})["data"]["receiver"]

@@ -45,19 +45,41 @@ from .datatypes import (
     UnreadableOrderSheet,
     delivery_from_receiver,
 )
-from .markets import MARKETS, Market, get_market
+from .inquiries import (
+    CALL_CENTER_FILTERS,
+    PRODUCT_INQUIRY_FILTERS,
+    CallCenterInquiry,
+    InquiryAnswer,
+    InquiryReply,
+    ProductInquiry,
+    UnreadableInquiry,
+)
+from .markets import KOREA_ONLY_CALLS, MARKETS, Market, get_market
 from .parsing import ROW_KEY_PREFIX, parse_order_sheet, parse_order_sheets, read_order_sheet
+from .products import (
+    PRODUCT_STATUSES,
+    ItemAttribute,
+    ItemChange,
+    ItemInventory,
+    SellerProduct,
+    UnreadableSellerProduct,
+    VendorItem,
+    parse_seller_products,
+    read_seller_product,
+)
 from .recorder import ExchangeRecorder, redact
 from .returns import (
     CANCEL_TYPES,
     COUPANG_CHECK_REQUESTED,
     RETURN_COMPLETED,
     RETURN_STATUSES,
+    SELLER_CANCEL_REASONS,
     ReturnAnswer,
     ReturnDelivery,
     ReturnItem,
     ReturnRequest,
     Requester,
+    SellerCancel,
     UnreadableReturnRequest,
     parse_return_requests,
     read_return_request,

@@ -29,23 +29,43 @@ from .errors import (
     error_from_response,
     sanitize,
 )
+from .inquiries import (
+    CALL_CENTER_FILTERS,
+    PRODUCT_INQUIRY_FILTERS,
+    InquiryAnswer,
+    kept_inquiry,
+    parse_call_center_inquiry,
+    parse_product_inquiry,
+    read_inquiry,
+)
 from .markets import get_market
 from .parsing import (
     kept_order_sheet,
     loads,
     parse_box_results,
+    parse_id,
     parse_order_sheet,
     parse_order_sheets,
     parse_outbound_place,
     parse_return_center,
     reading,
 )
+from .products import (
+    PRODUCT_STATUSES,
+    ItemChange,
+    kept_seller_product,
+    parse_item_inventory,
+    parse_seller_product,
+    parse_seller_products,
+)
 from .returns import (
     CANCEL_TYPES,
     RETURN_STATUSES,
+    SELLER_CANCEL_REASONS,
     parse_return_answer,
     parse_return_request,
     parse_return_requests,
+    parse_seller_cancel,
 )
 from .signing import authorization_header, encode_query
 
@@ -90,8 +110,33 @@ _RETURN_REQUESTS_PATH = "/v2/providers/openapi/apis/api/{version}/vendors/{vendo
 _RECEIPT_PATH = _RETURN_REQUESTS_PATH + "/{receipt_id}"
 _STOPPED_SHIPMENT_PATH = _RECEIPT_PATH + "/stoppedShipment"  # v4
 _COMPLETED_SHIPMENT_PATH = _RECEIPT_PATH + "/completedShipment"  # v4
+# Buyers' inquiries, v5 (help center notice 48314250583705; the 2019 pages show v4).
+_PRODUCT_INQUIRIES_PATH = "/v2/providers/openapi/apis/api/v5/vendors/{vendor_id}/onlineInquiries"
+_CALL_CENTER_INQUIRIES_PATH = "/v2/providers/openapi/apis/api/v5/vendors/{vendor_id}/callCenterInquiries"
+# Inquiry lists read at most 7 days a call (Coupang docs: customer-service-api/
+# lookup-customer-inquiry-by-product "최대 조회 기간 7일", lookup-coupang-call-center-inquiry
+# "최대 7일"): 7 days with both ends included.
+MAX_INQUIRY_DAYS = 7
+MAX_PRODUCT_INQUIRY_PAGE = 50  # lookup-customer-inquiry-by-product "Default 10, max = 50"
+MAX_CALL_CENTER_PAGE = 30  # lookup-coupang-call-center-inquiry "Default 10, max = 30"
+# The seller's cancel: v5 in the current path family (study 13; the 2019 page,
+# delivery-api/instruct-cancel, shows the retired wing_api family).
+_SELLER_CANCEL_PATH = "/v2/providers/openapi/apis/api/v5/vendors/{vendor_id}/orders/{order_id}/cancel"
 _RECEIVE_CONFIRMATION_PATH = _RECEIPT_PATH + "/receiveConfirmation"  # v5
 _APPROVAL_PATH = _RECEIPT_PATH + "/approval"  # v5
+# The store's products: vendorId in the query, not in the path (Coupang docs:
+# product-api/lookup-seller-product-list-paging, lookup-seller-product).
+_SELLER_PRODUCTS_PATH = "/v2/providers/seller_api/apis/api/v1/marketplace/seller-products"
+_SELLER_PRODUCT_PATH = _SELLER_PRODUCTS_PATH + "/{seller_product_id}"
+# A vendor item's stock, price and sale status, one item a call (Coupang docs: product-api/
+# lookup-quantity-price-status-by-product, change-quantity-by-product, change-price-by-product,
+# change-sale-status-to-stop-by-product, change-sale-status-to-resumption-by-product).
+_VENDOR_ITEM_PATH = "/v2/providers/seller_api/apis/api/v1/marketplace/vendor-items/{vendor_item_id}"
+MAX_PRODUCTS_PER_PAGE = 100  # Coupang docs: product-api/lookup-seller-product-list-paging "max = 100"
+# The list's createdAt reads the 24 hours from the second it names ("2015-12-17T12:28:38 ~
+# 2015-12-18T12:28:37", same page), in the market's time (times without offset, study 13).
+PRODUCT_CREATED_WINDOW = timedelta(days=1)
+SECOND_FORMAT = "%Y-%m-%dT%H:%M:%S"
 MINUTE_FORMAT = "%Y-%m-%dT%H:%M"  # searchType=timeFrame (Coupang docs: lookup-return-request-list-per-minute)
 
 
@@ -133,11 +178,11 @@ def _time_for_a_try(deadline):
     return deadline - time.monotonic() >= MIN_TRY_SECONDS
 
 
-def _day_windows(date_from, date_to):
-    """``[date_from, date_to]`` (inclusive days) cut into windows of at most 31 days."""
+def _day_windows(date_from, date_to, days=MAX_DAYS_PER_WINDOW):
+    """``[date_from, date_to]`` (inclusive days) cut into windows of at most ``days`` days."""
     start = date_from
     while start <= date_to:
-        end = min(start + timedelta(days=MAX_DAYS_PER_WINDOW - 1), date_to)
+        end = min(start + timedelta(days=days - 1), date_to)
         yield start, end
         start = end + timedelta(days=1)
 
@@ -148,7 +193,7 @@ def _market_day(value, zone):
     if not isinstance(value, datetime):
         return value
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"Order lists need an aware datetime, not {value!r}.")
+        raise ValueError(f"Lists by day need a date or an aware datetime, not {value!r}.")
     return value.astimezone(zone).date()
 
 
@@ -188,6 +233,13 @@ def _day_frames(start, end):
     """Day mode parameters covering the days of ``start`` to ``end``, 50 rows a page."""
     for day_from, day_to in _day_windows(start.date(), end.date()):
         yield {"createdAtFrom": day_from.isoformat(), "createdAtTo": day_to.isoformat(), "maxPerPage": MAX_PAGE_SIZE}
+
+
+def _windows_from(start, end, span):
+    """The starts of the windows of ``span`` that cover ``[start, end)``."""
+    while start < end:
+        yield start
+        start += span
 
 
 def _whole_minutes(moment, *, round_up=False):
@@ -339,8 +391,9 @@ class CoupangClient:
             headers["X-EXTENDED-TIMEOUT"] = EXTENDED_TIMEOUT_MS
         return headers
 
-    def _request(self, method, path, *, params=(), body=None, list_call=False):
-        """Sends one signed call and returns its decoded JSON body, or raises a CoupangError."""
+    def _request(self, method, path, *, params=(), body=None, list_call=False, accepted_codes=()):
+        """Sends one signed call and returns its decoded JSON body, or raises a CoupangError; a
+        business ``code`` other than success is refused unless it is one of ``accepted_codes``."""
         query = encode_query(params)
         # The query is signed and sent as the same bytes: it goes inside the URL, not in params=,
         # so requests does not encode it again.
@@ -356,7 +409,7 @@ class CoupangClient:
             raise self._connection_error(error) from error
         _logger.debug("Coupang %s %s -> HTTP %s", method, path, response.status_code)
         self._record(method, path, query, data, response)
-        return self._read(response)
+        return self._read(response, accepted_codes)
 
     def _record(self, method, path, query, data, response):
         if self._recorder is not None:
@@ -449,7 +502,7 @@ class CoupangClient:
             return ResponseCutOffError()
         return UnreachableError(base_url=self.base_url)
 
-    def _read(self, response):
+    def _read(self, response, accepted_codes=()):
         secrets = (self._secret_key,)
         if not 200 <= response.status_code < 300:
             error = error_from_response(response.status_code, response.content, response.headers, secrets=secrets)
@@ -461,15 +514,15 @@ class CoupangClient:
             payload = None
         if not isinstance(payload, dict):
             raise MalformedResponseError(status=response.status_code, body_excerpt=sanitize(response.text, secrets))
-        self._check_business_code(payload, response.status_code, secrets)
+        self._check_business_code(payload, response.status_code, secrets, accepted_codes)
         return payload
 
     @staticmethod
-    def _check_business_code(payload, status, secrets):
+    def _check_business_code(payload, status, secrets, accepted_codes=()):
         # Business bodies carry code 200 or "200" (both appear in Coupang's samples); outbound
         # place lists carry no code at all.
         code = payload.get("code")
-        if code is None or str(code).upper() in ("200", "SUCCESS", "OK"):
+        if code is None or str(code).upper() in ("200", "SUCCESS", "OK", *accepted_codes):
             return
         raise _rejection(str(payload.get("message") or code), payload, status, code, secrets)
 
@@ -532,27 +585,32 @@ class CoupangClient:
     def _order_sheet_pages(self, date_from, date_to, status, max_per_page):
         path = self._path(_ORDER_PATH, version=self.api_version)
         for window_from, window_to in _day_windows(date_from, date_to):
-            paging = _WindowPaging(self.max_pages)
-            next_token = None
-            while True:
-                params = {
-                    "createdAtFrom": self._date_param(window_from),
-                    "createdAtTo": self._date_param(window_to),
-                    "status": status,
-                    "maxPerPage": max_per_page,
-                    "nextToken": next_token,
-                }
-                paging.count_page()
-                payload = self._request("GET", path, params=params, list_call=True)
-                with reading("an order sheet list"):
-                    rows = payload["data"]
-                    _check_rows(rows, max_per_page, keep=kept_order_sheet)
-                    sheets = parse_order_sheets(rows, self.market)
-                    next_token = str(payload.get("nextToken") or "")
-                yield from sheets
-                if not next_token:  # empty on the last page
-                    break
-                paging.follow(next_token)
+            params = {
+                "createdAtFrom": self._date_param(window_from),
+                "createdAtTo": self._date_param(window_to),
+                "status": status,
+                "maxPerPage": max_per_page,
+            }
+            yield from self._token_pages(path, params, parse_order_sheets, kept_order_sheet, "an order sheet list")
+
+    def _token_pages(self, path, params, parse_rows, keep, what):
+        """The rows of one ``nextToken`` list: ``data`` a page of at most ``maxPerPage`` rows, the
+        answer's ``nextToken`` leading to the next page, empty on the last one; at most
+        ``max_pages`` pages, each token read once."""
+        paging = _WindowPaging(self.max_pages)
+        next_token = None
+        while True:
+            paging.count_page()
+            payload = self._request("GET", path, params={**params, "nextToken": next_token}, list_call=True)
+            with reading(what):
+                rows = payload["data"]
+                _check_rows(rows, params["maxPerPage"], keep=keep)
+                parsed = parse_rows(rows, self.market)
+                next_token = str(payload.get("nextToken") or "")
+            yield from parsed
+            if not next_token:  # empty on the last page
+                return
+            paging.follow(next_token)
 
     def iter_order_sheets_by_statuses(self, created_from, created_to, statuses=ORDER_STATUSES, **kwargs):
         """Order sheets of several statuses: Coupang has no "all statuses" value, so one list each."""
@@ -578,22 +636,200 @@ class CoupangClient:
             data = payload["data"]
             return [parse_order_sheet(raw, self.market) for raw in (data if isinstance(data, list) else [data])]
 
+    # --- the store's products ---
+
+    def iter_seller_products(self, *, status=None, max_per_page=MAX_PRODUCTS_PER_PAGE):
+        """The store's seller products, ``max_per_page`` (1 to 100) a page, followed by the answer's
+        ``nextToken`` ("" on the last page), at most ``max_pages`` pages (Coupang docs:
+        product-api/lookup-seller-product-list-paging; Korea and Taiwan, help center article
+        360033645034). Rows carry no vendor items: :meth:`get_seller_product` reads them. Each row
+        is a :class:`~.products.SellerProduct` or an :class:`~.products.UnreadableSellerProduct`.
+        """
+        if status is not None and status not in PRODUCT_STATUSES:
+            raise ValueError(f"Unknown product status {status!r}: use one of {', '.join(PRODUCT_STATUSES)}.")
+        if not 1 <= max_per_page <= MAX_PRODUCTS_PER_PAGE:
+            raise ValueError(f"Product pages hold 1 to {MAX_PRODUCTS_PER_PAGE} rows, not {max_per_page}.")
+        return self._seller_product_pages({"status": status}, max_per_page)
+
+    def iter_seller_products_created(self, created_from, created_to, *, max_per_page=MAX_PRODUCTS_PER_PAGE):
+        """Seller products created from ``created_from`` to ``created_to`` (aware datetimes): the
+        list's ``createdAt`` filter, one 24-hour window a call from ``created_from`` on, to the
+        second in the market's time. What a load after the first one reads; the list has no
+        filter on a product's changes. A product may come twice: rows are keyed by sellerProductId.
+        """
+        if not 1 <= max_per_page <= MAX_PRODUCTS_PER_PAGE:
+            raise ValueError(f"Product pages hold 1 to {MAX_PRODUCTS_PER_PAGE} rows, not {max_per_page}.")
+        zone = self.market_info.timezone
+        start, end = (
+            self._aware(moment).astimezone(zone).replace(microsecond=0) for moment in (created_from, created_to)
+        )
+        return itertools.chain.from_iterable(
+            self._seller_product_pages({"createdAt": window.strftime(SECOND_FORMAT)}, max_per_page)
+            for window in _windows_from(start, end, PRODUCT_CREATED_WINDOW)
+        )
+
+    def _seller_product_pages(self, filters, max_per_page):
+        params = {"vendorId": self.vendor_id, "maxPerPage": max_per_page, **filters}
+        return self._token_pages(
+            _SELLER_PRODUCTS_PATH, params, parse_seller_products, kept_seller_product, "a product list"
+        )
+
+    def get_seller_product(self, seller_product_id):
+        """One seller product with its vendor items (``items``: vendorItemId, externalVendorSku,
+        barcode, itemName, attributes; Coupang docs: product-api/lookup-seller-product). Korea only
+        (help center article 360033644994): a Taiwan store gets :class:`NotAvailableInMarketError`
+        without a call."""
+        self._check_market("seller_product")
+        payload = self._request("GET", _SELLER_PRODUCT_PATH.format(seller_product_id=int(seller_product_id)))
+        with reading("a seller product"):
+            return parse_seller_product(payload["data"], self.market)
+
+    # --- a vendor item's stock, price and sale status (Korea) ---
+
+    def _vendor_item_path(self, call_name, vendor_item_id, tail=""):
+        """The item's path, once the call is known to be offered in the store's market."""
+        self._check_market(call_name)
+        return _VENDOR_ITEM_PATH.format(vendor_item_id=parse_id(vendor_item_id)) + tail
+
+    def _change_item(self, call_name, vendor_item_id, tail, params=()):
+        payload = self._request("PUT", self._vendor_item_path(call_name, vendor_item_id, tail), params=params)
+        return ItemChange(parse_id(vendor_item_id), str(payload.get("message") or ""))
+
+    def get_item_inventory(self, vendor_item_id):
+        """The item's units left, sale price and whether it is on sale (Korea only: a Taiwan store
+        gets :class:`NotAvailableInMarketError` without a call)."""
+        payload = self._request("GET", self._vendor_item_path("item_inventory", vendor_item_id, "/inventories"))
+        with reading("a vendor item's stock"):
+            return parse_item_inventory(payload["data"], vendor_item_id, self.currency)
+
+    def set_item_quantity(self, vendor_item_id, quantity):
+        """Sets the item's stock on Coupang to ``quantity`` units (0 or more), one item a call, each
+        call counted by the client's throttle (Korea only)."""
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 0:
+            raise ValueError(f"A stock is a whole number of units, 0 or more, not {quantity!r}.")
+        return self._change_item("item_quantity", vendor_item_id, f"/quantities/{quantity}")
+
+    def set_item_price(self, vendor_item_id, price, *, force=False):
+        """Sets the item's sale price (a whole amount in KRW, above 0). Coupang refuses a change
+        beyond half the old price down or twice up unless ``force`` (``forceSalePriceUpdate``)."""
+        if isinstance(price, bool) or not isinstance(price, int) or price < 1:
+            raise ValueError(f"A price is a whole amount above 0, not {price!r}.")
+        params = {"forceSalePriceUpdate": "true"} if force else {}
+        return self._change_item("item_price", vendor_item_id, f"/prices/{price}", params)
+
+    def stop_item_sale(self, vendor_item_id):
+        """Stops the item's sale (판매 중지; Korea only)."""
+        return self._change_item("item_sale_status", vendor_item_id, "/sales/stop")
+
+    def resume_item_sale(self, vendor_item_id):
+        """Resumes the item's sale (판매 재개; Korea only)."""
+        return self._change_item("item_sale_status", vendor_item_id, "/sales/resume")
+
+    # --- buyers' inquiries ---
+
+    def iter_product_inquiries(self, date_from, date_to, *, answered="ALL", page_size=MAX_PRODUCT_INQUIRY_PAGE):
+        """Buyers' questions on the store's products asked on days ``date_from`` to ``date_to``
+        (the market's days, both included; aware datetimes are taken in the market's time), 7 days
+        a call, ``answered`` ALL, ANSWERED or NOANSWER (Coupang docs:
+        customer-service-api/lookup-customer-inquiry-by-product; Korea and Taiwan). Each row is a
+        :class:`~.inquiries.ProductInquiry` or an :class:`~.inquiries.UnreadableInquiry`.
+        """
+        if answered not in PRODUCT_INQUIRY_FILTERS:
+            raise ValueError(f"Unknown answeredType {answered!r}: use one of {', '.join(PRODUCT_INQUIRY_FILTERS)}.")
+        return self._inquiry_pages(
+            _PRODUCT_INQUIRIES_PATH, (date_from, date_to), {"answeredType": answered},
+            (page_size, MAX_PRODUCT_INQUIRY_PAGE), parse_product_inquiry, "a product inquiry list",
+        )  # fmt: skip
+
+    def iter_call_center_inquiries(self, date_from, date_to, *, status="NONE", page_size=MAX_CALL_CENTER_PAGE):
+        """Call-center inquiries on the store's items made on days ``date_from`` to ``date_to``,
+        7 days a call; ``status`` NONE (all), ANSWER, NO_ANSWER (the seller must answer) or TRANSFER
+        (Coupang completed it; the seller confirms) (Coupang docs: customer-service-api/
+        lookup-coupang-call-center-inquiry; Korea and Taiwan). Each row is a
+        :class:`~.inquiries.CallCenterInquiry` or an :class:`~.inquiries.UnreadableInquiry`.
+        """
+        if status not in CALL_CENTER_FILTERS:
+            raise ValueError(f"Unknown counseling status {status!r}: use one of {', '.join(CALL_CENTER_FILTERS)}.")
+        return self._inquiry_pages(
+            _CALL_CENTER_INQUIRIES_PATH, (date_from, date_to), {"partnerCounselingStatus": status},
+            (page_size, MAX_CALL_CENTER_PAGE), parse_call_center_inquiry, "a call-center inquiry list",
+        )  # fmt: skip
+
+    def _inquiry_pages(self, template, days, filters, sizes, parse, what):
+        page_size, largest = sizes
+        if not 1 <= page_size <= largest:
+            raise ValueError(f"These pages hold 1 to {largest} rows, not {page_size}.")
+        zone = self.market_info.timezone
+        date_from, date_to = (_market_day(moment, zone) for moment in days)
+        return self._inquiry_windows(self._path(template), (date_from, date_to), filters, page_size, parse, what)
+
+    def _inquiry_windows(self, path, days, filters, page_size, parse, what):
+        def row(raw):
+            return read_inquiry(parse, raw, self.market)
+
+        for start, end in _day_windows(*days, MAX_INQUIRY_DAYS):
+            params = {"vendorId": self.vendor_id, "inquiryStartAt": start.isoformat(), "inquiryEndAt": end.isoformat()}
+            yield from self._pages(
+                path, page_size, lambda payload: payload["data"], row, what,
+                params={**params, **filters}, keep=kept_inquiry,
+            )  # fmt: skip
+
+    def _reply(self, path, body, inquiry_id):
+        payload = self._request("POST", path, body=body)
+        return InquiryAnswer(str(inquiry_id), str(payload.get("message") or ""))
+
+    @staticmethod
+    def _content(text, what):
+        if not (text or "").strip():
+            raise ValueError(f"{what} needs a text.")
+        return text
+
+    def answer_product_inquiry(self, inquiry_id, content, reply_by):
+        """The seller's answer to a buyer's product question, once (Coupang docs:
+        customer-service-api/answer-to-customer-inquiry); ``reply_by`` names who answers (the Wing
+        login ID). Sent once: when its answer is lost, the list read again shows the reply."""
+        body = {"content": self._content(content, "An answer"), "vendorId": self.vendor_id, "replyBy": reply_by}
+        path = f"{self._path(_PRODUCT_INQUIRIES_PATH)}/{int(inquiry_id)}/replies"
+        return self._reply(path, body, inquiry_id)
+
+    def answer_call_center_inquiry(self, inquiry_id, content, reply_by, parent_answer_id):
+        """The seller's answer to a call-center inquiry waiting for it (``NO_ANSWER``), under the
+        agent's reply that asks for it (``parent_answer_id``, its answerId: see
+        :attr:`~.inquiries.CallCenterInquiry.reply_to_answer`). Coupang refuses a second answer
+        (Coupang docs: customer-service-api/answer-to-coupang-call-center-inquiry)."""
+        body = {
+            "vendorId": self.vendor_id,
+            "inquiryId": str(int(inquiry_id)),
+            "content": self._content(content, "An answer"),
+            "replyBy": reply_by,
+            "parentAnswerId": int(parent_answer_id),
+        }
+        path = f"{self._path(_CALL_CENTER_INQUIRIES_PATH)}/{int(inquiry_id)}/replies"
+        return self._reply(path, body, inquiry_id)
+
+    def confirm_call_center_inquiry(self, inquiry_id, confirm_by):
+        """Confirms a call-center inquiry Coupang completed and handed to the seller (``TRANSFER``,
+        미확인; Coupang docs: customer-service-api/confirm-to-coupang-call-center-inquiry)."""
+        path = f"{self._path(_CALL_CENTER_INQUIRIES_PATH)}/{int(inquiry_id)}/confirms"
+        return self._reply(path, {"confirmBy": self._content(confirm_by, "A confirmation")}, inquiry_id)
+
     # --- places ---
 
     def _iter_pages(self, path, page_size, page_of, parse, what):
         _check_page_size(page_size)
         return self._pages(path, page_size, page_of, parse, what)
 
-    def _pages(self, path, page_size, page_of, parse, what):
-        """Rows of a ``pageNum``/``pageSize`` list, until ``currentPage >= totalPages``."""
+    def _pages(self, path, page_size, page_of, parse, what, *, params=None, keep=None):
+        """Rows of a ``pageNum``/``pageSize`` list (after ``params``), until ``currentPage >= totalPages``."""
         paging = _WindowPaging(self.max_pages)
         page_number = 1
         while True:
             paging.count_page()
-            payload = self._request("GET", path, params={"pageNum": page_number, "pageSize": page_size}, list_call=True)
+            query = {**(params or {}), "pageNum": page_number, "pageSize": page_size}
+            payload = self._request("GET", path, params=query, list_call=True)
             with reading(what):
                 page = page_of(payload)
-                _check_rows(page["content"], page_size)
+                _check_rows(page["content"], page_size, keep=keep)
                 rows = [parse(raw) for raw in page["content"]]
                 pagination = page.get("pagination") or {}
                 last_page = int(pagination.get("totalPages") or 0)
@@ -748,6 +984,11 @@ class CoupangClient:
             raise _rejection(answer.message or code, payload, 200, code, (self._secret_key,))
         return answer
 
+    def _check_market(self, call):
+        """Refuses, before any call, what Coupang does not offer in the store's market."""
+        if not self.market_info.offers(call):
+            raise NotAvailableInMarketError(call=call, market=self.market)
+
     def _check_stop_shipment_market(self):
         if not self.market_info.answers_stop_shipment:
             raise NotAvailableInMarketError(call="stop_shipment", market=self.market)
@@ -763,6 +1004,39 @@ class CoupangClient:
         self._check_stop_shipment_market()
         waybill = {"deliveryCompanyCode": delivery_company_code, "invoiceNumber": invoice_number}
         return self._answer_receipt(_COMPLETED_SHIPMENT_PATH, "v4", receipt_id, **waybill)
+
+    def cancel_order_items(self, order_id, counts, *, reason, user_id):
+        """The seller cancels ``counts`` (vendorItemId -> units) of an order (Coupang docs:
+        delivery-api/instruct-cancel; Korea and Taiwan, help center article 360033843154).
+
+        An ACCEPT box is canceled at once, and only whole; an INSTRUCT box's units are stopped.
+        Units a buyer's request holds, or already canceled, cannot be canceled (again). ``reason``
+        is Coupang's code (:data:`~.returns.SELLER_CANCEL_REASONS`: CCTTER out of stock, CCPNER
+        address, CCPRER price); ``user_id`` the store's Wing login ID. Sent once: a refusal (an error
+        status, or code FAIL) is a :class:`RequestRejectedError`; code PARTIAL returns the result
+        with the items that failed. When the answer is lost, the order sheets read again show what
+        was canceled (``cancelCount``). It lowers the seller's fulfilment score.
+        """
+        items = {parse_id(item): int(count) for item, count in dict(counts).items()}
+        if not items or any(count < 1 for count in items.values()):
+            raise ValueError(f"A cancel names vendor items with at least one unit each, not {counts!r}.")
+        if reason not in SELLER_CANCEL_REASONS:
+            raise ValueError(f"Unknown cancel reason {reason!r}: use one of {', '.join(SELLER_CANCEL_REASONS)}.")
+        if not (user_id or "").strip():
+            raise ValueError("A cancel names the store's Wing login ID.")
+        body = {
+            "orderId": int(order_id),
+            "vendorItemIds": [int(item) for item in items],
+            "receiptCounts": list(items.values()),
+            "bigCancelCode": "CANERR",
+            "middleCancelCode": reason,
+            "vendorId": self.vendor_id,
+            "userId": user_id.strip(),
+        }
+        path = self._path(_SELLER_CANCEL_PATH, order_id=int(order_id))
+        payload = self._request("POST", path, body=body, accepted_codes=("PARTIAL",))
+        with reading("a cancel result"):
+            return parse_seller_cancel(payload, order_id)
 
     def confirm_return_receipt(self, receipt_id):
         """The returned goods arrived at the return center (receiveConfirmation, RETURNS_UNCHECKED)."""

@@ -7,6 +7,12 @@ Coupang's developer portal marks each call with the buyers' regions it serves ("
 from dataclasses import dataclass
 from datetime import timedelta, timezone
 
+# Calls beyond the order that the help center marks "한국" only (study 13): one product's lookup
+# with its vendor items (article 360033644994), while the product list serves both markets
+# (article 360033645034); a vendor item's stock, price and sale status, read or changed (articles
+# 360033645114, 360034156253, 360034156273, 360034156313, 360033645154).
+KOREA_ONLY_CALLS = frozenset({"seller_product", "item_inventory", "item_quantity", "item_price", "item_sale_status"})
+
 
 @dataclass(frozen=True)
 class Market:
@@ -24,6 +30,10 @@ class Market:
     # receipt and approval serve both markets (articles 360033919613, 360034562353, 360034027214,
     # 360034562513).
     answers_stop_shipment: bool
+
+    def offers(self, call):
+        """Whether Coupang offers ``call`` (a name of :class:`~.errors.NotAvailableInMarketError`) here."""
+        return self.code == "KR" or call not in KOREA_ONLY_CALLS
 
     @property
     def utc_offset(self):

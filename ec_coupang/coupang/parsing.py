@@ -93,6 +93,12 @@ def parse_datetime(value, market):
     return moment if moment.tzinfo else moment.replace(tzinfo=MARKETS[market].timezone)
 
 
+def market_time(value, market):
+    """:func:`parse_datetime` shown in the market's time (``None`` stays ``None``)."""
+    moment = parse_datetime(value, market)
+    return moment.astimezone(MARKETS[market].timezone) if moment else None
+
+
 def parse_date(value):
     return date.fromisoformat(value[:10]) if value else None
 

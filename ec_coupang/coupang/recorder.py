@@ -44,8 +44,16 @@ PERSONAL_FIELDS = frozenset(
         "requesterZipCode",
         "parcelPrintMessage",
         "cancelReason",
+        # Buyers' inquiries (Coupang docs: customer-service-api/lookup-customer-inquiry-by-product,
+        # lookup-coupang-call-center-inquiry).
+        "buyerEmail",
+        "buyerPhone",
     }
 )
+# An inquiry, a reply to one, or the seller's answer holds its words in ``content``, where the
+# call center's replies write the buyer's name and phone number (the list's sample); a product's
+# ``content`` (its description) is no one's and is kept.
+INQUIRY_KEYS = frozenset({"inquiryId", "inquiryCommentId", "answerId", "replyBy"})
 
 
 def _mask(value):
@@ -74,7 +82,7 @@ def _redact_personal(value):
     for key, item in value.items():
         if key in PERSONAL_OBJECT_FIELDS and isinstance(item, dict):
             redacted[key] = _redact_object(key, item)
-        elif key in PERSONAL_FIELDS:
+        elif key in PERSONAL_FIELDS or (key == "content" and INQUIRY_KEYS & value.keys()):
             redacted[key] = _mask(item)
         else:
             redacted[key] = _redact_personal(item)

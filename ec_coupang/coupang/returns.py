@@ -21,9 +21,9 @@ from .markets import MARKETS
 from .parsing import (
     READ_ERRORS,
     as_text,
+    market_time,
     money_or_zero,
     parse_count,
-    parse_datetime,
     parse_id,
     readable_id,
     row_key,
@@ -31,6 +31,13 @@ from .parsing import (
 )
 
 CANCEL_TYPES = ("RETURN", "CANCEL")
+# The seller's cancel's reasons, middleCancelCode under bigCancelCode CANERR (Coupang docs:
+# delivery-api/instruct-cancel). For an INSTRUCT box Coupang records "배송불만" / "품절" whatever is sent.
+SELLER_CANCEL_REASONS = {
+    "CCTTER": "재고 연동 오류 (out of stock)",
+    "CCPNER": "제휴사이트 오류 (the buyer's address)",
+    "CCPRER": "가격등재오류 (a wrong price)",
+}
 # The v2 names some examples still send, with their v4 codes (Coupang docs:
 # return-api/lookup-return-request-by-product, receiptType and completeConfirmType "v2 / v4" tables).
 _V2_RECEIPT_TYPES = {"반품": "RETURN"}
@@ -165,17 +172,32 @@ class UnreadableReturnRequest:
 
 
 @dataclass(frozen=True)
+class SellerCancel:
+    """Coupang's answer to the seller's cancel (Coupang docs: delivery-api/instruct-cancel).
+
+    :ivar result_code: SUCCESS (every item canceled) or PARTIAL (``failed_vendor_item_ids`` not)
+    :ivar receipt_type: CANCEL (an ACCEPT box, canceled at once) or STOP_SHIPMENT (an INSTRUCT box,
+        its shipment stopped)
+    :ivar total_count: the units canceled by the receipt
+    """
+
+    order_id: str
+    result_code: str
+    message: str
+    receipt_id: str
+    receipt_type: str
+    vendor_item_ids: tuple[str, ...]
+    total_count: int
+    failed_vendor_item_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ReturnAnswer:
     """Coupang's answer to a stop-shipment, already-shipped, receipt or approval call."""
 
     receipt_id: str
     result_code: str
     message: str
-
-
-def _moment(value, market):
-    moment = parse_datetime(value, market)
-    return moment.astimezone(MARKETS[market].timezone) if moment else None
 
 
 def parse_return_item(raw):
@@ -211,8 +233,8 @@ def parse_return_request(raw, market):
         payment_id=as_text(raw.get("paymentId")),
         cancel_type=_cancel_type(raw.get("receiptType") or raw.get("cancelType")),
         receipt_status=_status(raw["receiptStatus"]),
-        created_at=_moment(raw.get("createdAt"), market),
-        modified_at=_moment(raw.get("modifiedAt"), market),
+        created_at=market_time(raw.get("createdAt"), market),
+        modified_at=market_time(raw.get("modifiedAt"), market),
         requester=Requester(
             name=as_text(raw.get("requesterName")),
             phone_number=as_text(raw.get("requesterPhoneNumber")),
@@ -232,7 +254,7 @@ def parse_return_request(raw, market):
         fault_by_type=as_text(raw.get("faultByType")),
         pre_refund=bool(raw.get("preRefund")),
         complete_confirm_type=_complete_confirm_type(raw.get("completeConfirmType")),
-        complete_confirm_date=_moment(raw.get("completeConfirmDate"), market),
+        complete_confirm_date=market_time(raw.get("completeConfirmDate"), market),
         items=items,
         return_deliveries=_return_deliveries(raw.get("returnDeliveryDtos")),
         raw=raw,
@@ -299,3 +321,21 @@ def parse_return_answer(payload, receipt_id):
     result_code = as_text(data.get("resultCode") or payload.get("code") or data.get("code"))
     message = as_text(data.get("resultMessage") or payload.get("message") or data.get("message"))
     return ReturnAnswer(str(receipt_id), result_code, message)
+
+
+def parse_seller_cancel(payload, order_id):
+    """The seller's cancel's answer: ``data.receiptMap`` and ``data.failedVendorItemIds`` (the
+    page's sample; its field table says ``ReceiptMap`` and ``failedItemIds``: both are read)."""
+    data = payload.get("data") or {}
+    receipt = data.get("receiptMap") or data.get("ReceiptMap") or {}
+    failed = data.get("failedVendorItemIds") or data.get("failedItemIds") or ()
+    return SellerCancel(
+        order_id=parse_id(data.get("orderId") or order_id),
+        result_code=as_text(payload.get("code")).upper(),
+        message=as_text(payload.get("message")),
+        receipt_id=parse_id(receipt["receiptId"]),
+        receipt_type=as_text(receipt.get("receiptType")),
+        vendor_item_ids=tuple(parse_id(item) for item in receipt.get("vendorItemIds") or ()),
+        total_count=parse_count(receipt.get("totalCount")),
+        failed_vendor_item_ids=tuple(parse_id(item) for item in failed),
+    )

@@ -167,8 +167,7 @@ class EcAccountCredentials(models.AbstractModel):
         # Every company's and archived account, as the server's key is one for all of them.
         self.env.cr.execute(
             SQL(
-                "SELECT id, coupang_secret_key_encrypted FROM ec_account "
-                "WHERE coupang_secret_key_encrypted IS NOT NULL"
+                "SELECT id, coupang_secret_key_encrypted FROM ec_account WHERE coupang_secret_key_encrypted IS NOT NULL"
             )
         )
         unreadable = self.browse()

@@ -209,9 +209,11 @@ class SaleOrder(models.Model):
         deliveries = self._ec_deliveries()
         for line in self.order_line.filtered("coupang_vendor_item_id"):
             line.move_ids.filtered(
-                lambda move: move.picking_code == "incoming"
-                and not move.origin_returned_move_id
-                and move.state not in ("done", "cancel")
+                lambda move: (
+                    move.picking_code == "incoming"
+                    and not move.origin_returned_move_id
+                    and move.state not in ("done", "cancel")
+                )
             )._action_cancel()
             left = max(line.product_uom_qty - line.qty_delivered, 0)
             moves = line.move_ids.filtered(

@@ -91,9 +91,7 @@ class TestPushConcurrency(PushCase):
         # Slow answers make the two workers overlap.
         self.sandbox.inject("upload_invoices", "delay", seconds=0.2, times=None)
         barrier, errors = threading.Barrier(2), []
-        workers = [
-            threading.Thread(target=self._push_in_thread, args=(errors, barrier, batch_size)) for _ in range(2)
-        ]
+        workers = [threading.Thread(target=self._push_in_thread, args=(errors, barrier, batch_size)) for _ in range(2)]
         for worker in workers:
             worker.start()
         for worker in workers:

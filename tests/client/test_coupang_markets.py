@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from ec_coupang.coupang import MARKETS, Market, get_market
+from ec_coupang.coupang import KOREA_ONLY_CALLS, MARKETS, Market, get_market
 
 
 def test_v5_date_offsets_are_the_markets_local_time():
@@ -30,3 +30,10 @@ def test_market_is_found_by_its_code_in_any_case():
 
 def test_only_korea_takes_the_answers_to_stop_shipment_requests():
     assert [code for code, market in MARKETS.items() if market.answers_stop_shipment] == ["KR"]
+
+
+def test_korea_only_calls_are_offered_in_korea_only():
+    assert KOREA_ONLY_CALLS == {"seller_product", "item_inventory", "item_quantity", "item_price", "item_sale_status"}
+    assert all(MARKETS["KR"].offers(call) for call in KOREA_ONLY_CALLS)
+    assert not any(MARKETS["TW"].offers(call) for call in KOREA_ONLY_CALLS)
+    assert MARKETS["TW"].offers("seller_products") and MARKETS["TW"].offers("seller_cancel")

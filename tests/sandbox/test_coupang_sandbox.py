@@ -97,6 +97,25 @@ def test_the_demo_sandbox_has_buyers_asking_to_stop_orders_being_prepared():
     assert not demo_sandbox(parse_arguments(["--port", "0", "--stop-requests", "0"])).returns.receipts
 
 
+def test_the_demo_sandbox_has_products_and_buyers_inquiries_to_answer():
+    sandbox = demo_sandbox(parse_arguments(["--port", "0", "--inquiries", "2"]))
+    with sandbox:
+        vendor = sandbox.demo_vendor
+        client = CoupangClient(
+            vendor.vendor_id, vendor.access_key, vendor.secret_key, base_url=sandbox.base_url, market="TW"
+        )
+        today = sandbox.now().astimezone(timezone(timedelta(hours=8))).date()
+        questions = list(client.iter_product_inquiries(today - timedelta(days=1), today, answered="NOANSWER"))
+        calls = list(client.iter_call_center_inquiries(today - timedelta(days=1), today, status="NO_ANSWER"))
+        products = list(client.iter_seller_products())
+    assert (len(questions), len(calls)) == (2, 2)
+    assert all(call.awaits_answer and call.order_id for call in calls)
+    assert [product.seller_product_id for product in products] == [
+        str(item.seller_product_id) for item in SKU_CATALOGUE
+    ]
+    assert not demo_sandbox(parse_arguments(["--port", "0", "--inquiries", "0"])).inquiries.inquiries
+
+
 def test_demo_data_is_reproducible_per_seed():
     assert rendered_orders(CoupangSandbox(seed=5, now=NOW)) == rendered_orders(CoupangSandbox(seed=5, now=NOW))
     assert rendered_orders(CoupangSandbox(seed=5, now=NOW)) != rendered_orders(CoupangSandbox(seed=6, now=NOW))
