@@ -101,7 +101,8 @@ class EcAccount(models.Model):
         return self.env["queue.job"]._ec_store_values(job)
 
     # === THE JOBS === #
-    # Each job is one transaction, which queue_job commits: no commit inside.
+    # Each job is one transaction, which queue_job commits: no commit inside (the fetch job's pages are
+    # queued in transactions of their own, see ec.coupang.importer's _import_page).
 
     def _ec_job_fetch_orders(self, schedule_id=None):
         """Lists and acknowledges the account's new orders; each INSTRUCT page becomes a job of its own.
