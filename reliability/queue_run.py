@@ -4,7 +4,8 @@ dispatches the jobs through a round-robin proxy (the load balancer) to both. The
 acknowledges ``--orders`` new Taiwan orders and queues one job per page; while the first page job
 runs, its HTTP worker process is killed with SIGKILL. queue_job requeues the job, which completes;
 every order is imported once. Then every delivery is validated and the push jobs send each tracking
-number once. Prints the import's orders per second.
+number once. Each server's gevent process (the websocket server a prefork server starts) is started
+once and stays up the whole run. Prints the import's orders per second.
 
 Usage: python3 -m reliability.queue_run --conf odoo.conf --db DB [--orders 2000] [--workers 2]
   (the database has ec_coupang installed; the run installs ec_coupang_queue_job into it)
@@ -29,8 +30,9 @@ KILL_AFTER = 1.0
 def main():
     install_queue_addon()
     with common.started(__doc__, "Queue run", add_arguments) as run, balancer() as proxy:
-        with servers(run.args, proxy):
+        with servers(run.args, proxy) as running:
             problems, proved = import_and_push(run)
+            problems += running.gevent.problems()
     return common.verdict("queue run", problems, proved)
 
 
@@ -61,7 +63,7 @@ def import_and_push(run):
     proved = (
         f"{len(run.orders)} orders in {pages} page jobs on {run.args.servers} servers, a worker killed inside page job "
         f"{killed['uuid'][:8]} (requeued, done after {killed['retry']} retries): every order imported once, "
-        f"every tracking number pushed once; {rate:.1f} orders/s"
+        f"every tracking number pushed once; each server's gevent process started once and up; {rate:.1f} orders/s"
     )
     return problems, proved
 

@@ -109,11 +109,19 @@ def pipe(source, target):
 
 
 class Servers:
-    """The running servers: their ports, and which one a worker process belongs to."""
+    """The running servers: their ports, which one a worker process belongs to, the CPU time of their
+    processes, and their gevent processes (``gevent``)."""
 
-    def __init__(self, ports, processes):
+    def __init__(self, ports, processes, gevent=None):
         self.ports = ports
         self.processes = processes
+        self.gevent = gevent
+
+    def cpu_seconds(self):
+        """CPU time (user + system) used so far by the servers' processes: each server's own (with the
+        job runner's thread) and its children's, living ones and those that ended (their parent waited
+        for them)."""
+        return sum(tree_cpu_seconds(process.pid) for process in self.processes)
 
     def server_of(self, pid):
         """The index of the server whose worker ``pid`` is (or was, while it lives), else None."""
@@ -157,7 +165,8 @@ def servers(args, proxy, environ=None):
             processes.append(subprocess.Popen(command, env=env))
         for port in ports:
             wait_for_port(port)
-        yield Servers(ports, processes)
+        with GeventWatch(processes) as gevent:
+            yield Servers(ports, processes, gevent)
     finally:
         for process in processes:
             process.send_signal(signal.SIGTERM)
@@ -167,6 +176,87 @@ def servers(args, proxy, environ=None):
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+# === the servers' processes === #
+
+
+def process_stat(pid):
+    """The fields of /proc/<pid>/stat after the command's name (the state is the first), or None once
+    the process ended."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace").rpartition(")")[2].split()
+    except OSError:
+        return None
+
+
+def children(pid):
+    """The pids of the living child processes of ``pid``."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and (fields := process_stat(entry)) and fields[1] == str(pid):
+            found.append(int(entry))
+    return found
+
+
+def tree_cpu_seconds(pid):
+    """CPU seconds of the process ``pid`` and all its descendants: each living one's own time and that
+    of its children which ended and were waited for."""
+    fields = process_stat(pid)
+    if not fields:
+        return 0.0
+    ticks = sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
+    return ticks / os.sysconf("SC_CLK_TCK") + sum(tree_cpu_seconds(child) for child in children(pid))
+
+
+def is_gevent(pid):
+    """Whether ``pid`` is a prefork server's gevent process (``odoo gevent ...``, the websocket server)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[2:3] == [b"gevent"]
+    except OSError:
+        return False
+
+
+class GeventWatch:
+    """Each server's gevent process while the servers run: a prefork server starts it once, at its
+    start, and starts it again whenever it ends. One that cannot start (its imports fail) is started
+    again and again, several times a second, with nothing but a traceback in the log: the process
+    running at the end is then not the one that ran at the start (``problems()``). No polling meanwhile:
+    the measurements' CPU time stays the servers' own."""
+
+    START_TIMEOUT = 60
+
+    def __init__(self, processes):
+        self.processes = processes
+        self.first = [None for _process in processes]  # each server's gevent pid at its start
+
+    def __enter__(self):
+        deadline = time.monotonic() + self.START_TIMEOUT
+        while None in self.first and time.monotonic() < deadline:
+            for index, process in enumerate(self.processes):
+                self.first[index] = self.first[index] or next(iter(gevent_children(process.pid)), None)
+            time.sleep(0.1)
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def problems(self):
+        """What went wrong with the servers' gevent processes so far: none started, or the one running
+        now is not the one started with its server (it ended and was started again)."""
+        problems = []
+        for index, (process, first) in enumerate(zip(self.processes, self.first, strict=True)):
+            running = gevent_children(process.pid)
+            if first is None or running != [first]:
+                problems.append(
+                    f"server {index + 1}: its gevent process {first or '(none)'} started with the server is not "
+                    f"the one running now ({', '.join(map(str, running)) or 'none'}): it ended and was started again"
+                )
+        return problems
+
+
+def gevent_children(pid):
+    return [child for child in children(pid) if is_gevent(child)]
 
 
 def free_port():

@@ -3,7 +3,7 @@ import hashlib
 from odoo import fields, models
 from odoo.addons.ec_coupang.tools.coupang_run import CoupangRun
 
-from ..const import DEFER_RESERVATION, FETCH_CHANNEL, JOB_CONTEXT, PUSH_CHANNEL, RESERVE_CHANNEL
+from ..const import DEFER_RESERVATION, FETCH_CHANNEL, JOB_CONTEXT, PUSH_CHANNEL, RESERVE_CHANNEL, RESERVE_PRIORITY
 
 
 class EcAccount(models.Model):
@@ -57,7 +57,9 @@ class EcAccount(models.Model):
         )._ec_job_import_page(page.id)
 
     def _delay_reservation(self, pickings):
-        """One job reserving the stock of these deliveries (those still waiting for it)."""
+        """One job reserving the stock of these deliveries (those still waiting for it). It goes before
+        the page jobs waiting (a smaller priority): reservations run one at a time between the pages,
+        each soon after its page, instead of all after the last page."""
         self.ensure_one()
         waiting = pickings.filtered(lambda picking: picking.state in ("confirmed", "waiting"))
         if not waiting:
@@ -71,6 +73,7 @@ class EcAccount(models.Model):
                 count=len(picking_ids),
                 account=self.name,
             ),
+            priority=RESERVE_PRIORITY,
         )._ec_job_reserve(picking_ids)
 
     def _delay_requests_check(self):
@@ -90,10 +93,10 @@ class EcAccount(models.Model):
             self.env._("Coupang: push %(count)s tracking numbers of %(account)s", count=len(pushes), account=self.name),
         )._ec_job_push_tracking(push_ids)
 
-    def _delay_job(self, channel, identity_key, description):
+    def _delay_job(self, channel, identity_key, description, priority=None):
         # In the account's company: the job's company (queue_job's multi-company rule) is the account's.
         return self.with_company(self.company_id).with_delay(
-            channel=channel, identity_key=identity_key, description=description
+            channel=channel, identity_key=identity_key, description=description, priority=priority
         )
 
     def _job_store_values(self, job):
@@ -101,7 +104,8 @@ class EcAccount(models.Model):
         return self.env["queue.job"]._ec_store_values(job)
 
     # === THE JOBS === #
-    # Each job is one transaction, which queue_job commits: no commit inside.
+    # Each job is one transaction, which queue_job commits: no commit inside (the fetch job's pages are
+    # queued in transactions of their own, see ec.coupang.importer's _import_page).
 
     def _ec_job_fetch_orders(self, schedule_id=None):
         """Lists and acknowledges the account's new orders; each INSTRUCT page becomes a job of its own.

@@ -1,5 +1,6 @@
 from odoo import api, models
 from odoo.addons.ec_coupang.coupang import read_order_sheet
+from odoo.addons.ec_coupang.tools.coupang_run import CoupangRun
 from odoo.addons.queue_job.exception import JobError
 from odoo.exceptions import UserError
 
@@ -8,8 +9,8 @@ from ..tools.job_errors import job_error
 
 
 class EcCoupangImporter(models.AbstractModel):
-    """In a fetch job, each INSTRUCT page is imported by a job of its own, on any worker, and
-    Coupang's refusal of the run fails the job."""
+    """In a fetch job, each INSTRUCT page is imported by a job of its own, on any worker, queued and
+    committed as soon as the page is listed; Coupang's refusal of the run fails the job."""
 
     _inherit = "ec.coupang.importer"
 
@@ -17,7 +18,12 @@ class EcCoupangImporter(models.AbstractModel):
     def _import_page(self, run, page):
         if not self.env.context.get(JOB_CONTEXT):
             return super()._import_page(run, page)
-        run.account._delay_page_import(page)
+        # The page and its job in a transaction of their own, committed at once: a worker imports the
+        # page while this job lists the next one. Should this job fail later, the page stays queued and
+        # correct (Coupang's sheets of acknowledged boxes; its import skips a box imported already),
+        # and the job tried again finds it waiting (identity key) or imported.
+        with CoupangRun.answering(run.account) as account:
+            account._delay_page_import(page)
         return None
 
     @api.model

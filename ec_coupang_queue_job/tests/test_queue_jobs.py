@@ -9,6 +9,7 @@ from odoo.addons.ec_coupang.tests.push_common import TEA, PushCase
 from odoo.addons.queue_job.controllers.main import RunJobController
 from odoo.addons.queue_job.exception import FailedJobError, RetryableJobError
 from odoo.addons.queue_job.job import Job
+from odoo.addons.queue_job.jobrunner.channels import ChannelManager
 from odoo.addons.queue_job.tests.common import trap_jobs
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
@@ -160,6 +161,28 @@ class TestFetchJobs(EcFetchCase):
             reservations[0].perform()
         pickings.invalidate_recordset(["state"])
         self.assertEqual(set(pickings.mapped("state")), {"assigned"})
+
+    def test_the_runner_reserves_a_page_s_deliveries_before_the_pages_waiting(self):
+        """Reservations run one at a time between the page jobs, each soon after its page, not all
+        after the last page: the job runner (two jobs at once here) takes the reservation first."""
+        self.fetch_job()
+        pages = self.env["queue.job"].search([("method_name", "=", "_ec_job_import_page")], order="id")
+        self.assertEqual(len(pages), 3)
+        self.assertEqual(run_job(self.env, pages[0].uuid).state, "done")
+        reservation = self.env["queue.job"].search([("method_name", "=", "_ec_job_reserve")])
+        self.assertEqual(len(reservation), 1)
+        runner = ChannelManager()
+        runner.simple_configure("root:2,root.coupang.fetch:2,root.coupang.reserve:1,root.coupang.push:1")
+        # What the runner reads of the waiting jobs (queue_job's QueueJobRunner.select_jobs).
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT channel, uuid, id, date_created, priority, EXTRACT(EPOCH FROM eta), state FROM queue_job"
+            " WHERE state = 'pending' ORDER BY id"
+        )
+        for job in self.env.cr.fetchall():
+            runner.notify(self.env.cr.dbname, *job)
+        started = [job.uuid for job in runner.get_jobs_to_run(now=datetime.now().timestamp())]  # noqa: DTZ005
+        self.assertEqual(started, [reservation.uuid, pages[1].uuid], "the reservation, then the next page")
 
     def test_a_page_waiting_is_not_queued_twice(self):
         sheets = list(self.sandbox_client_sheets())
