@@ -7,7 +7,7 @@ from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..const import STOCK_LOCK_KEY
+from ..const import DEFER_RESERVATION, STOCK_LOCK_KEY
 from ..coupang import CoupangError, UnreadableOrderSheet
 from ..tools.coupang_errors import MessageError, error_message, message, render, row_error
 from .ec_coupang_order_mapper import product_key
@@ -191,6 +191,52 @@ class EcCoupangSheetImport(models.AbstractModel):
             self.env.cr.execute(SQL("SELECT pg_advisory_unlock(%s)", key))
 
     @api.model
+    def _reserve_deliveries(self, run, since):
+        """Reserves the stock of the deliveries of the orders the run imported since ``since``:
+        the run confirms its orders without reserving (``DEFER_RESERVATION``), so that a page's
+        transaction stays short and the stock is reserved once for all its pages. A delivery that
+        fails is left out and the others are reserved one by one; whatever fails keeps its order,
+        and its delivery waits for Odoo's scheduler or Check Availability, as one without stock."""
+        Picking = self.env["stock.picking"].with_context(**{DEFER_RESERVATION: False})
+        try:
+            pickings = Picking.search(
+                [
+                    ("sale_id.ec_account_id", "=", run.account.id),
+                    ("create_date", ">=", since),
+                    ("state", "in", ("confirmed", "waiting")),
+                ],
+                order="id",
+            )
+            if pickings and not self._reserved(run, pickings):
+                for picking in pickings:
+                    self._reserved(run, picking)
+        except Exception:  # noqa: BLE001 - the orders stay; only their reservation waits
+            _logger.exception("The deliveries of the Coupang orders of EC account %s were not reserved", run.account.id)
+
+    @api.model
+    def _reserved(self, run, pickings):
+        """Reserves the stock of ``pickings`` together; False, with nothing reserved, when it fails."""
+
+        def reserve():
+            with self._stock_turn(run), run.savepoint():
+                # As when the delivery is reserved on its creation: no "Waiting -> Ready" line in its chatter.
+                quiet = pickings.with_context(mail_notrack=True)
+                # Odoo reads these move by move as it reserves, each alone once the cache no longer
+                # holds the moves it created: read once for all the deliveries.
+                moves = quiet.move_ids
+                moves.fetch(["move_orig_ids", "move_dest_ids", "analytic_account_line_ids"])
+                moves.sale_line_id.mapped("analytic_distribution")
+                quiet.action_assign()
+                quiet.env.flush_all()
+
+        try:
+            run.retried(reserve)
+        except Exception as error:  # noqa: BLE001 - the caller tries the deliveries one by one
+            _logger.warning("Deliveries %s of EC account %s not reserved: %s", pickings.ids, run.account.id, error)
+            return False
+        return True
+
+    @api.model
     def _triage(self, run, sheet, order, known):
         """Settles the boxes that need no import; returns the products of the items of those to
         import now ({vendor item id: product}), else an empty dict.
@@ -206,7 +252,8 @@ class EcCoupangSheetImport(models.AbstractModel):
             if not unreadable:
                 kept = Review._find(account, sheet.shipment_box_id).filtered(lambda kept: kept.state != "done")
                 kept._resolve(message("imported"), order)
-                if order._ec_apply_coupang_sheet(sheet):
+                # A cancellation changes deliveries reserved by an earlier run: Odoo's own reservation.
+                if order.with_context(**{DEFER_RESERVATION: False})._ec_apply_coupang_sheet(sheet):
                     log._count("count_canceled")
             return {}
         if unreadable:

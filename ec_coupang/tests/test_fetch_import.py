@@ -285,6 +285,48 @@ class TestFetchByPage(EcFetchCase):
         self.assertEqual(log.count_created, 4)
         self.assertEqual(set(self.imported_box_ids()), self.box_ids(orders))
 
+    def test_the_deliveries_of_a_fetch_are_reserved_together_at_its_end(self):
+        self.put_in_stock()
+        self.patch(type(self.env["ec.coupang.importer"]), "_fetch_page_size", lambda importer: 2)
+        orders = [self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)]) for _ in range(5)]
+        Picking = type(self.env["stock.picking"])
+        action_assign = Picking.action_assign
+        reserved = []
+
+        def counted(pickings):
+            reserved.append(len(pickings))
+            return action_assign(pickings)
+
+        with patch.object(Picking, "action_assign", counted):
+            log = self.fetch()
+        self.assertEqual((log.state, log.count_created), ("done", 5), log.summary)
+        self.assertEqual(reserved, [5], "the deliveries of the three pages, reserved once together")
+        sale_orders = self.env["sale.order"].union(*(self.sale_order(order) for order in orders))
+        self.assertEqual(set(sale_orders.mapped("state")), {"sale"})
+        self.assertEqual(set(sale_orders.picking_ids.mapped("state")), {"assigned"})
+        self.assertFalse(sale_orders.picking_ids.message_ids.tracking_value_ids, "as reserved on creation")
+
+    def test_a_delivery_that_cannot_be_reserved_keeps_its_order_and_the_others_are_reserved(self):
+        self.put_in_stock()
+        orders = [self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)]) for _ in range(3)]
+        bad = str(orders[1].shipment_box_id)
+        Picking = type(self.env["stock.picking"])
+        action_assign = Picking.action_assign
+
+        def failing_on_one(pickings):
+            if bad in pickings.sale_id.mapped("coupang_shipment_box_id"):
+                raise ValueError("This delivery cannot be reserved.")
+            return action_assign(pickings)
+
+        with patch.object(Picking, "action_assign", failing_on_one), mute_logger("odoo.addons.ec_coupang"):
+            log = self.fetch()
+        self.assertEqual((log.state, log.count_created, log.count_failed), ("done", 3, 0), log.summary)
+        self.assertEqual(set(self.imported_box_ids()), self.box_ids(orders))
+        states = {str(order.shipment_box_id): self.sale_order(order).picking_ids.state for order in orders}
+        self.assertEqual(states.pop(bad), "confirmed", "left for Odoo's scheduler or Check Availability")
+        self.assertEqual(set(states.values()), {"assigned"})
+        self.assertEqual(self.sale_order(orders[1]).state, "sale")
+
     def test_one_bad_order_sends_its_page_order_by_order(self):
         orders = [self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)]) for _ in range(4)]
         bad = str(orders[2].shipment_box_id)
