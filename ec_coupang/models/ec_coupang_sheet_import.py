@@ -91,20 +91,47 @@ class EcCoupangSheetImport(models.AbstractModel):
     @api.model
     def _ready_sheets(self, run, sheets):
         """[(sheet, products)] of the boxes of the page to import; the others are settled. The
-        page's sale orders and products are looked up together."""
+        page's sale orders and products are looked up together, and the page is sorted out in one
+        savepoint; when a box fails there, each box is sorted out in its own."""
         orders, known = self._page_lookups(run.account, sheets)
+        currencies = {}
+        if orders is not None and len(sheets) > 1:
+            ready = self._ready_together(run, sheets, orders, known, currencies)
+            if ready is not None:
+                return ready
         ready = []
         for sheet in sheets:
 
             def triage(sheet=sheet):
                 box_id = sheet.shipment_box_id
                 found = orders if orders is not None else self._find_sale_orders(run.account, [box_id])
-                return self._triage(run, sheet, found.get(box_id, self.env["sale.order"]), known)
+                return self._triage(run, sheet, found.get(box_id, self.env["sale.order"]), known, currencies)
 
             products = self._run_step(run, sheet, triage)
             if products:
                 ready.append((sheet, products))
         return ready
+
+    @api.model
+    def _ready_together(self, run, sheets, orders, known, currencies):
+        """``_ready_sheets`` of the whole page in one step; None, with nothing of it kept, when a box
+        fails (the boxes are then sorted out one by one, the bad one kept for review)."""
+        Order = self.env["sale.order"]
+
+        def triage_page():
+            return [
+                (sheet, products)
+                for sheet in sheets
+                if (products := self._triage(run, sheet, orders.get(sheet.shipment_box_id, Order), known, currencies))
+            ]
+
+        try:
+            return self._serialized(run, triage_page)
+        except psycopg2.OperationalError:
+            raise  # serialization failure or lock: the run stops and its watermark stays
+        except Exception as error:  # noqa: BLE001 - each box is sorted out on its own instead
+            _logger.info("Coupang boxes of EC account %s sorted out one by one: %s", run.account.id, error)
+            return None
 
     @api.model
     def _page_lookups(self, account, sheets):
@@ -237,12 +264,13 @@ class EcCoupangSheetImport(models.AbstractModel):
         return True
 
     @api.model
-    def _triage(self, run, sheet, order, known):
+    def _triage(self, run, sheet, order, known, currencies=None):
         """Settles the boxes that need no import; returns the products of the items of those to
         import now ({vendor item id: product}), else an empty dict.
 
         :param order: the box's sale order, if any
         :param known: the products looked up for the page (see ``_find_page_products``)
+        :param currencies: the currencies looked up for the page so far (see ``_hold_reason``)
         """
         Review = self.env["ec.order.import"]
         account, log = run.account, run.log
@@ -262,7 +290,7 @@ class EcCoupangSheetImport(models.AbstractModel):
             Review._find(account, sheet.shipment_box_id)._resolve_canceled()
             return {}
         products = self._match_products(account, sheet, known)
-        reason = self._hold_reason(account, sheet, products)
+        reason = self._hold_reason(account, sheet, products, currencies)
         if reason:
             Review._keep(account, sheet, "held", reason, log)
             return {}
@@ -319,8 +347,12 @@ class EcCoupangSheetImport(models.AbstractModel):
     # === CHECKS === #
 
     @api.model
-    def _hold_reason(self, account, sheet, products):
-        """What the user must set before this order can be imported (a message), or False."""
+    def _hold_reason(self, account, sheet, products, currencies=None):
+        """What the user must set before this order can be imported (a message), or False.
+
+        :param currencies: {currency code: ``_currency_of``'s answer} of the page, filled as its
+            sheets need them: a page's sheets are most often in one currency
+        """
         reasons = []
         receiver_problem = self._receiver_problem(sheet.receiver)
         if receiver_problem:
@@ -328,7 +360,10 @@ class EcCoupangSheetImport(models.AbstractModel):
         delivery_problem = account._delivery_problem(sheet.delivery.kind)
         if delivery_problem:
             reasons.append(delivery_problem)
-        _currency, currency_problem = self.env["ec.coupang.order.mapper"]._currency_of(sheet.currency)
+        currencies = {} if currencies is None else currencies
+        if sheet.currency not in currencies:
+            currencies[sheet.currency] = self.env["ec.coupang.order.mapper"]._currency_of(sheet.currency)
+        _currency, currency_problem = currencies[sheet.currency]
         if currency_problem:
             reasons.append(currency_problem)
         unknown = [item for item in sheet.items_to_ship if not products[item.vendor_item_id]]

@@ -285,6 +285,54 @@ class TestFetchByPage(EcFetchCase):
         self.assertEqual(log.count_created, 4)
         self.assertEqual(set(self.imported_box_ids()), self.box_ids(orders))
 
+    def test_a_page_is_sorted_out_together_and_looks_its_currency_and_pricelist_up_once(self):
+        orders = [self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)]) for _ in range(4)]
+        Importer, Mapper = type(self.env["ec.coupang.importer"]), type(self.env["ec.coupang.order.mapper"])
+        calls = Counter()
+
+        def counted(model, name):
+            method = getattr(model, name)
+
+            def call(*args, **kwargs):
+                calls[name] += 1
+                return method(*args, **kwargs)
+
+            return patch.object(model, name, call)
+
+        with (
+            counted(Importer, "_serialized"),
+            counted(Mapper, "_currency_of"),
+            counted(Mapper, "_find_or_create_pricelist"),
+        ):
+            log = self.fetch()
+        self.assertEqual((log.state, log.count_created), ("done", 4), log.summary)
+        self.assertEqual(set(self.imported_box_ids()), self.box_ids(orders))
+        # The ACCEPT page, then the INSTRUCT page: each sorted out in one step, with one currency lookup;
+        # the orders of the INSTRUCT page created together, with one currency and pricelist lookup.
+        self.assertEqual(calls, Counter({"_serialized": 2, "_currency_of": 3, "_find_or_create_pricelist": 1}))
+
+    def test_a_box_that_fails_its_sorting_out_is_kept_and_the_others_of_its_page_are_imported(self):
+        orders = [self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)]) for _ in range(4)]
+        bad = str(orders[1].shipment_box_id)
+        Importer = type(self.env["ec.coupang.importer"])
+        hold_reason = Importer._hold_reason
+        tries = Counter()
+
+        def failing_on_one(importer, account, sheet, *args):
+            tries[sheet.shipment_box_id] += 1
+            if sheet.shipment_box_id == bad:
+                raise ValueError("This box cannot be sorted out.")
+            return hold_reason(importer, account, sheet, *args)
+
+        with patch.object(Importer, "_hold_reason", failing_on_one), mute_logger("odoo.addons.ec_coupang"):
+            log = self.fetch()
+        self.assertEqual((log.count_created, log.count_failed, log.state), (3, 1, "partial"), log.summary)
+        self.assertEqual(set(self.imported_box_ids()), self.box_ids(orders) - {bad})
+        kept = self.env["ec.order.import"].search([("shipment_box_id", "=", bad)])
+        self.assertEqual((kept.state, kept.reason), ("failed", "ValueError: This box cannot be sorted out."))
+        self.assertEqual(tries[bad], 2, "tried with its page, then on its own")
+        self.assertEqual(self.sandbox.order(bad).status, "ACCEPT", "not acknowledged")
+
     def test_the_deliveries_of_a_fetch_are_reserved_together_at_its_end(self):
         self.put_in_stock()
         self.patch(type(self.env["ec.coupang.importer"]), "_fetch_page_size", lambda importer: 2)
