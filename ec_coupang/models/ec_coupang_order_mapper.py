@@ -240,7 +240,7 @@ class EcCoupangOrderMapper(models.AbstractModel):
 
     @api.model
     def _service_line(self, product_xmlid, name, amount, taxes):
-        product = self.env.ref(product_xmlid, raise_if_not_found=False)
+        product = self._record_of(product_xmlid)
         if not product:
             raise MessageError(self.env, "service_product_deleted", product=name)
         return {
@@ -311,7 +311,15 @@ class EcCoupangOrderMapper(models.AbstractModel):
 
     @api.model
     def _market_country(self, account):
-        return self.env.ref(f"base.{account._coupang_market().country.lower()}")
+        return self._record_of(f"base.{account._coupang_market().country.lower()}")
+
+    @api.model
+    def _record_of(self, xmlid):
+        """The record of ``xmlid`` (None when there is none), as ``env.ref`` finds it but without
+        its query checking that the record exists, for each line and partner of a page: deleting a
+        record deletes its external ID."""
+        model, res_id = self.env["ir.model.data"]._xmlid_to_res_model_res_id(xmlid)
+        return self.env[model].browse(res_id) if res_id else None
 
     @api.model
     def _prepare_delivery_address(self, sheet):

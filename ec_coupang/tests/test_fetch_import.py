@@ -333,6 +333,17 @@ class TestFetchByPage(EcFetchCase):
         self.assertEqual(tries[bad], 2, "tried with its page, then on its own")
         self.assertEqual(self.sandbox.order(bad).status, "ACCEPT", "not acknowledged")
 
+    def test_an_order_needing_the_deleted_shipping_fee_product_is_kept_for_review(self):
+        order = self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)])
+        self.assertTrue(order.shipping_price, "the order has a shipping fee line")
+        self.env.ref("ec_coupang.product_coupang_shipping_fee").unlink()
+        with mute_logger("odoo.addons.ec_coupang"):
+            log = self.fetch()
+        self.assertEqual((log.count_created, log.count_failed), (0, 1), log.summary)
+        kept = self.env["ec.order.import"].search([("shipment_box_id", "=", str(order.shipment_box_id))])
+        self.assertEqual(kept.state, "failed")
+        self.assertIn("was deleted. Upgrade the Coupang module.", kept.reason)
+
     def test_the_deliveries_of_a_fetch_are_reserved_together_at_its_end(self):
         self.put_in_stock()
         self.patch(type(self.env["ec.coupang.importer"]), "_fetch_page_size", lambda importer: 2)
