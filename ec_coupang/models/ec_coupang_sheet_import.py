@@ -223,9 +223,11 @@ class EcCoupangSheetImport(models.AbstractModel):
         the run confirms its orders without reserving (``DEFER_RESERVATION``), so that a page's
         transaction stays short and the stock is reserved once for all its pages. A delivery that
         fails is left out and the others are reserved one by one; whatever fails keeps its order,
-        and its delivery waits for Odoo's scheduler or Check Availability, as one without stock."""
+        and its delivery waits for Odoo's scheduler or Check Availability, as one without stock.
+        The deliveries of the run before, when its worker stopped before its end, are reserved too."""
         Picking = self.env["stock.picking"].with_context(**{DEFER_RESERVATION: False})
         try:
+            since = self._interrupted_run_start(run) or since
             pickings = Picking.search(
                 [
                     ("sale_id.ec_account_id", "=", run.account.id),
@@ -239,6 +241,16 @@ class EcCoupangSheetImport(models.AbstractModel):
                     self._reserved(run, picking)
         except Exception:  # noqa: BLE001 - the orders stay; only their reservation waits
             _logger.exception("The deliveries of the Coupang orders of EC account %s were not reserved", run.account.id)
+
+    @api.model
+    def _interrupted_run_start(self, run):
+        """When the account's run before this one started, if its worker stopped before its end."""
+        previous = self.env["ec.fetch.log"].search(
+            [("account_id", "=", run.account.id), ("id", "<", run.log.id), ("state", "!=", "skipped")],
+            order="id desc",
+            limit=1,
+        )
+        return previous.error_code == "fetch_interrupted" and previous.create_date
 
     @api.model
     def _reserved(self, run, pickings):

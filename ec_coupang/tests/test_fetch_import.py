@@ -365,6 +365,29 @@ class TestFetchByPage(EcFetchCase):
         self.assertEqual(set(sale_orders.picking_ids.mapped("state")), {"assigned"})
         self.assertFalse(sale_orders.picking_ids.message_ids.tracking_value_ids, "as reserved on creation")
 
+    def test_the_run_after_one_whose_worker_stopped_reserves_its_deliveries(self):
+        self.put_in_stock()
+        orders = [self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)]) for _ in range(2)]
+        Importer = type(self.env["ec.coupang.importer"])
+        with patch.object(Importer, "_reserve_deliveries", lambda importer, run, since: None):
+            stopped = self.fetch()  # its worker stops before the end: as if it never reserved nor ended
+        stopped.state = "running"
+        pickings = self.env["sale.order"].union(*(self.sale_order(order) for order in orders)).picking_ids
+        self.assertEqual(set(pickings.mapped("state")), {"confirmed"})
+        # The stopped run and its deliveries an hour before the next run.
+        self.env.cr.execute(
+            "UPDATE ec_fetch_log SET create_date = create_date - interval '1 hour' WHERE id = %s", [stopped.id]
+        )
+        self.env.cr.execute(
+            "UPDATE stock_picking SET create_date = create_date - interval '1 hour' WHERE id IN %s",
+            [tuple(pickings.ids)],
+        )
+        self.env.invalidate_all()
+        log = self.fetch()
+        self.assertEqual(log.state, "done", log.summary)
+        self.assertEqual(stopped.error_code, "fetch_interrupted")
+        self.assertEqual(set(pickings.mapped("state")), {"assigned"})
+
     def test_a_delivery_that_cannot_be_reserved_keeps_its_order_and_the_others_are_reserved(self):
         self.put_in_stock()
         orders = [self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)]) for _ in range(3)]
