@@ -255,6 +255,21 @@ class TestFetchByPage(EcFetchCase):
         super().setUp()
         self.clear_sandbox_orders()
 
+    @staticmethod
+    def failing_on(bad, model, method_name, reason):
+        """(a patch of ``model``'s ``method_name``(account, sheet, ...) raising ``reason`` for the box
+        ``bad``, {box id: calls})."""
+        method = getattr(model, method_name)
+        tries = Counter()
+
+        def failing_on_one(record, account, sheet, *args):
+            tries[sheet.shipment_box_id] += 1
+            if sheet.shipment_box_id == bad:
+                raise ValueError(reason)
+            return method(record, account, sheet, *args)
+
+        return patch.object(model, method_name, failing_on_one), tries
+
     def test_new_orders_cost_three_requests_per_fifty(self):
         orders = self.sandbox.generate_orders(60, "TW", ordered_at=self.sandbox.now() - timedelta(hours=1))
         self.sandbox.clear_requests()
@@ -315,16 +330,8 @@ class TestFetchByPage(EcFetchCase):
         orders = [self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)]) for _ in range(4)]
         bad = str(orders[1].shipment_box_id)
         Importer = type(self.env["ec.coupang.importer"])
-        hold_reason = Importer._hold_reason
-        tries = Counter()
-
-        def failing_on_one(importer, account, sheet, *args):
-            tries[sheet.shipment_box_id] += 1
-            if sheet.shipment_box_id == bad:
-                raise ValueError("This box cannot be sorted out.")
-            return hold_reason(importer, account, sheet, *args)
-
-        with patch.object(Importer, "_hold_reason", failing_on_one), mute_logger("odoo.addons.ec_coupang"):
+        failing, tries = self.failing_on(bad, Importer, "_hold_reason", "This box cannot be sorted out.")
+        with failing, mute_logger("odoo.addons.ec_coupang"):
             log = self.fetch()
         self.assertEqual((log.count_created, log.count_failed, log.state), (3, 1, "partial"), log.summary)
         self.assertEqual(set(self.imported_box_ids()), self.box_ids(orders) - {bad})
@@ -413,16 +420,8 @@ class TestFetchByPage(EcFetchCase):
         orders = [self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)]) for _ in range(4)]
         bad = str(orders[2].shipment_box_id)
         Mapper = type(self.env["ec.coupang.order.mapper"])
-        prepare = Mapper._prepare_sale_order_values
-        tries = Counter()
-
-        def failing_on_one(mapper, account, sheet, *args):
-            tries[sheet.shipment_box_id] += 1
-            if sheet.shipment_box_id == bad:
-                raise ValueError("This order cannot be imported.")
-            return prepare(mapper, account, sheet, *args)
-
-        with patch.object(Mapper, "_prepare_sale_order_values", failing_on_one), mute_logger("odoo.addons.ec_coupang"):
+        failing, tries = self.failing_on(bad, Mapper, "_prepare_sale_order_values", "This order cannot be imported.")
+        with failing, mute_logger("odoo.addons.ec_coupang"):
             log = self.fetch()
         self.assertEqual((log.count_created, log.count_failed, log.state), (3, 1, "partial"))
         self.assertEqual(set(self.imported_box_ids()), self.box_ids(orders) - {bad})
