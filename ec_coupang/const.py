@@ -75,6 +75,9 @@ FETCH_LOCK_KEY = 0x45434346
 REQUEST_LOCK_KEY = 0x45434352
 # Under the cron, the imports of one company take turns (see ec.coupang.importer._stock_turn).
 STOCK_LOCK_KEY = 0x45434353
+# Context key: the deliveries confirmed under it are not reserved yet (stock.move._action_assign does
+# nothing); the fetch run reserves those of its orders together once its pages are imported.
+DEFER_RESERVATION = "ec_coupang_defer_reservation"
 # CC too: a stop-shipment request the seller answered in Wing before a check saw it is listed as
 # completed only, and its units must still come off the delivery.
 REQUEST_LISTS = (("CANCEL", None), ("RETURN", "RU"), ("RETURN", "UC"), ("RETURN", "CC"))

@@ -33,4 +33,5 @@ from . import ec_tracking_push_attempt
 from . import res_partner
 from . import sale_order
 from . import sale_order_line
+from . import stock_move
 from . import stock_picking

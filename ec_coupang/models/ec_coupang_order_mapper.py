@@ -34,8 +34,9 @@ class EcCoupangOrderMapper(models.AbstractModel):
         (``[(sheet, products)]``): the partners looked up together, the orders created with one
         ``create`` and confirmed together. Each order's values come from the per-order hooks."""
         partners = self._find_or_create_page_partners(account, [sheet for sheet, _products in ready])
+        pricelists = {}
         values = [
-            self._prepare_sale_order_values(account, sheet, customer, shipping, products)
+            self._prepare_sale_order_values(account, sheet, customer, shipping, products, pricelists)
             for (sheet, products), (customer, shipping) in zip(ready, partners, strict=True)
         ]
         orders = self.env["sale.order"].with_context(mail_create_nosubscribe=True).create(values)
@@ -75,9 +76,12 @@ class EcCoupangOrderMapper(models.AbstractModel):
     # === THE ORDER === #
 
     @api.model
-    def _prepare_sale_order_values(self, account, sheet, customer, shipping, products):
+    def _prepare_sale_order_values(self, account, sheet, customer, shipping, products, pricelists=None):
+        """:param pricelists: {currency code: pricelist} of the page, filled as its orders need them"""
         delivery = sheet.delivery
-        currency = self._find_currency(sheet.currency)
+        pricelists = {} if pricelists is None else pricelists
+        if sheet.currency not in pricelists:
+            pricelists[sheet.currency] = self._find_or_create_pricelist(account, self._find_currency(sheet.currency))
         return {
             "partner_id": customer.id,
             "partner_invoice_id": customer.id,
@@ -85,7 +89,7 @@ class EcCoupangOrderMapper(models.AbstractModel):
             "company_id": account.company_id.id,
             "team_id": account.team_id.id,
             "user_id": account.user_id.id,
-            "pricelist_id": self._find_or_create_pricelist(account, currency).id,
+            "pricelist_id": pricelists[sheet.currency].id,
             "date_order": to_naive_utc(sheet.ordered_at) if sheet.ordered_at else fields.Datetime.now(),
             "origin": self.env._("Coupang %s", sheet.order_id),
             "client_order_ref": sheet.order_id,
@@ -236,7 +240,7 @@ class EcCoupangOrderMapper(models.AbstractModel):
 
     @api.model
     def _service_line(self, product_xmlid, name, amount, taxes):
-        product = self.env.ref(product_xmlid, raise_if_not_found=False)
+        product = self._record_of(product_xmlid)
         if not product:
             raise MessageError(self.env, "service_product_deleted", product=name)
         return {
@@ -307,7 +311,15 @@ class EcCoupangOrderMapper(models.AbstractModel):
 
     @api.model
     def _market_country(self, account):
-        return self.env.ref(f"base.{account._coupang_market().country.lower()}")
+        return self._record_of(f"base.{account._coupang_market().country.lower()}")
+
+    @api.model
+    def _record_of(self, xmlid):
+        """The record of ``xmlid`` (None when there is none), as ``env.ref`` finds it but without
+        its query checking that the record exists, for each line and partner of a page: deleting a
+        record deletes its external ID."""
+        model, res_id = self.env["ir.model.data"]._xmlid_to_res_model_res_id(xmlid)
+        return self.env[model].browse(res_id) if res_id else None
 
     @api.model
     def _prepare_delivery_address(self, sheet):

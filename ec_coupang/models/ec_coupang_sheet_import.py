@@ -7,7 +7,7 @@ from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..const import STOCK_LOCK_KEY
+from ..const import DEFER_RESERVATION, STOCK_LOCK_KEY
 from ..coupang import CoupangError, UnreadableOrderSheet
 from ..tools.coupang_errors import MessageError, error_message, message, render, row_error
 from .ec_coupang_order_mapper import product_key
@@ -91,20 +91,47 @@ class EcCoupangSheetImport(models.AbstractModel):
     @api.model
     def _ready_sheets(self, run, sheets):
         """[(sheet, products)] of the boxes of the page to import; the others are settled. The
-        page's sale orders and products are looked up together."""
+        page's sale orders and products are looked up together, and the page is sorted out in one
+        savepoint; when a box fails there, each box is sorted out in its own."""
         orders, known = self._page_lookups(run.account, sheets)
+        currencies = {}
+        if orders is not None and len(sheets) > 1:
+            ready = self._ready_together(run, sheets, orders, known, currencies)
+            if ready is not None:
+                return ready
         ready = []
         for sheet in sheets:
 
             def triage(sheet=sheet):
                 box_id = sheet.shipment_box_id
                 found = orders if orders is not None else self._find_sale_orders(run.account, [box_id])
-                return self._triage(run, sheet, found.get(box_id, self.env["sale.order"]), known)
+                return self._triage(run, sheet, found.get(box_id, self.env["sale.order"]), known, currencies)
 
             products = self._run_step(run, sheet, triage)
             if products:
                 ready.append((sheet, products))
         return ready
+
+    @api.model
+    def _ready_together(self, run, sheets, orders, known, currencies):
+        """``_ready_sheets`` of the whole page in one step; None, with nothing of it kept, when a box
+        fails (the boxes are then sorted out one by one, the bad one kept for review)."""
+        Order = self.env["sale.order"]
+
+        def triage_page():
+            return [
+                (sheet, products)
+                for sheet in sheets
+                if (products := self._triage(run, sheet, orders.get(sheet.shipment_box_id, Order), known, currencies))
+            ]
+
+        try:
+            return self._serialized(run, triage_page)
+        except psycopg2.OperationalError:
+            raise  # serialization failure or lock: the run stops and its watermark stays
+        except Exception as error:  # noqa: BLE001 - each box is sorted out on its own instead
+            _logger.info("Coupang boxes of EC account %s sorted out one by one: %s", run.account.id, error)
+            return None
 
     @api.model
     def _page_lookups(self, account, sheets):
@@ -191,12 +218,71 @@ class EcCoupangSheetImport(models.AbstractModel):
             self.env.cr.execute(SQL("SELECT pg_advisory_unlock(%s)", key))
 
     @api.model
-    def _triage(self, run, sheet, order, known):
+    def _reserve_deliveries(self, run, since):
+        """Reserves the stock of the deliveries of the orders the run imported since ``since``:
+        the run confirms its orders without reserving (``DEFER_RESERVATION``), so that a page's
+        transaction stays short and the stock is reserved once for all its pages. A delivery that
+        fails is left out and the others are reserved one by one; whatever fails keeps its order,
+        and its delivery waits for Odoo's scheduler or Check Availability, as one without stock.
+        The deliveries of the run before, when its worker stopped before its end, are reserved too."""
+        Picking = self.env["stock.picking"].with_context(**{DEFER_RESERVATION: False})
+        try:
+            since = self._interrupted_run_start(run) or since
+            pickings = Picking.search(
+                [
+                    ("sale_id.ec_account_id", "=", run.account.id),
+                    ("create_date", ">=", since),
+                    ("state", "in", ("confirmed", "waiting")),
+                ],
+                order="id",
+            )
+            if pickings and not self._reserved(run, pickings):
+                for picking in pickings:
+                    self._reserved(run, picking)
+        except Exception:  # noqa: BLE001 - the orders stay; only their reservation waits
+            _logger.exception("The deliveries of the Coupang orders of EC account %s were not reserved", run.account.id)
+
+    @api.model
+    def _interrupted_run_start(self, run):
+        """When the account's run before this one started, if its worker stopped before its end."""
+        previous = self.env["ec.fetch.log"].search(
+            [("account_id", "=", run.account.id), ("id", "<", run.log.id), ("state", "!=", "skipped")],
+            order="id desc",
+            limit=1,
+        )
+        return previous.error_code == "fetch_interrupted" and previous.create_date
+
+    @api.model
+    def _reserved(self, run, pickings):
+        """Reserves the stock of ``pickings`` together; False, with nothing reserved, when it fails."""
+
+        def reserve():
+            with self._stock_turn(run), run.savepoint():
+                # As when the delivery is reserved on its creation: no "Waiting -> Ready" line in its chatter.
+                quiet = pickings.with_context(mail_notrack=True)
+                # Odoo reads these move by move as it reserves, each alone once the cache no longer
+                # holds the moves it created: read once for all the deliveries.
+                moves = quiet.move_ids
+                moves.fetch(["move_orig_ids", "move_dest_ids", "analytic_account_line_ids"])
+                moves.sale_line_id.mapped("analytic_distribution")
+                quiet.action_assign()
+                quiet.env.flush_all()
+
+        try:
+            run.retried(reserve)
+        except Exception as error:  # noqa: BLE001 - the caller tries the deliveries one by one
+            _logger.warning("Deliveries %s of EC account %s not reserved: %s", pickings.ids, run.account.id, error)
+            return False
+        return True
+
+    @api.model
+    def _triage(self, run, sheet, order, known, currencies=None):
         """Settles the boxes that need no import; returns the products of the items of those to
         import now ({vendor item id: product}), else an empty dict.
 
         :param order: the box's sale order, if any
         :param known: the products looked up for the page (see ``_find_page_products``)
+        :param currencies: the currencies looked up for the page so far (see ``_hold_reason``)
         """
         Review = self.env["ec.order.import"]
         account, log = run.account, run.log
@@ -206,7 +292,8 @@ class EcCoupangSheetImport(models.AbstractModel):
             if not unreadable:
                 kept = Review._find(account, sheet.shipment_box_id).filtered(lambda kept: kept.state != "done")
                 kept._resolve(message("imported"), order)
-                if order._ec_apply_coupang_sheet(sheet):
+                # A cancellation changes deliveries reserved by an earlier run: Odoo's own reservation.
+                if order.with_context(**{DEFER_RESERVATION: False})._ec_apply_coupang_sheet(sheet):
                     log._count("count_canceled")
             return {}
         if unreadable:
@@ -215,7 +302,7 @@ class EcCoupangSheetImport(models.AbstractModel):
             self._settle_canceled(run, sheet)
             return {}
         products = self._match_products(account, sheet, known)
-        reason = self._hold_reason(account, sheet, products)
+        reason = self._hold_reason(account, sheet, products, currencies)
         if reason:
             Review._keep(account, sheet, "held", reason, log)
             return {}
@@ -279,8 +366,12 @@ class EcCoupangSheetImport(models.AbstractModel):
     # === CHECKS === #
 
     @api.model
-    def _hold_reason(self, account, sheet, products):
-        """What the user must set before this order can be imported (a message), or False."""
+    def _hold_reason(self, account, sheet, products, currencies=None):
+        """What the user must set before this order can be imported (a message), or False.
+
+        :param currencies: {currency code: ``_currency_of``'s answer} of the page, filled as its
+            sheets need them: a page's sheets are most often in one currency
+        """
         reasons = []
         receiver_problem = self._receiver_problem(sheet.receiver)
         if receiver_problem:
@@ -288,7 +379,10 @@ class EcCoupangSheetImport(models.AbstractModel):
         delivery_problem = account._delivery_problem(sheet.delivery.kind)
         if delivery_problem:
             reasons.append(delivery_problem)
-        _currency, currency_problem = self.env["ec.coupang.order.mapper"]._currency_of(sheet.currency)
+        currencies = {} if currencies is None else currencies
+        if sheet.currency not in currencies:
+            currencies[sheet.currency] = self.env["ec.coupang.order.mapper"]._currency_of(sheet.currency)
+        _currency, currency_problem = currencies[sheet.currency]
         if currency_problem:
             reasons.append(currency_problem)
         unknown = [item for item in sheet.items_to_ship if not products[item.vendor_item_id]]

@@ -42,6 +42,12 @@ class EcFetchMixin(EcCoupangTestMixin):
         self.patch(Retry, "get_backoff_time", lambda retry: 0)
         return [self.sandbox.add_order(delivery="home", items=[("CP-SNK-001", 1)]) for _ in range(count)]
 
+    def put_in_stock(self, quantity=100):
+        """Every product of the sandbox's SKUs in stock, so that their deliveries can be reserved."""
+        warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1)
+        for product in self.products.values():
+            self.env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, quantity)
+
     def fetch(self, account=None):
         return (account or self.account)._fetch_orders()
 

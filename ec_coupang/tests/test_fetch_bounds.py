@@ -76,7 +76,8 @@ class TestFetchBounds(EcFetchCase):
         self.clock.step = 0.0
         self.assert_stopped_then_completed(log, "stopped after its time budget; the next run goes on")
 
-    def test_a_run_past_its_time_budget_stops_between_pages_and_the_next_goes_on(self):
+    def slow_pages(self):
+        """A time budget of a minute, and each INSTRUCT page imported in a minute and a second."""
         self.env["ir.config_parameter"].sudo().set_param("ec_coupang.fetch_time_budget", "60")
         Importer = type(self.env["ec.coupang.importer"])
         import_page = Importer._import_page
@@ -85,11 +86,23 @@ class TestFetchBounds(EcFetchCase):
             self.clock.now += 61
             return import_page(importer, *args, **kwargs)
 
-        with patch.object(Importer, "_import_page", slow_import):
+        return patch.object(Importer, "_import_page", slow_import)
+
+    def test_a_run_past_its_time_budget_stops_between_pages_and_the_next_goes_on(self):
+        with self.slow_pages():
             log = self.fetch()
         self.assertEqual(len(self.imported_box_ids()), PAGE_SIZE, "the first INSTRUCT page, then the stop")
         self.assertEqual(log.count_created, PAGE_SIZE)
         self.assert_stopped_then_completed(log, "stopped after its time budget; the next run goes on")
+
+    def test_a_run_stopped_by_its_time_budget_reserves_the_deliveries_of_what_it_imported(self):
+        self.put_in_stock()
+        with self.slow_pages(), mute_logger("odoo.addons.ec_coupang"):
+            log = self.fetch()
+        self.assertEqual((log.state, log.count_created), ("failed", PAGE_SIZE))
+        orders = self.env["sale.order"].search([("ec_account_id", "=", self.account.id)])
+        self.assertEqual(len(orders), PAGE_SIZE)
+        self.assertEqual(set(orders.picking_ids.mapped("state")), {"assigned"})
 
     def test_an_oversized_page_is_refused_and_its_rows_kept_for_review(self):
         self.sandbox.inject("order_sheets", "oversized_page")

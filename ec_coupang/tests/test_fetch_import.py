@@ -255,6 +255,21 @@ class TestFetchByPage(EcFetchCase):
         super().setUp()
         self.clear_sandbox_orders()
 
+    @staticmethod
+    def failing_on(bad, model, method_name, reason):
+        """(a patch of ``model``'s ``method_name``(account, sheet, ...) raising ``reason`` for the box
+        ``bad``, {box id: calls})."""
+        method = getattr(model, method_name)
+        tries = Counter()
+
+        def failing_on_one(record, account, sheet, *args):
+            tries[sheet.shipment_box_id] += 1
+            if sheet.shipment_box_id == bad:
+                raise ValueError(reason)
+            return method(record, account, sheet, *args)
+
+        return patch.object(model, method_name, failing_on_one), tries
+
     def test_new_orders_cost_three_requests_per_fifty(self):
         orders = self.sandbox.generate_orders(60, "TW", ordered_at=self.sandbox.now() - timedelta(hours=1))
         self.sandbox.clear_requests()
@@ -313,20 +328,128 @@ class TestFetchByPage(EcFetchCase):
         self.assertEqual(log.count_created, 4)
         self.assertEqual(set(self.imported_box_ids()), self.box_ids(orders))
 
+    def test_a_page_is_sorted_out_together_and_looks_its_currency_and_pricelist_up_once(self):
+        orders = [self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)]) for _ in range(4)]
+        Importer, Mapper = type(self.env["ec.coupang.importer"]), type(self.env["ec.coupang.order.mapper"])
+        calls = Counter()
+
+        def counted(model, name):
+            method = getattr(model, name)
+
+            def call(*args, **kwargs):
+                calls[name] += 1
+                return method(*args, **kwargs)
+
+            return patch.object(model, name, call)
+
+        with (
+            counted(Importer, "_serialized"),
+            counted(Mapper, "_currency_of"),
+            counted(Mapper, "_find_or_create_pricelist"),
+        ):
+            log = self.fetch()
+        self.assertEqual((log.state, log.count_created), ("done", 4), log.summary)
+        self.assertEqual(set(self.imported_box_ids()), self.box_ids(orders))
+        # The ACCEPT page, then the INSTRUCT page: each sorted out in one step, with one currency lookup;
+        # the orders of the INSTRUCT page created together, with one currency and pricelist lookup.
+        self.assertEqual(calls, Counter({"_serialized": 2, "_currency_of": 3, "_find_or_create_pricelist": 1}))
+
+    def test_a_box_that_fails_its_sorting_out_is_kept_and_the_others_of_its_page_are_imported(self):
+        orders = [self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)]) for _ in range(4)]
+        bad = str(orders[1].shipment_box_id)
+        Importer = type(self.env["ec.coupang.importer"])
+        failing, tries = self.failing_on(bad, Importer, "_hold_reason", "This box cannot be sorted out.")
+        with failing, mute_logger("odoo.addons.ec_coupang"):
+            log = self.fetch()
+        self.assertEqual((log.count_created, log.count_failed, log.state), (3, 1, "partial"), log.summary)
+        self.assertEqual(set(self.imported_box_ids()), self.box_ids(orders) - {bad})
+        kept = self.env["ec.order.import"].search([("shipment_box_id", "=", bad)])
+        self.assertEqual((kept.state, kept.reason), ("failed", "ValueError: This box cannot be sorted out."))
+        self.assertEqual(tries[bad], 2, "tried with its page, then on its own")
+        self.assertEqual(self.sandbox.order(bad).status, "ACCEPT", "not acknowledged")
+
+    def test_an_order_needing_the_deleted_shipping_fee_product_is_kept_for_review(self):
+        order = self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)])
+        self.assertTrue(order.shipping_price, "the order has a shipping fee line")
+        self.env.ref("ec_coupang.product_coupang_shipping_fee").unlink()
+        with mute_logger("odoo.addons.ec_coupang"):
+            log = self.fetch()
+        self.assertEqual((log.count_created, log.count_failed), (0, 1), log.summary)
+        kept = self.env["ec.order.import"].search([("shipment_box_id", "=", str(order.shipment_box_id))])
+        self.assertEqual(kept.state, "failed")
+        self.assertIn("was deleted. Upgrade the Coupang module.", kept.reason)
+
+    def test_the_deliveries_of_a_fetch_are_reserved_together_at_its_end(self):
+        self.put_in_stock()
+        self.patch(type(self.env["ec.coupang.importer"]), "_fetch_page_size", lambda importer: 2)
+        orders = [self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)]) for _ in range(5)]
+        Picking = type(self.env["stock.picking"])
+        action_assign = Picking.action_assign
+        reserved = []
+
+        def counted(pickings):
+            reserved.append(len(pickings))
+            return action_assign(pickings)
+
+        with patch.object(Picking, "action_assign", counted):
+            log = self.fetch()
+        self.assertEqual((log.state, log.count_created), ("done", 5), log.summary)
+        self.assertEqual(reserved, [5], "the deliveries of the three pages, reserved once together")
+        sale_orders = self.env["sale.order"].union(*(self.sale_order(order) for order in orders))
+        self.assertEqual(set(sale_orders.mapped("state")), {"sale"})
+        self.assertEqual(set(sale_orders.picking_ids.mapped("state")), {"assigned"})
+        self.assertFalse(sale_orders.picking_ids.message_ids.tracking_value_ids, "as reserved on creation")
+
+    def test_the_run_after_one_whose_worker_stopped_reserves_its_deliveries(self):
+        self.put_in_stock()
+        orders = [self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)]) for _ in range(2)]
+        Importer = type(self.env["ec.coupang.importer"])
+        with patch.object(Importer, "_reserve_deliveries", lambda importer, run, since: None):
+            stopped = self.fetch()  # its worker stops before the end: as if it never reserved nor ended
+        stopped.state = "running"
+        pickings = self.env["sale.order"].union(*(self.sale_order(order) for order in orders)).picking_ids
+        self.assertEqual(set(pickings.mapped("state")), {"confirmed"})
+        # The stopped run and its deliveries an hour before the next run.
+        self.env.cr.execute(
+            "UPDATE ec_fetch_log SET create_date = create_date - interval '1 hour' WHERE id = %s", [stopped.id]
+        )
+        self.env.cr.execute(
+            "UPDATE stock_picking SET create_date = create_date - interval '1 hour' WHERE id IN %s",
+            [tuple(pickings.ids)],
+        )
+        self.env.invalidate_all()
+        log = self.fetch()
+        self.assertEqual(log.state, "done", log.summary)
+        self.assertEqual(stopped.error_code, "fetch_interrupted")
+        self.assertEqual(set(pickings.mapped("state")), {"assigned"})
+
+    def test_a_delivery_that_cannot_be_reserved_keeps_its_order_and_the_others_are_reserved(self):
+        self.put_in_stock()
+        orders = [self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)]) for _ in range(3)]
+        bad = str(orders[1].shipment_box_id)
+        Picking = type(self.env["stock.picking"])
+        action_assign = Picking.action_assign
+
+        def failing_on_one(pickings):
+            if bad in pickings.sale_id.mapped("coupang_shipment_box_id"):
+                raise ValueError("This delivery cannot be reserved.")
+            return action_assign(pickings)
+
+        with patch.object(Picking, "action_assign", failing_on_one), mute_logger("odoo.addons.ec_coupang"):
+            log = self.fetch()
+        self.assertEqual((log.state, log.count_created, log.count_failed), ("done", 3, 0), log.summary)
+        self.assertEqual(set(self.imported_box_ids()), self.box_ids(orders))
+        states = {str(order.shipment_box_id): self.sale_order(order).picking_ids.state for order in orders}
+        self.assertEqual(states.pop(bad), "confirmed", "left for Odoo's scheduler or Check Availability")
+        self.assertEqual(set(states.values()), {"assigned"})
+        self.assertEqual(self.sale_order(orders[1]).state, "sale")
+
     def test_one_bad_order_sends_its_page_order_by_order(self):
         orders = [self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)]) for _ in range(4)]
         bad = str(orders[2].shipment_box_id)
         Mapper = type(self.env["ec.coupang.order.mapper"])
-        prepare = Mapper._prepare_sale_order_values
-        tries = Counter()
-
-        def failing_on_one(mapper, account, sheet, *args):
-            tries[sheet.shipment_box_id] += 1
-            if sheet.shipment_box_id == bad:
-                raise ValueError("This order cannot be imported.")
-            return prepare(mapper, account, sheet, *args)
-
-        with patch.object(Mapper, "_prepare_sale_order_values", failing_on_one), mute_logger("odoo.addons.ec_coupang"):
+        failing, tries = self.failing_on(bad, Mapper, "_prepare_sale_order_values", "This order cannot be imported.")
+        with failing, mute_logger("odoo.addons.ec_coupang"):
             log = self.fetch()
         self.assertEqual((log.count_created, log.count_failed, log.state), (3, 1, "partial"))
         self.assertEqual(set(self.imported_box_ids()), self.box_ids(orders) - {bad})

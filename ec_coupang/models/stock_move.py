@@ -1,0 +1,12 @@
+from odoo import models
+
+from ..const import DEFER_RESERVATION
+
+
+class StockMove(models.Model):
+    _inherit = "stock.move"
+
+    def _action_assign(self, force_qty=False):
+        if self.env.context.get(DEFER_RESERVATION):
+            return None  # the fetch run reserves its deliveries together at its end
+        return super()._action_assign(force_qty=force_qty)
