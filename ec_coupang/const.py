@@ -76,7 +76,9 @@ REQUEST_LOCK_KEY = 0x45434352
 # Under the cron, the imports of one company take turns (see ec.coupang.importer._stock_turn).
 STOCK_LOCK_KEY = 0x45434353
 # Context key: the deliveries confirmed under it are not reserved yet (stock.move._action_assign does
-# nothing); the fetch run reserves those of its orders together once its pages are imported.
+# nothing); the fetch run reserves those of its orders together once its pages are imported (with
+# ec_coupang_queue_job, a page job's reservation job: page jobs running together would otherwise update the
+# same stock quants, which PostgreSQL's repeatable read refuses to all but one of them).
 DEFER_RESERVATION = "ec_coupang_defer_reservation"
 # CC too: a stop-shipment request the seller answered in Wing before a check saw it is listed as
 # completed only, and its units must still come off the delivery.

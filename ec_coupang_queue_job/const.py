@@ -4,10 +4,6 @@ JOB_CONTEXT = "ec_coupang_job"
 FETCH_CHANNEL = "root.coupang.fetch"
 PUSH_CHANNEL = "root.coupang.push"
 RESERVE_CHANNEL = "root.coupang.reserve"
-# The context key of a page job: its deliveries are confirmed without reserving their stock. Page jobs
-# running together would otherwise update the same stock quants, which PostgreSQL's repeatable read
-# refuses to all but one of them; one reservation job at a time reserves them instead.
-DEFER_RESERVATION = "ec_coupang_defer_reservation"
 # queue_job's priority of a reservation job (smaller runs first; queue_job's default is 10): a page's
 # reservation runs before the page jobs waiting, so reservations spread between the pages.
 RESERVE_PRIORITY = 5

@@ -5,4 +5,3 @@ from . import ec_coupang_request_checker
 from . import ec_order_page
 from . import ec_tracking_push
 from . import queue_job
-from . import stock_move

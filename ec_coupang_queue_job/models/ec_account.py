@@ -1,9 +1,10 @@
 import hashlib
 
 from odoo import fields, models
+from odoo.addons.ec_coupang.const import DEFER_RESERVATION
 from odoo.addons.ec_coupang.tools.coupang_run import CoupangRun
 
-from ..const import DEFER_RESERVATION, FETCH_CHANNEL, JOB_CONTEXT, PUSH_CHANNEL, RESERVE_CHANNEL, RESERVE_PRIORITY
+from ..const import FETCH_CHANNEL, JOB_CONTEXT, PUSH_CHANNEL, RESERVE_CHANNEL, RESERVE_PRIORITY
 
 
 class EcAccount(models.Model):
