@@ -192,3 +192,22 @@ class TestSellerCancel(RequestCase):
         with self.assertRaisesRegex(UserError, "has shipped"):
             order.action_ec_cancel_on_coupang()
         self.assertFalse(self.cancel_calls())
+
+    def test_cancel_coupang_never_received_may_be_sent_anew(self):
+        """The connection closed before Coupang handled the cancel: the read back shows nothing
+        canceled, and only then may the cancel be sent again."""
+        order = self.create_coupang_order(TWO_ITEMS)
+        self.sandbox.inject("seller_cancel", "reset")
+        self.wizard(order, **{TEA: 1, TEAPOT: 0}).action_confirm()
+        cancel = order.ec_cancel_ids
+        self.assertEqual(cancel.state, "in_doubt")
+        order.action_ec_check_cancel()
+        self.assertEqual(cancel.state, "not_taken")
+        self.assertIn("nothing was canceled", cancel.result)
+        self.assertEqual(self.line(order, TEA).product_uom_qty, 2)
+        self.assertTrue(order.ec_can_cancel_on_coupang)
+        self.wizard(order, **{TEA: 1, TEAPOT: 0}).action_confirm()
+        self.assertEqual(order.ec_cancel_ids.mapped("state"), ["done", "not_taken"])
+        self.assertEqual(self.line(order, TEA).product_uom_qty, 1)
+        tea = next(line for line in self.sheet(order).lines if line.vendor_item_id == self.vendor_item(TEA))
+        self.assertEqual(tea.cancel_count, 1, "canceled once on Coupang")
