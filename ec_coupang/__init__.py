@@ -1,4 +1,5 @@
 from . import models
+from . import wizard
 from .tools import log_redaction
 
 log_redaction.install()

@@ -30,6 +30,7 @@
         "views/ec_coupang_request_views.xml",
         "views/delivery_carrier_views.xml",
         "views/stock_picking_views.xml",
+        "wizard/ec_coupang_cancel_wizard_views.xml",
         "views/sale_order_views.xml",
         "views/account_move_views.xml",
         "views/menus.xml",

@@ -15,6 +15,7 @@ from . import ec_tracking_push_sender
 from . import account_move
 from . import delivery_carrier
 from . import ec_account
+from . import ec_coupang_cancel
 from . import ec_coupang_importer
 from . import ec_coupang_order_mapper
 from . import ec_coupang_request

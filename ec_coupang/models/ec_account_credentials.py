@@ -46,6 +46,13 @@ class EcAccountCredentials(models.AbstractModel):
         "it expires: enter the new keys here, then test the connection.",
     )
     coupang_key_renewal_due = fields.Boolean(compute="_compute_coupang_key_expiry")
+    coupang_wing_user_id = fields.Char(
+        string="Wing User ID",
+        copy=False,
+        tracking=True,
+        help="The Wing login ID of the store that a Cancel on Coupang is made as (Coupang records who "
+        "canceled). Needed only to cancel orders from Odoo.",
+    )
 
     # === COMPUTE METHODS === #
 
@@ -72,6 +79,14 @@ class EcAccountCredentials(models.AbstractModel):
             account.coupang_secret_key_set = bool(stored.get(account.id))
 
     # === BUSINESS METHODS === #
+
+    def _coupang_wing_user(self):
+        """The store's Wing login ID, which a seller's cancel names; refuses when it is not entered."""
+        self.ensure_one()
+        user_id = (self.coupang_wing_user_id or "").strip()
+        if not user_id:
+            raise MessageError(self.env, "wing_user_id_missing", account=self.display_name)
+        return user_id
 
     @api.model
     def _with_key_change_date(self, vals):

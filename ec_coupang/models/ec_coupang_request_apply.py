@@ -242,10 +242,16 @@ class EcCoupangRequestApply(models.AbstractModel):
 
     def _stop_delivery(self, order, coupang_request):
         """Cancels on the sale order what the request covers (its delivery follows), once."""
-        if self.delivery_stopped or order.state == "cancel":
+        if self.delivery_stopped:
+            return
+        counts = {item.vendor_item_id: item.cancel_count for item in coupang_request.items}
+        seller_cancel = self.env["ec.coupang.cancel"]._claim(order, self.receipt_id, counts)
+        if seller_cancel:  # the seller's own Cancel on Coupang: canceled in Odoo already
+            seller_cancel.request_id = self
+        if seller_cancel or order.state == "cancel":
             self.delivery_stopped = True
             return
-        order._ec_cancel_quantities({item.vendor_item_id: item.cancel_count for item in coupang_request.items})
+        order._ec_cancel_quantities(counts)
         self.delivery_stopped = True
         if order.coupang_status != "canceled" and order.state == "cancel":
             order.coupang_status = "canceled"

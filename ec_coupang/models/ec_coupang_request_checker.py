@@ -62,6 +62,7 @@ class EcCoupangRequestChecker(models.AbstractModel):
         with run.worker() as worker:
             checker = worker.env["ec.coupang.request.checker"]
             listed = worker.retried(lambda: checker._keep_lists(worker, since, now))
+            worker.env["ec.coupang.cancel"]._settle_in_doubt(worker)
             checker._apply_open(worker, listed)
             worker.save_watermark(now, "last_request_watermark")
         return True

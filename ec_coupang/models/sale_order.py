@@ -1,9 +1,12 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.osv import expression
-from odoo.tools import plaintext2html
+from odoo.tools import SQL, plaintext2html
 
 from ..const import RECEIPT_OPTIONS, RECEIPT_TYPES, REQUEST_DISPLAY_STATES
-from ..tools.coupang_errors import message, render
+from ..coupang import CoupangError
+from ..tools.coupang_errors import MessageError, error_message, message, render
+from ..tools.coupang_run import CoupangRun
 from ..tools.notifications import post_in_chatter
 
 DELIVERY_KINDS = [
@@ -126,6 +129,17 @@ class SaleOrder(models.Model):
         help="The buyer asked Coupang to stop the shipment after the box had left.",
     )
 
+    ec_cancel_ids = fields.One2many("ec.coupang.cancel", "sale_order_id", string="Cancels on Coupang", readonly=True)
+    ec_cancel_in_doubt = fields.Boolean(
+        string="Cancel on Coupang Unconfirmed",
+        compute="_compute_ec_cancel",
+        compute_sudo=True,
+        help="A Cancel on Coupang was sent and Coupang's answer was lost: Check on Coupang reads it back.",
+    )
+    ec_can_cancel_on_coupang = fields.Boolean(
+        string="Can Be Canceled on Coupang", compute="_compute_ec_cancel", compute_sudo=True
+    )
+
     _sql_constraints = [
         (
             "ec_shipment_box_unique",
@@ -180,27 +194,108 @@ class SaleOrder(models.Model):
         for order in self:
             order.ec_request_state = order.ec_request_ids._display_state()
 
+    @api.depends("ec_cancel_ids.state", "state", "picking_ids.state", "coupang_order_id")
+    def _compute_ec_cancel(self):
+        for order in self:
+            order.ec_cancel_in_doubt = any(cancel.state == "in_doubt" for cancel in order.ec_cancel_ids)
+            order.ec_can_cancel_on_coupang = bool(
+                order.coupang_order_id
+                and order.state == "sale"
+                and not order.ec_cancel_in_doubt
+                and not order._ec_shipped()
+            )
+
+    def action_ec_cancel_on_coupang(self):
+        """Opens the Cancel on Coupang wizard of the order: the units to cancel and Coupang's reason."""
+        self.ensure_one()
+        self.ec_account_id._check_coupang_rights()
+        self._ec_check_cancelable()
+        wizard = self.env["ec.coupang.cancel.wizard"].create({"sale_order_id": self.id})
+        wizard._fill_lines()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Cancel on Coupang"),
+            "res_model": "ec.coupang.cancel.wizard",
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def action_ec_check_cancel(self):
+        """Reads back from Coupang the outcome of the order's Cancels on Coupang whose answer was lost."""
+        self.ensure_one()
+        self.ec_account_id._check_coupang_rights()
+        self.check_access("write")
+        with CoupangRun.answering(self) as order:
+            order._ec_lock_for_cancel()
+            cancels = order.sudo().ec_cancel_ids.filtered(lambda cancel: cancel.state == "in_doubt")
+            if cancels:
+                with CoupangRun.for_answers(order.sudo().ec_account_id).connected() as run:
+                    try:
+                        for cancel in cancels:
+                            cancel._settle(run.client)
+                    except CoupangError as error:
+                        raise UserError(render(order.env, error_message(error))) from error
+        return True
+
+    def _ec_check_cancelable(self):
+        """Refuses a Cancel on Coupang that Coupang's rules or the addon's care refuse: an order not
+        from Coupang, canceled already, shipped, or with a cancel whose outcome is not known yet."""
+        self.ensure_one()
+        if not (self.ec_account_id and self.coupang_order_id):
+            raise MessageError(self.env, "seller_cancel_not_coupang")
+        if self.state == "cancel":
+            raise MessageError(self.env, "seller_cancel_order_canceled")
+        if self.state != "sale":
+            raise MessageError(self.env, "seller_cancel_not_confirmed")
+        if self._ec_shipped():
+            raise MessageError(self.env, "seller_cancel_shipped")
+        if any(cancel.state == "in_doubt" for cancel in self.sudo().ec_cancel_ids):
+            raise MessageError(self.env, "seller_cancel_pending")
+
+    def _ec_shipped(self):
+        return any(picking.state == "done" for picking in self._ec_deliveries())
+
+    def _ec_lock_for_cancel(self):
+        """Locks the order's row for this transaction: one Cancel on Coupang of an order at a time."""
+        self.env.cr.execute(SQL("SELECT id FROM sale_order WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED", self.id))
+        if not self.env.cr.fetchone():
+            raise MessageError(self.env, "seller_cancel_busy")
+        self.invalidate_recordset()
+
+    def _ec_held_counts(self):
+        """{vendor item id: units} held by the buyers' open requests (a stop not yet applied)."""
+        held = {}
+        for request in self.sudo().ec_request_ids.filtered("blocks_delivery"):
+            coupang_request = request._coupang_request()
+            for item in getattr(coupang_request, "items", ()):
+                held[item.vendor_item_id] = held.get(item.vendor_item_id, 0) + item.cancel_count
+        return held
+
     def _ec_deliveries(self):
         """The deliveries to the customer of the order (returns excluded)."""
         return self.picking_ids.filtered(
             lambda picking: picking.picking_type_code == "outgoing" and not picking.return_id
         )
 
-    def _ec_cancel_quantities(self, counts):
+    def _ec_cancel_quantities(self, counts, chatter=True):
         """Cancels ``counts`` ({vendor item id: quantity}) of the order: the whole order and its
-        delivery when nothing is left, else the lines' quantities, which the delivery follows."""
+        delivery when nothing is left, else the lines' quantities, which the delivery follows.
+        ``chatter``: say on the order that the buyer canceled (the seller's cancel says it its way)."""
         self.ensure_one()
         lines = self.order_line.filtered("coupang_vendor_item_id")
         left = {line: line.product_uom_qty - counts.get(line.coupang_vendor_item_id, 0) for line in lines}
         if all(quantity <= 0 for quantity in left.values()):
             self._action_cancel()
-            post_in_chatter(self, message("buyer_canceled_order"))
+            if chatter:
+                post_in_chatter(self, message("buyer_canceled_order"))
             return
         for line, quantity in left.items():
             if quantity < line.product_uom_qty:
                 line.product_uom_qty = max(quantity, line.qty_delivered)
         self._ec_shrink_deliveries()
-        post_in_chatter(self, message("buyer_canceled_part"))
+        if chatter:
+            post_in_chatter(self, message("buyer_canceled_part"))
 
     def _ec_shrink_deliveries(self):
         """Leaves on the open deliveries no more of each line than is left to ship. Odoo lowers the

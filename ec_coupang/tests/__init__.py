@@ -30,6 +30,8 @@ from . import test_rate_limit
 from . import test_stored_texts
 from . import test_stored_texts_tour
 from . import test_requests_stop
+from . import test_seller_cancel
+from . import test_seller_cancel_tour
 from . import test_requests_returns
 from . import test_requests_concurrency
 from . import test_requests_bulk

@@ -644,6 +644,69 @@ _TEXTS = {
         left=params["left"],
         ordered=params["ordered"],
     ),
+    # The seller's Cancel on Coupang
+    "wing_user_id_missing": lambda env, params: env._(
+        "Enter the store's Wing User ID on the EC account %s (its Connection tab) first: Coupang records who canceled.",
+        params["account"],
+    ),
+    "seller_cancel_not_coupang": lambda env, params: env._("Only an order from Coupang is canceled on Coupang."),
+    "seller_cancel_order_canceled": lambda env, params: env._("This order is canceled already."),
+    "seller_cancel_not_confirmed": lambda env, params: env._("Only a confirmed order is canceled on Coupang."),
+    "seller_cancel_shipped": lambda env, params: env._(
+        "A delivery of this order has shipped: Coupang cancels only what has not shipped. The buyer "
+        "returns what was shipped."
+    ),
+    "seller_cancel_pending": lambda env, params: env._(
+        "Coupang's answer to the last Cancel on Coupang of this order was lost: click Check on Coupang "
+        "first. A cancel is never sent twice."
+    ),
+    "seller_cancel_busy": lambda env, params: env._(
+        "This order is being canceled on Coupang right now. Reload in a moment."
+    ),
+    "seller_cancel_nothing": lambda env, params: env._("Enter the units to cancel of at least one line."),
+    "seller_cancel_held": lambda env, params: env._(
+        "%(item)s: %(held)s unit(s) are held by a buyer's request on Coupang and cannot be canceled "
+        "again: answer the request in Coupang Requests instead.",
+        item=params["item"],
+        held=params["held"],
+    ),
+    "seller_cancel_too_many": lambda env, params: env._(
+        "%(item)s: Coupang can cancel %(cancelable)s unit(s), not %(asked)s (units a buyer's request "
+        "holds: %(held)s; units canceled already cannot be canceled again).",
+        item=params["item"],
+        cancelable=params["cancelable"],
+        asked=params["asked"],
+        held=params["held"],
+    ),
+    "seller_cancel_item_unknown": lambda env, params: env._(
+        "Coupang does not list the item %s on this order.", params["item"]
+    ),
+    "seller_cancel_status": lambda env, params: env._(
+        "Coupang cancels only an order paid or being prepared; this one is: %s.",
+        coupang_status_label(env, params["status"]),
+    ),
+    "seller_cancel_accept_whole": lambda env, params: env._(
+        "Coupang cancels an order not prepared yet (Paid) only whole: cancel all of its units."
+    ),
+    "seller_cancel_refused": lambda env, params: env._("Coupang refused the cancel: %s", params["error"]),
+    "seller_cancel_in_doubt": lambda env, params: env._(
+        "Sent to Coupang, whose answer is not known (%s). It is read back from Coupang (Check on "
+        "Coupang, or the next requests check), never sent again.",
+        params["error"] or env._("no answer yet"),
+    ),
+    "seller_cancel_partial": lambda env, params: env._(
+        "Coupang did not cancel %(items)s. %(reason)s", items=params["items"], reason=params["reason"]
+    ),
+    "seller_cancel_not_taken": lambda env, params: env._(
+        "Coupang did not carry out the cancel: nothing was canceled. It may be sent again."
+    ),
+    "seller_canceled": lambda env, params: env._("Canceled on Coupang."),
+    "seller_canceled_note": lambda env, params: env._(
+        "Canceled on Coupang by the seller (%(reason)s): %(items)s. A seller's cancel counts against "
+        "the store's score on Coupang.",
+        reason=dict(env["ec.coupang.cancel"]._fields["cancel_reason"]._description_selection(env))[params["reason"]],
+        items=params["items"],
+    ),
     "stop_applied": lambda env, params: env._("Coupang stop-shipment request applied"),
     "stop_applied_note": lambda env, params: env._(
         "The buyer canceled on Coupang (request %(receipt)s): %(items)s canceled on this order and its delivery.",
