@@ -172,6 +172,12 @@ class TestProductLoad(EcFetchCase):
 
     def test_held_order_is_imported_once_its_item_is_mapped_by_hand(self):
         self.clear_sandbox_orders()
+        # Held for the same item, and for its receiver too: ordered first, retried first, it stays held.
+        nameless = self.sandbox.add_order(
+            delivery="home", items=[("CP-POT-001", 1)], ordered_at=self.sandbox.now() - timedelta(hours=5)
+        )
+        nameless.lines[0].external_vendor_sku_code = "POT-OLD-SKU"
+        nameless.receiver["name"] = ""
         held = self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1), ("CP-POT-001", 1)])
         held.lines[1].external_vendor_sku_code = "POT-OLD-SKU"
         other = self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)])
@@ -184,7 +190,11 @@ class TestProductLoad(EcFetchCase):
         still = Review.search(
             [("account_id", "=", self.account.id), ("shipment_box_id", "=", str(other.shipment_box_id))]
         )
-        self.assertEqual((kept.state, still.state), ("held", "held"))
+        blocked = Review.search(
+            [("account_id", "=", self.account.id), ("shipment_box_id", "=", str(nameless.shipment_box_id))]
+        )
+        self.assertEqual((kept.state, still.state, blocked.state), ("held", "held", "held"))
+        self.assertEqual(Review._held_for_items(self.account, {str(held.lines[1].vendor_item_id)}, 50), blocked | kept)
         mapping = self.mappings(self.account).filtered(lambda mapping: mapping.seller_sku == "POT-OLD-SKU")
 
         mapping.with_user(self.manager).product_id = self.products["CP-POT-001"]
@@ -198,3 +208,6 @@ class TestProductLoad(EcFetchCase):
         self.assertIn(self.products["CP-POT-001"], kept.sale_order_id.order_line.product_id)
         self.assertEqual(self.sandbox.order(held.shipment_box_id).status, "INSTRUCT")
         self.assertEqual(still.state, "held", "an order of another item stays held")
+        self.assertEqual(blocked.state, "held", "its receiver still has no name")
+        self.assertIn("receiver", blocked.reason)
+        self.assertNotIn("POT-OLD-SKU", blocked.reason, "its item has a product now")
