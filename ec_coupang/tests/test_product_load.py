@@ -134,7 +134,8 @@ class TestProductLoad(EcFetchCase):
         self.env["product.product"].create({"name": "Green tea", "default_code": sku(16)})
         self.sandbox.clear_requests()
 
-        self.kr_account._cron_load_products()
+        self.env.ref("ec_coupang.ir_cron_ec_load_products").method_direct_trigger()
+        self.env.invalidate_all()
 
         lists, lookups = self.product_requests()
         self.assertEqual(len(lists), 1, "one 24-hour window since the last load")
