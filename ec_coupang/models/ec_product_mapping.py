@@ -116,8 +116,12 @@ class EcProductMapping(models.Model):
                 if not CoupangRun.may_commit():  # inside a test: its transaction stands for the commit
                     api.Environment(test_cr, uid, context)["ec.product.mapping"]._retry_held_orders(pending)
                     return
-                with registry.cursor() as cr:
-                    api.Environment(cr, uid, context)["ec.product.mapping"]._retry_held_orders(pending)
+                try:
+                    with registry.cursor() as cr:
+                        api.Environment(cr, uid, context)["ec.product.mapping"]._retry_held_orders(pending)
+                except Exception:
+                    # The mapping is committed: its orders wait for the next fetch or a Retry.
+                    _logger.exception("The orders held for newly mapped Coupang items were not imported again")
 
         postcommit.data[_PENDING_KEY].update((mapping.account_id.id, mapping.vendor_item_id) for mapping in self)
 
