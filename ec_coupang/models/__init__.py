@@ -9,6 +9,7 @@ from . import ec_account_credentials
 from . import ec_account_shipping
 from . import ec_account_result
 from . import ec_account_readiness
+from . import ec_account_products
 from . import ec_coupang_sheet_import
 from . import ec_coupang_request_apply
 from . import ec_tracking_push_sender
@@ -29,6 +30,7 @@ from . import ec_fetch_slot
 from . import ec_location
 from . import ec_order_import
 from . import ec_product_mapping
+from . import ec_product_mapping_load
 from . import ec_tracking_push
 from . import ec_tracking_push_attempt
 from . import res_partner

@@ -40,6 +40,7 @@ class EcAccount(models.Model):
         "ec.account.dashboard",
         "ec.account.result",
         "ec.account.readiness",
+        "ec.account.products",
     ]
     _check_company_auto = True
     _order = "name, id"

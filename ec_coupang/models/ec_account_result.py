@@ -29,6 +29,7 @@ class EcAccountResult(models.AbstractModel):
             ("test_connection", "Test Connection"),
             ("detect_ip", "Detect Server IP"),
             ("load_locations", "Load Locations from Coupang"),
+            ("load_products", "Load Products from Coupang"),
             ("activate_currency", "Activate Currency"),
             ("fetch_now", "Fetch Now"),
         ],

@@ -231,3 +231,21 @@ class EcOrderImport(models.Model):
     def _find(self, account, shipment_box_id):
         """The box kept for review by any account of the same Coupang store."""
         return self._find_boxes(account, [shipment_box_id]).get(shipment_box_id, self.browse())
+
+    @api.model
+    def _held_for_items(self, account, vendor_item_ids, limit):
+        """The account's held boxes (of its store) with an item to ship among ``vendor_item_ids``,
+        oldest first, at most ``limit``: a held box names its items in its stored Coupang data."""
+        if limit <= 0 or not vendor_item_ids:
+            return self.browse()
+        domain = [("ec_store_key", "=", account._coupang_store_key()), ("state", "=", "held")]
+        domain += expression.OR([[("payload", "ilike", item)] for item in vendor_item_ids])
+        found = self.browse()
+        for record in self.sudo().search(domain, order="ordered_at, id"):
+            sheet = record._order_sheets()[0]
+            items = sheet.items_to_ship if isinstance(sheet, OrderSheet) else ()
+            if any(item.vendor_item_id in vendor_item_ids for item in items):
+                found |= record
+                if len(found) >= limit:
+                    break
+        return found

@@ -1,4 +1,15 @@
-from odoo import fields, models
+import logging
+
+from odoo import api, fields, models
+
+from ..tools.coupang_run import CoupangRun
+
+_logger = logging.getLogger(__name__)
+
+# The held orders a newly mapped item retries after the commit, at most, per transaction: the
+# others wait for the next fetch (which reads held boxes again) or the user's Retry.
+RETRY_HELD_LIMIT = 50
+_PENDING_KEY = "ec_coupang.mapped_items"
 
 
 class EcProductMapping(models.Model):
@@ -7,7 +18,7 @@ class EcProductMapping(models.Model):
     _check_company_auto = True
     _order = "account_id, product_id, vendor_item_id"
     _rec_name = "vendor_item_id"
-    _rec_names_search = ["vendor_item_id", "vendor_item_name", "seller_sku"]
+    _rec_names_search = ["vendor_item_id", "vendor_item_name", "seller_sku", "barcode", "seller_product_name"]
 
     account_id = fields.Many2one("ec.account", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
@@ -18,11 +29,38 @@ class EcProductMapping(models.Model):
     seller_sku = fields.Char(
         string="Seller SKU on Coupang", help="The seller SKU (externalVendorSkuCode) Coupang sends with the item."
     )
+    seller_product_id = fields.Char(
+        string="Coupang Seller Product ID", help="The Coupang product (sellerProductId) the item is an option of."
+    )
+    seller_product_name = fields.Char(string="Coupang Product Name")
+    item_options = fields.Char(string="Options", help="The item's option values on Coupang, e.g. size and color.")
+    barcode = fields.Char(string="Barcode on Coupang")
     product_id = fields.Many2one(
         "product.product",
         check_company=True,
         ondelete="restrict",
         help="The product this Coupang item is shipped as. Without one, orders of the item are held.",
+    )
+    state = fields.Selection(
+        selection=[("to_map", "To Map"), ("matched", "Matched")],
+        compute="_compute_state",
+        store=True,
+        index=True,
+    )
+    match_method = fields.Selection(
+        selection=[("reference", "Internal Reference"), ("barcode", "Barcode"), ("manual", "By Hand")],
+        string="Matched By",
+        readonly=True,
+        copy=False,
+    )
+    suggested_product_id = fields.Many2one(
+        "product.product",
+        string="Suggestion",
+        check_company=True,
+        ondelete="set null",
+        readonly=True,
+        help="The product that seems closest when the seller SKU and the barcode matched none or several: "
+        "choose it (or another) as the product.",
     )
 
     _sql_constraints = [
@@ -32,3 +70,77 @@ class EcProductMapping(models.Model):
             "A Coupang vendor item is mapped once per account.",
         ),
     ]
+
+    @api.depends("product_id")
+    def _compute_state(self):
+        for mapping in self:
+            mapping.state = "matched" if mapping.product_id else "to_map"
+
+    # === CRUD METHODS === #
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("product_id") and not vals.get("match_method"):
+                vals["match_method"] = "manual"
+        mappings = super().create(vals_list)
+        mappings.filtered("product_id")._retry_held_orders_after_commit()
+        return mappings
+
+    def write(self, vals):
+        if "product_id" not in vals:
+            return super().write(vals)
+        if vals["product_id"] and "match_method" not in vals:
+            vals = dict(vals, match_method="manual")
+        if not vals["product_id"]:
+            vals = dict(vals, match_method=False)
+        newly_mapped = self.filtered(lambda mapping: not mapping.product_id)
+        result = super().write(vals)
+        newly_mapped.filtered("product_id")._retry_held_orders_after_commit()
+        return result
+
+    # === BUSINESS METHODS === #
+
+    def _retry_held_orders_after_commit(self):
+        """Once the mapping is committed, imports again the orders held for these items: the user
+        maps the item and the orders follow, without a Retry."""
+        if not self:
+            return
+        postcommit = self.env.cr.postcommit
+        if _PENDING_KEY not in postcommit.data:
+            pending = postcommit.data[_PENDING_KEY] = set()
+            registry, uid, context, test_cr = self.env.registry, self.env.uid, dict(self.env.context), self.env.cr
+
+            @postcommit.add
+            def retry_held_orders():
+                if not CoupangRun.may_commit():  # inside a test: its transaction stands for the commit
+                    api.Environment(test_cr, uid, context)["ec.product.mapping"]._retry_held_orders(pending)
+                    return
+                try:
+                    with registry.cursor() as cr:
+                        api.Environment(cr, uid, context)["ec.product.mapping"]._retry_held_orders(pending)
+                except Exception:
+                    # The mapping is committed: its orders wait for the next fetch or a Retry.
+                    _logger.exception("The orders held for newly mapped Coupang items were not imported again")
+
+        postcommit.data[_PENDING_KEY].update((mapping.account_id.id, mapping.vendor_item_id) for mapping in self)
+
+    @api.model
+    def _retry_held_orders(self, items):
+        """Imports again the held orders waiting for ``items`` ({(account id, vendor item id)}), at
+        most ``RETRY_HELD_LIMIT``, each on its own: one that fails again stays held with its reason
+        and never stops the others."""
+        Review = self.env["ec.order.import"].sudo()
+        accounts = self.env["ec.account"].sudo().browse({account_id for account_id, _item in items}).exists()
+        retried = 0
+        for account in accounts:
+            item_ids = {item for account_id, item in items if account_id == account.id}
+            for record in Review._held_for_items(account, item_ids, RETRY_HELD_LIMIT - retried):
+                retried += 1
+                try:
+                    record._import_again_alone()
+                except Exception:
+                    _logger.exception("Held Coupang order %s could not be imported again", record.shipment_box_id)
+                if CoupangRun.may_commit():
+                    self.env.cr.commit()
+        return retried

@@ -40,3 +40,4 @@ from . import test_requests_tour
 from . import test_requests_windows
 from . import test_delivery_sms
 from . import test_demo_setup
+from . import test_product_load

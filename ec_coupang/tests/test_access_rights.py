@@ -28,6 +28,7 @@ EXPECTED = [
     _expected(MANAGERS, "read request's payload"),
     _expected(MANAGERS, "Test Connection"),
     _expected(MANAGERS, "Load Locations"),
+    _expected(MANAGERS, "Load Products"),
     _expected(MANAGERS, "Fetch Now"),
     _expected(MANAGERS, "Detect outbound IP"),
     _expected(MANAGERS, "Retry order to review"),
@@ -86,6 +87,7 @@ class TestAccessRights(EcCoupangCase):
             "read request's payload": lambda account, review, request: request.read(["payload"]),
             "Test Connection": lambda account, review, request: account.action_test_connection(),
             "Load Locations": lambda account, review, request: account.action_load_locations(),
+            "Load Products": lambda account, review, request: account.action_load_products(),
             "Fetch Now": lambda account, review, request: account.action_fetch_now(),
             "Detect outbound IP": lambda account, review, request: account.action_detect_outbound_ip(),
             "Retry order to review": lambda account, review, request: review.action_retry(),
@@ -147,7 +149,12 @@ class TestAccessRights(EcCoupangCase):
             account_class, "_get_coupang_secret_key", lambda account: decrypted.append(account) or read_key(account)
         )
         account = self.account.with_user(self.users["ec_user"])
-        for action in (account.action_test_connection, account.action_load_locations, account.action_fetch_now):
+        for action in (
+            account.action_test_connection,
+            account.action_load_locations,
+            account.action_load_products,
+            account.action_fetch_now,
+        ):
             with self.assertRaises(AccessError), mute_logger("odoo.models"):
                 action()
         self.assertEqual(decrypted, [])

@@ -442,6 +442,21 @@ _TEXTS = {
         centers=params["centers"],
         places=params["places"],
     ),
+    "products_loaded": lambda env, params: env._(
+        "%(items)s vendor items of %(products)s products read from Coupang: %(reference)s matched by "
+        "internal reference, %(barcode)s by barcode, %(to_map)s left to map in Product Mappings.",
+        items=params["items"],
+        products=params["products"],
+        reference=params["reference"],
+        barcode=params["barcode"],
+        to_map=params["to_map"],
+    ),
+    "products_taiwan_no_items": lambda env, params: env._(
+        "Coupang Taiwan lists products without their vendor items: only the items that orders named were matched again."
+    ),
+    "products_unreadable": lambda env, params: env._(
+        "%(count)s products of Coupang's list could not be read and were skipped.", count=params["count"]
+    ),
     "no_return_center": lambda env, params: env._(
         "Coupang returned no return center: register one in Wing (seller info > "
         "return center) and load the locations again."
