@@ -90,4 +90,4 @@ class EcAccountProducts(models.AbstractModel):
                 _logger.warning("The products of EC account %s were not loaded: %s", account.id, error)
                 continue
             if CoupangRun.may_commit():
-                self.env.cr.commit()
+                self.env.cr.commit()  # pylint: disable=invalid-commit

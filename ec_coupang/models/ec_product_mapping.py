@@ -6,10 +6,9 @@ from ..tools.coupang_run import CoupangRun
 
 _logger = logging.getLogger(__name__)
 
-# The held orders a newly mapped item retries after the commit, at most, per transaction: the
-# others wait for the next fetch (which reads held boxes again) or the user's Retry.
+# The held orders the newly mapped items retry, at most, per run of the scheduled action: the others
+# wait for the next fetch (which reads held boxes again) or the user's Retry.
 RETRY_HELD_LIMIT = 50
-_PENDING_KEY = "ec_coupang.mapped_items"
 
 
 class EcProductMapping(models.Model):
@@ -46,6 +45,9 @@ class EcProductMapping(models.Model):
         compute="_compute_state",
         store=True,
         index=True,
+    )
+    held_retry_due = fields.Boolean(
+        readonly=True, copy=False, help="Mapped since the last retry of the orders held for the item."
     )
     match_method = fields.Selection(
         selection=[("reference", "Internal Reference"), ("barcode", "Barcode"), ("manual", "By Hand")],
@@ -84,7 +86,7 @@ class EcProductMapping(models.Model):
             if vals.get("product_id") and not vals.get("match_method"):
                 vals["match_method"] = "manual"
         mappings = super().create(vals_list)
-        mappings.filtered("product_id")._retry_held_orders_after_commit()
+        mappings.filtered("product_id")._retry_held_orders_soon()
         return mappings
 
     def write(self, vals):
@@ -96,34 +98,30 @@ class EcProductMapping(models.Model):
             vals = dict(vals, match_method=False)
         newly_mapped = self.filtered(lambda mapping: not mapping.product_id)
         result = super().write(vals)
-        newly_mapped.filtered("product_id")._retry_held_orders_after_commit()
+        newly_mapped.filtered("product_id")._retry_held_orders_soon()
         return result
 
     # === BUSINESS METHODS === #
 
-    def _retry_held_orders_after_commit(self):
-        """Once the mapping is committed, imports again the orders held for these items: the user
-        maps the item and the orders follow, without a Retry."""
+    def _retry_held_orders_soon(self):
+        """Marks these items for the scheduled action that imports again the orders held for them,
+        and starts it at once: the user maps the item and the orders follow, without a Retry and
+        without waiting for their imports."""
         if not self:
             return
-        postcommit = self.env.cr.postcommit
-        if _PENDING_KEY not in postcommit.data:
-            pending = postcommit.data[_PENDING_KEY] = set()
-            registry, uid, context, test_cr = self.env.registry, self.env.uid, dict(self.env.context), self.env.cr
+        self.write({"held_retry_due": True})
+        self.env.ref("ec_coupang.ir_cron_ec_retry_held_orders").sudo()._trigger()
 
-            @postcommit.add
-            def retry_held_orders():
-                if not CoupangRun.may_commit():  # inside a test: its transaction stands for the commit
-                    api.Environment(test_cr, uid, context)["ec.product.mapping"]._retry_held_orders(pending)
-                    return
-                try:
-                    with registry.cursor() as cr:
-                        api.Environment(cr, uid, context)["ec.product.mapping"]._retry_held_orders(pending)
-                except Exception:
-                    # The mapping is committed: its orders wait for the next fetch or a Retry.
-                    _logger.exception("The orders held for newly mapped Coupang items were not imported again")
-
-        postcommit.data[_PENDING_KEY].update((mapping.account_id.id, mapping.vendor_item_id) for mapping in self)
+    @api.model
+    def _cron_retry_held_orders(self):
+        """Scheduled action: imports again the orders held for the items mapped since its last run
+        (``_retry_held_orders``); the items are done with once their orders were tried."""
+        mappings = self.search([("held_retry_due", "=", True)])
+        items = {(mapping.account_id.id, mapping.vendor_item_id) for mapping in mappings}
+        mappings.write({"held_retry_due": False})
+        if CoupangRun.may_commit():
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        return self._retry_held_orders(items)
 
     @api.model
     def _retry_held_orders(self, items):
@@ -142,5 +140,5 @@ class EcProductMapping(models.Model):
                 except Exception:
                     _logger.exception("Held Coupang order %s could not be imported again", record.shipment_box_id)
                 if CoupangRun.may_commit():
-                    self.env.cr.commit()
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
         return retried

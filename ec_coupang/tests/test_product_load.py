@@ -198,12 +198,16 @@ class TestProductLoad(EcFetchCase):
         self.assertEqual(Review._held_for_items(self.account, {str(held.lines[1].vendor_item_id)}, 50), blocked | kept)
         mapping = self.mappings(self.account).filtered(lambda mapping: mapping.seller_sku == "POT-OLD-SKU")
 
+        cron = self.env.ref("ec_coupang.ir_cron_ec_retry_held_orders")
+        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
         mapping.with_user(self.manager).product_id = self.products["CP-POT-001"]
         self.assertEqual(mapping.match_method, "manual")
-        self.assertEqual(kept.state, "held", "retried once the mapping is committed")
-        self.env.flush_all()
-        self.env.cr.postcommit.run()  # what the commit of the user's change runs
+        self.assertEqual(kept.state, "held", "the user's save does not wait for the imports")
+        self.assertEqual(self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), triggers + 1)
+        self.sandbox.clear_requests()
+        cron.method_direct_trigger()  # what the scheduler runs at once
         self.env.invalidate_all()
+        self.assertFalse(mapping.held_retry_due)
 
         self.assertEqual(kept.state, "done", kept.reason)
         self.assertIn(self.products["CP-POT-001"], kept.sale_order_id.order_line.product_id)
