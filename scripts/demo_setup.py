@@ -10,7 +10,7 @@ beside English; then fetches once.
 
 import os
 
-from coupang_sandbox import DEMO_ACCESS_KEY, DEMO_SECRET_KEY, DEMO_VENDOR_ID, SKU_CATALOGUE
+from coupang_sandbox import DEMO_ACCESS_KEY, DEMO_SECRET_KEY, DEMO_VENDOR_ID, DEMO_WING_USER_ID, SKU_CATALOGUE
 
 ACCOUNT_XMLID = "ec_coupang_demo.account"
 ACCOUNT_NAME = "台北茶行 on Coupang (sandbox)"
@@ -122,6 +122,7 @@ def prepare_account(env, sandbox_url):
             "coupang_vendor_id": DEMO_VENDOR_ID,
             "coupang_access_key": DEMO_ACCESS_KEY,
             "coupang_secret_key": DEMO_SECRET_KEY,
+            "coupang_wing_user_id": DEMO_WING_USER_ID,
         }
     )
     account.action_test_connection()

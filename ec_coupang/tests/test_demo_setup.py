@@ -24,6 +24,7 @@ class TestDemoSetup(EcCoupangCase):
         account = self.start_demo()
         self.assertEqual(account.state, "connected")
         self.assertTrue(account.fetch_orders)
+        self.assertEqual(account.coupang_wing_user_id, self.sandbox.demo_vendor.wing_user_id, "Cancel on Coupang works")
         centers = account.location_ids.filtered(lambda location: location.kind == "return_center" and location.usable)
         other_center = centers - account.return_center_seven_eleven_id
         account.write(
