@@ -24,7 +24,7 @@ from types import SimpleNamespace
 
 from coupang_sandbox import CoupangSandbox
 from testbed import harness
-from testbed.servers import balancer, install_queue_addon, query, servers, wait_for_jobs
+from testbed.servers import balancer, install_queue_addon, query, servers, tree_cpu_seconds, wait_for_jobs
 
 RATE_LIMIT = 10
 # The job runner starts 5 s after its server; the clock starts once it surely runs.
@@ -117,7 +117,7 @@ def measured(bench, fetch, servers_cpu=lambda: 0.0):
         env["ec.account"].browse(bench.account_id).last_fetch_watermark = False
 
     def cpu():
-        return time.process_time() + servers_cpu() + harness.postgres_cpu_seconds(bench.postmaster_pid)
+        return time.process_time() + servers_cpu() + tree_cpu_seconds(bench.postmaster_pid)
 
     start_cpu = cpu()
     start = time.monotonic()

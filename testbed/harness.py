@@ -13,6 +13,8 @@ from unittest.mock import patch
 
 from coupang_sandbox import SKU_CATALOGUE
 
+from .servers import tree_cpu_seconds
+
 STOCK_PER_PRODUCT = 10_000_000
 TAIPEI = "Asia/Taipei"
 DELIVERY_COMPANY_CODE = "KERRYTJ"
@@ -229,26 +231,6 @@ def _proc_status_kib(key):
             if line.startswith(key + ":"):
                 return int(line.split()[1])
     raise RuntimeError(f"{key} not in /proc/self/status")
-
-
-def tree_cpu_seconds(root_pid):
-    """CPU time (user + system) used so far by a server process and its children: the live children's
-    own, the root's own and that of the children it has already waited for (a backend, a worker that
-    ended)."""
-    ticks = 0
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as stat:
-                fields = stat.read().rpartition(")")[2].split()
-        except OSError:
-            continue  # ended meanwhile
-        if int(entry) == root_pid:
-            ticks += sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
-        elif int(fields[1]) == root_pid:
-            ticks += int(fields[11]) + int(fields[12])
-    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 @contextmanager
