@@ -417,7 +417,8 @@ class CoupangClient:
 
     def _send(self, method, path, query, url, data, list_call):
         """The answer to the call, tried again as urllib3's Retry says: a GET on 429/502/503/504
-        or a broken answer, any method when the connection was refused (nothing was sent).
+        or a broken answer, any method on 429 or when the connection was refused (nothing was
+        carried out).
 
         Each attempt waits for the throttle and is signed anew: Coupang asks for a fresh HMAC on
         every request (Coupang docs: guides/hmac-example). A Retry-After longer than
@@ -436,8 +437,7 @@ class CoupangClient:
                 retry.sleep()
                 continue
             self._heed_throttling(response)
-            has_retry_after = "Retry-After" in response.headers
-            if not (retry.is_retry(method, response.status_code, has_retry_after) and _time_for_a_try(deadline)):
+            if not (self._tried_again(retry, method, response) and _time_for_a_try(deadline)):
                 return response
             retry_after = retry.get_retry_after(response.raw)
             if retry_after is not None and retry_after > MAX_RETRY_AFTER:
@@ -447,6 +447,14 @@ class CoupangClient:
             except MaxRetryError:
                 return response
             retry.sleep(response.raw)
+
+    @staticmethod
+    def _tried_again(retry, method, response):
+        """Whether the answer is tried again, as urllib3's Retry says for a GET; a 429 whatever the
+        method: Coupang throttles a call before carrying it out (Coupang docs: technical-faq, 429),
+        so a change it refused so is sent again, as it was never made."""
+        status, has_retry_after = response.status_code, "Retry-After" in response.headers
+        return retry.is_retry("GET" if status == 429 else method, status, has_retry_after)
 
     def _attempt(self, method, url, data, headers, deadline):
         """One try, its answer read whole by ``deadline``: the read timeout bounds each read of the

@@ -329,7 +329,7 @@ def test_a_block_is_not_retried(sandbox):
     [
         ("acknowledge", "status", {"status": 503}),
         ("acknowledge", "reset", {}),
-        ("upload_invoices", "status", {"status": 429, "retry_after": 0}),
+        ("upload_invoices", "status", {"status": 500}),
         ("update_invoices", "status", {"status": 502}),
     ],
 )
@@ -345,6 +345,23 @@ def test_writes_are_never_retried(sandbox, endpoint, kind, options):
         else:
             client.update_invoices(invoice_entries(order, "700000000001"))
     assert len(sandbox.requests_to(endpoint)) == 1
+
+
+@pytest.mark.parametrize("endpoint", ["acknowledge", "upload_invoices"])
+def test_a_write_coupang_throttled_is_sent_again_and_carried_out_once(sandbox, endpoint):
+    """A 429 comes before Coupang carries the call out (technical FAQ 429): the change is sent again."""
+    order = instruct_orders(sandbox, 1)[0]
+    sandbox.inject(endpoint, "status", status=429, retry_after=0, times=1)
+    client = make_client(sandbox, retries=3)
+    if endpoint == "acknowledge":
+        order.status = "ACCEPT"
+        results = client.acknowledge([order.shipment_box_id])
+        assert sandbox.order(order.shipment_box_id).status == "INSTRUCT"
+    else:
+        results = client.upload_invoices(invoice_entries(order, "700000000002"))
+        assert sandbox.order(order.shipment_box_id).invoice_number == "700000000002"
+    assert [result.succeed for result in results] == [True]
+    assert [request.status for request in sandbox.requests_to(endpoint)] == [429, 200]
 
 
 # --- paging ---
