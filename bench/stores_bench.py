@@ -97,7 +97,7 @@ def measure(args):
             account_id: sandbox.generate_orders(args.orders, "TW", vendor_id=vendor.vendor_id)
             for account_id, vendor in zip(stores.account_ids, vendors, strict=True)
         }
-        run = SimpleNamespace(args=args, registry=registry, stores=stores)
+        run = SimpleNamespace(args=args, registry=registry, stores=stores, sandbox=sandbox)
         result = fetch_by_cron(run) if args.mode == "cron" else fetch_by_jobs(run)
         result["rate_limited"] = sandbox.rate_limited_count
         with harness.environment(registry) as env:
@@ -124,7 +124,7 @@ def open_stores(registry, sandbox, vendors):
 
 
 def fetch_by_cron(run):
-    with harness.measured(run.args.postmaster_pid) as result:
+    with harness.measured(run.args.postmaster_pid, sandbox=run.sandbox) as result:
         result["start"] = time.time()
         with harness.environment(run.registry) as env:
             env["ec.fetch.schedule"]._cron_fetch_orders(run.stores.schedule_id)
@@ -136,7 +136,7 @@ def fetch_by_jobs(run):
     with balancer() as proxy, servers(options, proxy) as started:
         time.sleep(RUNNER_START)
         server_pids = [process.pid for process in started.processes]
-        with harness.measured(run.args.postmaster_pid, server_pids) as result:
+        with harness.measured(run.args.postmaster_pid, server_pids, run.sandbox) as result:
             result["start"] = time.time()
             with harness.environment(run.registry) as env:
                 env["ec.fetch.schedule"]._cron_fetch_orders(run.stores.schedule_id)  # one fetch job per account

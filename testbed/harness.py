@@ -234,14 +234,15 @@ def _proc_status_kib(key):
 
 
 @contextmanager
-def measured(postmaster_pid=None, server_pids=()):
+def measured(postmaster_pid=None, server_pids=(), sandbox=None):
     """Wall time, CPU time and peak resident memory of the block (``seconds``, ``cpu_seconds``,
     ``peak_kib``, ``hwm_kib``, ``load``).
 
-    ``cpu_seconds`` is this process's CPU time (all its threads, so the in-process sandbox's too)
-    plus, with ``postmaster_pid``, the CPU time of the PostgreSQL server's processes, and that of the
-    Odoo servers ``server_pids`` and their workers: unlike the wall time, it does not grow when other
-    work shares the machine.
+    ``cpu_seconds`` is this process's CPU time (all its threads) plus, with ``postmaster_pid``, the
+    CPU time of the PostgreSQL server's processes, and that of the Odoo servers ``server_pids`` and
+    their workers: unlike the wall time, it does not grow when other work shares the machine. The
+    in-process ``sandbox`` stands for Coupang's servers: the CPU time it spent answering is not
+    counted there but in ``sandbox_cpu_seconds``.
 
     The peak is the process's high-water mark of resident memory (VmHWM), reset when the block
     starts (``/proc/self/clear_refs``), less the resident memory at that moment: what the block
@@ -255,13 +256,15 @@ def measured(postmaster_pid=None, server_pids=()):
     start_load = os.getloadavg()[0]
     roots = [pid for pid in (postmaster_pid, *server_pids) if pid]
     start_cpu = time.process_time() + sum(tree_cpu_seconds(pid) for pid in roots)
+    start_sandbox_cpu = sandbox.cpu_seconds if sandbox else 0.0
     start = time.perf_counter()
     try:
         yield result
     finally:
         result["seconds"] = time.perf_counter() - start
         end_cpu = time.process_time() + sum(tree_cpu_seconds(pid) for pid in roots)
-        result["cpu_seconds"] = end_cpu - start_cpu
+        result["sandbox_cpu_seconds"] = (sandbox.cpu_seconds if sandbox else 0.0) - start_sandbox_cpu
+        result["cpu_seconds"] = end_cpu - start_cpu - result["sandbox_cpu_seconds"]
         result["hwm_kib"] = _proc_status_kib("VmHWM")
         result["peak_kib"] = max(0, result["hwm_kib"] - start_rss)
         result["load"] = max(start_load, os.getloadavg()[0])

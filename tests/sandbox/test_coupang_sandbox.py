@@ -466,6 +466,14 @@ def test_rate_limit_option_answers_429():
     assert statuses[:2] == [200, 200] and 429 in statuses[2:]
 
 
+def test_the_cpu_time_spent_answering_is_counted_apart_for_the_benchmarks(sandbox):
+    before = sandbox.cpu_seconds
+    for _ in range(3):
+        assert call(sandbox, "GET", orders_path(), ORDERS_QUERY).ok
+    answered = sandbox.cpu_seconds - before
+    assert 0 < answered < time.process_time()
+
+
 def test_warn_at_option_sends_the_throttling_warning_header():
     with CoupangSandbox(seed=1, now=NOW, warn_at=2) as sandbox:
         answers = [call(sandbox, "GET", CENTERS_PATH) for _ in range(2)]
