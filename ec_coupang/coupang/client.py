@@ -197,36 +197,28 @@ def _market_day(value, zone):
     return value.astimezone(zone).date()
 
 
-def _minute_windows(start, end):
-    """``[start, end)`` cut into windows shorter than a day (MAX_MINUTE_SPAN)."""
-    while start < end:
-        window_end = min(start + MAX_MINUTE_SPAN, end)
-        yield start, window_end
-        start = window_end
+def _minute_windows(start, end, *, within_day=False):
+    """``[start, end)`` cut to the minute into windows shorter than a day (MAX_MINUTE_SPAN). With
+    ``within_day`` (aware, in the market's time), each window also stays within one day of the
+    market: the order sheets' minute mode refuses a window across midnight (Coupang docs:
+    delivery-api/lookup-order-list-per-minute "해당 일자 내 24시간이내")."""
+    first, last = _whole_minutes(start), _whole_minutes(end, round_up=True)
+    while first < last:
+        window_end = min(last, first + MAX_MINUTE_SPAN)
+        if within_day:
+            window_end = min(window_end, datetime.combine(first.date() + timedelta(days=1), day_time(), first.tzinfo))
+        yield first, window_end
+        first = window_end
 
 
 def _time_frames(start, end):
     """Minute mode parameters (searchType=timeFrame) covering ``[start, end)`` to the minute."""
-    first, last = _whole_minutes(start), _whole_minutes(end, round_up=True)
-    for frame_from, frame_to in _minute_windows(first, last):
+    for frame_from, frame_to in _minute_windows(start, end):
         yield {
             "searchType": "timeFrame",
             "createdAtFrom": frame_from.strftime(MINUTE_FORMAT),
             "createdAtTo": frame_to.strftime(MINUTE_FORMAT),
         }
-
-
-def _day_minute_windows(start, end):
-    """``[start, end)`` (aware, in the market's time) cut to the minute into windows that each stay
-    within one day of the market and span less than a day: the order sheets' minute mode refuses
-    a window across midnight (Coupang docs: delivery-api/lookup-order-list-per-minute "해당 일자 내
-    24시간이내")."""
-    first, last = _whole_minutes(start), _whole_minutes(end, round_up=True)
-    while first < last:
-        midnight = datetime.combine(first.date() + timedelta(days=1), day_time(), tzinfo=first.tzinfo)
-        window_end = min(last, midnight, first + MAX_MINUTE_SPAN)
-        yield first, window_end
-        first = window_end
 
 
 def _day_frames(start, end):
@@ -578,7 +570,7 @@ class CoupangClient:
 
     def _order_sheet_minutes(self, start, end, status):
         path = self._path(_ORDER_PATH, version=self.api_version)
-        for window_from, window_to in _day_minute_windows(start, end):
+        for window_from, window_to in _minute_windows(start, end, within_day=True):
             params = {
                 "searchType": "timeFrame",
                 "createdAtFrom": self._minute_param(window_from),
