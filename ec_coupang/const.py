@@ -80,6 +80,9 @@ STOCK_LOCK_KEY = 0x45434353
 # ec_coupang_queue_job, a page job's reservation job: page jobs running together would otherwise update the
 # same stock quants, which PostgreSQL's repeatable read refuses to all but one of them).
 DEFER_RESERVATION = "ec_coupang_defer_reservation"
+# The deliveries the run reserves together, each chunk committed and the cache emptied after it:
+# the memory of the reservation stays that of one chunk however many orders the run imported.
+RESERVE_CHUNK = 250
 # CC too: a stop-shipment request the seller answered in Wing before a check saw it is listed as
 # completed only, and its units must still come off the delivery.
 REQUEST_LISTS = (("CANCEL", None), ("RETURN", "RU"), ("RETURN", "UC"), ("RETURN", "CC"))

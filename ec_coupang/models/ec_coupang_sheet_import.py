@@ -5,9 +5,9 @@ import psycopg2
 
 from odoo import api, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
 
-from ..const import DEFER_RESERVATION, STOCK_LOCK_KEY
+from ..const import DEFER_RESERVATION, RESERVE_CHUNK, STOCK_LOCK_KEY
 from ..coupang import CoupangError, UnreadableOrderSheet
 from ..tools.coupang_errors import MessageError, error_message, message, render, row_error
 from .ec_coupang_order_mapper import product_key
@@ -224,21 +224,24 @@ class EcCoupangSheetImport(models.AbstractModel):
         transaction stays short and the stock is reserved once for all its pages. A delivery that
         fails is left out and the others are reserved one by one; whatever fails keeps its order,
         and its delivery waits for Odoo's scheduler or Check Availability, as one without stock.
-        The deliveries of the run before, when its worker stopped before its end, are reserved too."""
+        The deliveries of the run before, when its worker stopped before its end, are reserved too.
+        They are reserved ``RESERVE_CHUNK`` at a time."""
         Picking = self.env["stock.picking"].with_context(**{DEFER_RESERVATION: False})
         try:
             since = self._interrupted_run_start(run) or since
-            pickings = Picking.search(
+            picking_ids = Picking.search(
                 [
                     ("sale_id.ec_account_id", "=", run.account.id),
                     ("create_date", ">=", since),
                     ("state", "in", ("confirmed", "waiting")),
                 ],
                 order="id",
-            )
-            if pickings and not self._reserved(run, pickings):
-                for picking in pickings:
-                    self._reserved(run, picking)
+            ).ids
+            for chunk in split_every(RESERVE_CHUNK, picking_ids, Picking.browse):
+                if not self._reserved(run, chunk):
+                    for picking in chunk:
+                        self._reserved(run, picking)
+                self.env.invalidate_all()
         except Exception:  # noqa: BLE001 - the orders stay; only their reservation waits
             _logger.exception("The deliveries of the Coupang orders of EC account %s were not reserved", run.account.id)
 

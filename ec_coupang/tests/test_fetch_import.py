@@ -5,6 +5,7 @@ from decimal import Decimal
 from unittest.mock import patch
 
 from odoo.addons.ec_coupang.const import REQUEST_LISTS
+from odoo.addons.ec_coupang.models import ec_coupang_sheet_import as sheet_import
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -383,22 +384,46 @@ class TestFetchByPage(EcFetchCase):
         self.put_in_stock()
         self.patch(type(self.env["ec.coupang.importer"]), "_fetch_page_size", lambda importer: 2)
         orders = [self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)]) for _ in range(5)]
+        reserved = self.reserved_in_batches()
+        self.assertEqual([len(boxes) for boxes in reserved], [5], "the three pages' deliveries, reserved together")
+        sale_orders = self.env["sale.order"].union(*(self.sale_order(order) for order in orders))
+        self.assertEqual(set(sale_orders.mapped("state")), {"sale"})
+        self.assertEqual(set(sale_orders.picking_ids.mapped("state")), {"assigned"})
+        self.assertFalse(sale_orders.picking_ids.message_ids.tracking_value_ids, "as reserved on creation")
+
+    def test_a_long_fetch_reserves_its_deliveries_in_chunks_and_a_failing_chunk_one_by_one(self):
+        self.put_in_stock()
+        self.patch(sheet_import, "RESERVE_CHUNK", 2)
+        orders = [self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)]) for _ in range(5)]
+        bad = str(orders[3].shipment_box_id)
+        with mute_logger("odoo.addons.ec_coupang"):
+            reserved = self.reserved_in_batches(failing_box=bad)
+        failed = next(index for index, boxes in enumerate(reserved) if bad in boxes)
+        self.assertEqual(len(reserved[failed]), 2, "the failing delivery was first tried with its chunk")
+        one_by_one = reserved[failed + 1 : failed + 3]
+        self.assertEqual(one_by_one, [[box] for box in reserved[failed]], "then its chunk one by one")
+        chunks = reserved[: failed + 1] + reserved[failed + 3 :]
+        self.assertEqual([len(boxes) for boxes in chunks], [2, 2, 1])
+        states = {str(order.shipment_box_id): self.sale_order(order).picking_ids.state for order in orders}
+        self.assertEqual(states.pop(bad), "confirmed")
+        self.assertEqual(set(states.values()), {"assigned"})
+
+    def reserved_in_batches(self, failing_box=None):
+        """Fetches; returns the Coupang boxes of the deliveries of each reservation tried."""
         Picking = type(self.env["stock.picking"])
         action_assign = Picking.action_assign
         reserved = []
 
         def counted(pickings):
-            reserved.append(len(pickings))
+            reserved.append(pickings.sale_id.mapped("coupang_shipment_box_id"))
+            if failing_box in reserved[-1]:
+                raise ValueError("This delivery cannot be reserved.")
             return action_assign(pickings)
 
         with patch.object(Picking, "action_assign", counted):
             log = self.fetch()
-        self.assertEqual((log.state, log.count_created), ("done", 5), log.summary)
-        self.assertEqual(reserved, [5], "the deliveries of the three pages, reserved once together")
-        sale_orders = self.env["sale.order"].union(*(self.sale_order(order) for order in orders))
-        self.assertEqual(set(sale_orders.mapped("state")), {"sale"})
-        self.assertEqual(set(sale_orders.picking_ids.mapped("state")), {"assigned"})
-        self.assertFalse(sale_orders.picking_ids.message_ids.tracking_value_ids, "as reserved on creation")
+        self.assertEqual((log.state, log.count_created, log.count_failed), ("done", 5, 0), log.summary)
+        return reserved
 
     def test_the_run_after_one_whose_worker_stopped_reserves_its_deliveries(self):
         self.put_in_stock()
