@@ -151,13 +151,16 @@ class EcOrderImport(models.Model):
         if record:
             record._resolve_canceled()
             return record
-        return self._store(account, sheet, "done", message("canceled_before_import"), log)
+        return self._store(account, sheet, "done", message("canceled_before_import"), log, found=record)
 
     @api.model
-    def _store(self, account, sheet, state, reason, log):
-        """The box's record, created or updated with its data, ``state`` and ``reason`` (a message)."""
+    def _store(self, account, sheet, state, reason, log, found=None):
+        """The box's record, created or updated with its data, ``state`` and ``reason`` (a message).
+
+        :param found: the box's record as the caller already looked it up (empty: none), if it did
+        """
         values = dict(self._sheet_values(sheet), state=state, fetch_log_id=log.id, **message_values("reason", reason))
-        record = self._find(account, sheet.shipment_box_id)
+        record = self._find(account, sheet.shipment_box_id) if found is None else found
         if record:
             record.write(values)
             return record
