@@ -66,6 +66,10 @@ class TestInquiries(RequestCase):
             ],
         )
         self.assertEqual(inquiries.sale_order_ids, order)
+        self.assertEqual(order.ec_inquiry_count, 2)
+        action = order.action_view_ec_inquiries()
+        self.assertEqual(self.Inquiry.search(action["domain"]), inquiries)
+        self.assertEqual(self.account.inquiry_to_answer_count, 2)
         self.assertTrue(self.account.inquiries_listed_to)
 
     def test_unreadable_row_is_kept_with_its_data_and_the_rest_imported(self):
@@ -186,6 +190,7 @@ class TestInquiries(RequestCase):
         self.list_inquiries()
         inquiry = self.inquiry_of(call)
         self.assertEqual(inquiry.state, "to_confirm")
+        self.assertEqual(self.account.inquiry_to_answer_count, 1)
         self.sandbox.inject("confirm_call_center", "truncated")
         inquiry.action_confirm_transfer()
         self.assertTrue(inquiry.answer_in_doubt)
