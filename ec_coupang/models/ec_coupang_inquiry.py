@@ -186,6 +186,8 @@ class EcCoupangInquiry(models.Model):
                 return None
             if self.state in CLOSED_STATES:
                 return True
+            if self.state != ("to_confirm" if what == "confirm" else "to_answer"):
+                raise UserError(self.env._("Coupang shows this inquiry %s now: reload it.", self._state_label()))
         reply_by = self.account_id._coupang_wing_user()
         parent = None
         if what == "answer" and self.kind == "call_center":

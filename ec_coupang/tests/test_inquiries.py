@@ -184,6 +184,24 @@ class TestInquiries(RequestCase):
         self.assertEqual(self.answers(call), 1)
         self.assertEqual(call.replies[-1].parent_id, call.replies[0].reply_id)
 
+    def test_answer_in_doubt_of_an_inquiry_handed_over_meanwhile_is_not_sent(self):
+        order = self.create_coupang_order([(TEA, 1)])
+        call = self.sandbox.call_center_inquiry(int(order.coupang_shipment_box_id), "請盡快出貨")
+        self.list_inquiries()
+        inquiry = self.inquiry_of(call)
+        inquiry.answer = "明天出貨"
+        self.sandbox.inject("answer_call_center", "reset")
+        inquiry.action_send_answer()
+        self.assertTrue(inquiry.answer_in_doubt)
+        with self.sandbox.inquiries.lock:  # Coupang's agent completes it and hands it over
+            call.replies[0].transfer_status = "answered"
+            call.inquiry_status = "complete"
+        with self.assertRaisesText(UserError, "To Confirm"):
+            inquiry.action_send_answer()
+        self.assertEqual(self.answers(call), 0)
+        inquiry.invalidate_recordset()
+        self.assertTrue(inquiry.answer_in_doubt, "still in doubt: nothing was settled")
+
     def test_handover_is_confirmed_once(self):
         order = self.create_coupang_order([(TEA, 1)])
         call = self.sandbox.call_center_inquiry(int(order.coupang_shipment_box_id), "已退款", transfer=True)
