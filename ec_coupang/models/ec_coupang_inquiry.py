@@ -284,14 +284,18 @@ class EcCoupangInquiry(models.Model):
 
     @api.model
     def _list_account(self, run, deadline=None):
-        """Lists the run's account's inquiries from its watermark (less a lookback) to today, 7 days a
-        window, at most MAX_WINDOWS_PER_RUN windows and until the deadline; the watermark moves after
-        each window. Returns the counts {"kept", "unreadable", "failed"}."""
+        """Lists the run's account's inquiries from its watermark to today (the last week at least), 7
+        days a window, at most MAX_WINDOWS_PER_RUN windows and until the deadline; the watermark moves
+        after each window. Returns the counts {"kept", "unreadable", "failed"}."""
         account = run.account
         deadline = deadline or time.monotonic() + RUN_DEADLINE_SECONDS
         zone = get_market(account.coupang_market).timezone
         today = datetime.now(UTC).astimezone(zone).date()
-        start = (account.inquiries_listed_to or today) - timedelta(days=LOOKBACK_DAYS - 1)
+        # Behind (a first listing, days not listed): from the day after the watermark; caught up, the
+        # last week again.
+        last_week = today - timedelta(days=LOOKBACK_DAYS - 1)
+        watermark = account.inquiries_listed_to
+        start = min(watermark + timedelta(days=1), last_week) if watermark else last_week
         counts = {"kept": 0, "unreadable": 0, "failed": 0}
         for _window in range(MAX_WINDOWS_PER_RUN):
             end = min(start + timedelta(days=MAX_INQUIRY_DAYS - 1), today)

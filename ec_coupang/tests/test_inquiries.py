@@ -1,7 +1,10 @@
+import time
+from datetime import UTC, date, datetime, timedelta
 from unittest.mock import patch
 
 from coupang_sandbox.inquiries import render_product_inquiry
-from odoo.addons.ec_coupang.models.ec_coupang_inquiry import MAX_ANSWER_LENGTH
+from odoo.addons.ec_coupang.coupang import get_market
+from odoo.addons.ec_coupang.models.ec_coupang_inquiry import MAX_ANSWER_LENGTH, MAX_WINDOWS_PER_RUN
 from odoo.addons.ec_coupang.tools.coupang_run import CoupangRun
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
@@ -71,6 +74,31 @@ class TestInquiries(RequestCase):
         self.assertEqual(self.Inquiry.search(action["domain"]), inquiries)
         self.assertEqual(self.account.inquiry_to_answer_count, 2)
         self.assertTrue(self.account.inquiries_listed_to)
+
+    def test_a_listing_is_bounded_in_windows_and_time(self):
+        old = date.today() - timedelta(days=90)
+        self.account.inquiries_listed_to = old
+        self.list_inquiries()
+        windows = self.sandbox.requests_to("product_inquiries")
+        self.assertEqual(len(windows), MAX_WINDOWS_PER_RUN)
+        self.assertEqual(windows[0].params["inquiryStartAt"], (old + timedelta(days=1)).isoformat())
+        self.assertEqual(self.account.inquiries_listed_to, old + timedelta(days=7 * MAX_WINDOWS_PER_RUN))
+        # Past its deadline, a run stops after the window it reads: the next one goes on from there.
+        self.sandbox.clear_requests()
+        run = CoupangRun.for_button(self.account)
+        with run.connected() as connected:
+            connected.env["ec.coupang.inquiry"]._list_account(connected, deadline=time.monotonic() - 1)
+        self.assertEqual(len(self.sandbox.requests_to("product_inquiries")), 1)
+        self.assertEqual(self.account.inquiries_listed_to, old + timedelta(days=7 * MAX_WINDOWS_PER_RUN + 7))
+        # Caught up, a listing reads the last week again: an inquiry changes after the day it was asked on.
+        today = datetime.now(UTC).astimezone(get_market("TW").timezone).date()
+        self.account.inquiries_listed_to = today
+        self.sandbox.clear_requests()
+        self.list_inquiries()
+        self.assertEqual(
+            [request.params["inquiryStartAt"] for request in self.sandbox.requests_to("product_inquiries")],
+            [(today - timedelta(days=6)).isoformat()],
+        )
 
     def test_unreadable_row_is_kept_with_its_data_and_the_rest_imported(self):
         order = self.create_coupang_order([(TEA, 1)])
