@@ -38,3 +38,4 @@ from . import sale_order
 from . import sale_order_line
 from . import stock_move
 from . import stock_picking
+from . import ec_coupang_inquiry

@@ -6,6 +6,9 @@ from ..tools.dates import day_start_utc, in_time_zone, without_seconds
 
 # The groups that read sale orders and deliveries, whose counts the account shows.
 ORDER_READERS = "sales_team.group_sale_salesman,stock.group_stock_user"
+# The groups that read the buyers' inquiries, whose count the account shows.
+INQUIRY_READERS = "sales_team.group_sale_salesman,ec_coupang.group_ec_manager"
+INQUIRIES_TO_ANSWER_DOMAIN = [("state", "in", ("to_answer", "to_confirm"))]
 # A buyer's stop-shipment request that needs someone: not applied yet (the delivery must not leave),
 # failed, waiting for its answer in Wing (Taiwan) or for a person. Answered and done ones do not.
 STOP_REQUESTS_TO_HANDLE_DOMAIN = [("kind", "=", "stop"), ("state", "not in", ("answered", "done"))]
@@ -52,6 +55,12 @@ class EcAccountDashboard(models.AbstractModel):
         compute="_compute_stop_request_count",
         help="Buyers' requests to stop a shipment that need someone: not applied yet (do not ship these "
         "deliveries), failed, or to answer in Wing.",
+    )
+    inquiry_to_answer_count = fields.Integer(
+        string="Inquiries to Answer",
+        compute="_compute_inquiry_to_answer_count",
+        groups=INQUIRY_READERS,
+        help="Buyers' inquiries waiting for an answer, or call-center inquiries to confirm.",
     )
     last_fetch_counts = fields.Char(
         compute="_compute_last_fetch_counts",
@@ -120,6 +129,12 @@ class EcAccountDashboard(models.AbstractModel):
         for account in self:
             account.stop_request_count = stop_requests.get(account, 0)
 
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_inquiry_to_answer_count(self):
+        inquiries = self._count_per_account("ec.coupang.inquiry", INQUIRIES_TO_ANSWER_DOMAIN)
+        for account in self:
+            account.inquiry_to_answer_count = inquiries.get(account, 0)
+
     def _count_per_account(self, model, domain, account_field="account_id", aggregate="__count"):
         """{account: aggregate} of the ``model`` records in ``domain``: one query for all the accounts."""
         domain = [(account_field, "in", self.ids), *domain]
@@ -164,6 +179,13 @@ class EcAccountDashboard(models.AbstractModel):
     def action_view_stop_requests(self):
         return self._account_action(
             "ec_coupang.ec_coupang_request_action", [("account_id", "=", self.id), *STOP_REQUESTS_TO_HANDLE_DOMAIN], {}
+        )
+
+    def action_view_inquiries_to_answer(self):
+        return self._account_action(
+            "ec_coupang.ec_coupang_inquiry_action",
+            [("account_id", "=", self.id), *INQUIRIES_TO_ANSWER_DOMAIN],
+            {"create": False},
         )
 
     def action_view_fetch_logs(self):

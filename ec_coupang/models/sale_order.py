@@ -139,6 +139,8 @@ class SaleOrder(models.Model):
     ec_can_cancel_on_coupang = fields.Boolean(
         string="Can Be Canceled on Coupang", compute="_compute_ec_cancel", compute_sudo=True
     )
+    ec_inquiry_ids = fields.Many2many("ec.coupang.inquiry", string="Coupang Inquiries", compute="_compute_ec_inquiries")
+    ec_inquiry_count = fields.Integer(string="Inquiries", compute="_compute_ec_inquiries")
 
     _sql_constraints = [
         (
@@ -416,3 +418,20 @@ class SaleOrder(models.Model):
             summary=render(env, summary),
             note=plaintext2html(render(env, note)),
         )
+
+    # --- buyers' inquiries ---
+
+    def _compute_ec_inquiries(self):
+        """The buyers' inquiries on the order, for a user who may read them."""
+        Inquiry = self.env["ec.coupang.inquiry"]
+        readable = Inquiry.has_access("read")
+        for order in self:
+            inquiries = Inquiry.search([("sale_order_ids", "in", order.ids)]) if readable and order.id else Inquiry
+            order.ec_inquiry_ids = inquiries
+            order.ec_inquiry_count = len(inquiries)
+
+    def action_view_ec_inquiries(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("ec_coupang.ec_coupang_inquiry_action")
+        action.update(domain=[("sale_order_ids", "in", self.ids)], context={"create": False})
+        return action

@@ -355,6 +355,10 @@ _TEXTS = {
         "Coupang sent this request in a form that could not be read (%s). Its data is kept as Coupang sent it.",
         params["error"],
     ),
+    "unreadable_inquiry": lambda env, params: env._(
+        "Coupang sent this inquiry in a form that could not be read (%s). Its data is kept as Coupang sent it.",
+        params["error"],
+    ),
     "oversized_page_row": lambda env, params: env._(
         "Coupang sent this row in a page of %(received)s rows where %(asked)s were asked for; the whole page "
         "was refused. Its data is kept as Coupang sent it.",
@@ -715,6 +719,15 @@ _TEXTS = {
     "seller_cancel_not_taken": lambda env, params: env._(
         "Coupang did not carry out the cancel: nothing was canceled. It may be sent again."
     ),
+    "inquiry_in_doubt": lambda env, params: env._(
+        "Sent to Coupang, whose answer is not known (%s). The inquiry is read back from Coupang before "
+        "anything is sent again: send it again to check.",
+        params["error"] or env._("no answer yet"),
+    ),
+    "inquiry_not_listed": lambda env, params: env._("Coupang's list does not show the inquiry"),
+    "inquiry_not_taken": lambda env, params: env._("Coupang did not carry out the answer sent before."),
+    "inquiry_refused": lambda env, params: env._("Coupang refused the answer: %s", params["error"]),
+    "inquiry_answered_in_wing": lambda env, params: env._("Coupang shows this inquiry answered already (in Wing)."),
     "seller_canceled": lambda env, params: env._("Canceled on Coupang."),
     "seller_canceled_note": lambda env, params: env._(
         "Canceled on Coupang by the seller (%(reason)s): %(items)s. A seller's cancel counts against "
