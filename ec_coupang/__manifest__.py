@@ -19,6 +19,7 @@
         "data/ir_cron_data_fetch_now.xml",
         "data/ir_cron_data_buyer_data.xml",
         "data/ir_cron_data_products.xml",
+        "data/ir_cron_data_stock.xml",
         "data/mail_activity_type_data_push.xml",
         "views/ec_account_views.xml",
         "views/ec_fetch_log_views.xml",

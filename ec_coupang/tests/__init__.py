@@ -41,3 +41,4 @@ from . import test_requests_windows
 from . import test_delivery_sms
 from . import test_demo_setup
 from . import test_product_load
+from . import test_stock_push

@@ -1,0 +1,240 @@
+import random
+from datetime import timedelta
+
+from odoo import Command, fields
+from odoo.addons.ec_coupang.const import STOCK_COALESCING_PARAM
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import tagged
+
+from .common import EcCoupangCase
+
+FIRST_PRODUCT, FIRST_ITEM = 7300000000, 93000000000
+SEND_CRON = "ec_coupang.ir_cron_ec_send_stock"
+
+
+@tagged("post_install", "-at_install")
+class TestStockPush(EcCoupangCase):
+    def setUp(self):
+        super().setUp()
+        # The Korea store of the demo vendor; the Taiwan account shares its rate limit.
+        self.account.coupang_rate_limit = 1000.0
+        self.kr = self._create_account(name="Coupang KR", coupang_market="KR", coupang_rate_limit=1000.0)
+        self.kr.action_test_connection()
+        self.assertEqual(self.kr.state, "connected", self.kr.connection_message)
+        self.warehouse = self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1)
+        self.stock = self.warehouse.lot_stock_id
+        self.set_coalescing(0)
+        self.products = self.add_items(3)
+        self.kr.write({"stock_push": True, "stock_warehouse_id": self.warehouse.id})
+        for product in self.products:
+            self.set_stock(product, 10)
+        self.run_cron()
+        self.sandbox.clear_requests()
+
+    # === helpers === #
+
+    def set_coalescing(self, seconds):
+        self.env["ir.config_parameter"].sudo().set_param(STOCK_COALESCING_PARAM, str(seconds))
+
+    def add_items(self, count, account=None, first=0):
+        """``count`` storable products, each the vendor item FIRST_ITEM + n on Coupang, mapped."""
+        products = self.env["product.product"].create(
+            [{"name": f"Green tea {first + n}", "is_storable": True} for n in range(count)]
+        )
+        for n, product in enumerate(products, start=first):
+            item = (FIRST_ITEM + n, f"KR-TEA-{n}", f"880{n:010d}", f"녹차 {n}", [], 9900)
+            self.sandbox.add_seller_product(FIRST_PRODUCT + n, f"녹차 {n}", [item])
+            self.env["ec.product.mapping"].create(
+                {"account_id": (account or self.kr).id, "vendor_item_id": str(FIRST_ITEM + n), "product_id": product.id}
+            )
+        return products
+
+    def item(self, product):
+        return str(FIRST_ITEM + self.products.ids.index(product.id)) if product in self.products else None
+
+    def on_coupang(self, vendor_item_id):
+        vendor_id = self.sandbox.demo_vendor.vendor_id
+        return self.sandbox.catalog.vendor_item(vendor_id, "KR", vendor_item_id).maximum_buy_count
+
+    def set_stock(self, product, quantity, location=None):
+        location = location or self.stock
+        on_hand = sum(self.env["stock.quant"]._gather(product, location, strict=True).mapped("quantity"))
+        if quantity != on_hand:
+            self.env["stock.quant"]._update_available_quantity(product, location, quantity - on_hand)
+
+    def reserve(self, product, quantity):
+        self.env["stock.quant"]._update_reserved_quantity(product, self.stock, quantity)
+
+    def run_cron(self):
+        return self.env["ec.stock.push"]._cron_send_stock()
+
+    def calls(self):
+        return [request for request in self.sandbox.requests if request.endpoint == "item_quantity"]
+
+    def rows(self, account=None):
+        return self.env["ec.stock.push"].search([("account_id", "=", (account or self.kr).id)])
+
+    def row(self, product):
+        return self.rows().filtered(lambda row: row.product_id == product)
+
+    # === tests === #
+
+    def test_setup_sent_each_item_once(self):
+        self.assertEqual([self.on_coupang(self.item(product)) for product in self.products], [10, 10, 10])
+        self.assertEqual(set(self.rows().mapped("state")), {"sent"})
+        self.assertEqual(self.rows().mapped("sent_quantity"), [10, 10, 10])
+
+    def test_a_change_queues_one_row_without_calling_coupang(self):
+        self.set_coalescing(60)
+        tea = self.products[0]
+        self.set_stock(tea, 7)
+        self.set_stock(tea, 6)
+        self.assertEqual(self.calls(), [], "a change only marks the item")
+        self.run_cron()
+        self.assertEqual(self.calls(), [], "the item waits for the coalescing delay")
+        row = self.row(tea)
+        self.assertEqual(len(row), 1)
+        self.assertEqual(row.state, "pending")
+        self.assertGreater(row.due_at, fields.Datetime.now() + timedelta(seconds=30))
+        self.assertEqual(len(self.rows()), 3, "one row per item, the others unchanged")
+        self.assertEqual(set((self.rows() - row).mapped("state")), {"sent"})
+
+    def test_many_changes_of_one_item_give_one_call_with_the_last_value(self):
+        tea = self.products[1]
+        for quantity in (9, 3, 12, 5, 8):
+            self.set_stock(tea, quantity)
+            self.env["ec.stock.change"]._mark_products({tea.id})  # and a second mark of the same change
+        self.run_cron()
+        calls = self.calls()
+        self.assertEqual(len(calls), 1)
+        self.assertIn(f"/vendor-items/{self.item(tea)}/quantities/8", calls[0].path)
+        self.assertEqual(self.on_coupang(self.item(tea)), 8)
+        self.assertRecordValues(self.row(tea), [{"state": "sent", "sent_quantity": 8, "attempts": 0}])
+
+    def test_free_quantity_less_reservations_and_safety_stock(self):
+        tea, pot, cup = self.products
+        self.reserve(tea, 4)
+        self.kr.stock_safety = 3
+        self.set_stock(cup, 2)
+        self.run_cron()
+        self.assertEqual(self.on_coupang(self.item(tea)), 3, "10 on hand, 4 reserved, 3 kept back")
+        self.assertEqual(self.on_coupang(self.item(pot)), 7, "the safety stock applies to every item")
+        self.assertEqual(self.on_coupang(self.item(cup)), 0, "never below 0")
+
+    def test_only_the_chosen_warehouse_or_locations_count(self):
+        tea = self.products[0]
+        other = self.env["stock.warehouse"].create({"name": "Busan", "code": "BSN"})
+        self.set_stock(tea, 50, other.lot_stock_id)
+        self.run_cron()
+        self.assertEqual(self.calls(), [], "another warehouse's stock does not change what is sent")
+        self.assertEqual(self.on_coupang(self.item(tea)), 10)
+        self.kr.stock_warehouse_id = other
+        self.run_cron()
+        self.assertEqual(self.on_coupang(self.item(tea)), 50)
+        self.assertEqual(self.on_coupang(self.item(self.products[1])), 0)
+        shelf = self.env["stock.location"].create({"name": "Shelf A", "location_id": self.stock.id})
+        self.set_stock(tea, 4, shelf)
+        self.kr.stock_location_ids = [Command.set(self.stock.ids)]
+        self.run_cron()
+        self.assertEqual(self.on_coupang(self.item(tea)), 14, "the location and its sublocations")
+        self.assertEqual(self.on_coupang(self.item(self.products[1])), 10)
+
+    def test_taiwan_is_refused_and_queues_nothing(self):
+        taiwan = self.account
+        self.assertFalse(taiwan.stock_offered)
+        with self.assertRaisesText(ValidationError, "Korea only"):
+            taiwan.stock_push = True
+        with self.assertRaisesText(UserError, "Korea only"):
+            taiwan.action_send_stock_now()
+        self.env["ec.product.mapping"].create(
+            {"account_id": taiwan.id, "vendor_item_id": str(FIRST_ITEM), "product_id": self.products[0].id}
+        )
+        self.set_stock(self.products[0], 2)
+        self.run_cron()
+        self.assertFalse(self.rows(taiwan))
+        self.assertEqual([request.headers.get("x-market") for request in self.calls()], ["KR"], "the Korea item only")
+
+    def test_a_transient_error_is_tried_again_then_sent(self):
+        tea = self.products[2]
+        self.sandbox.inject("item_quantity", "status", status=503)
+        self.set_stock(tea, 4)
+        self.run_cron()
+        row = self.row(tea)
+        self.assertRecordValues(row, [{"state": "pending", "attempts": 1, "sent_quantity": 10}])
+        self.assertIn("tried again later", row.message)
+        self.assertGreater(row.due_at, fields.Datetime.now())
+        self.assertEqual(self.on_coupang(self.item(tea)), 10)
+        self.run_cron()
+        self.assertEqual(len(self.calls()), 1, "not before its pause")
+        row.write({"due_at": fields.Datetime.now() - timedelta(seconds=1)})
+        self.run_cron()
+        self.assertEqual(len(self.calls()), 2)
+        self.assertRecordValues(row, [{"state": "sent", "attempts": 0, "sent_quantity": 4, "message": False}])
+        self.assertEqual(self.on_coupang(self.item(tea)), 4)
+
+    def test_a_refused_item_fails_and_the_others_go(self):
+        tea, pot = self.products[:2]
+        self.sandbox.inject("item_quantity", "status", status=400)
+        self.set_stock(tea, 1)
+        self.set_stock(pot, 2)
+        self.run_cron()
+        states = sorted(self.rows().filtered(lambda row: row.product_id in tea | pot).mapped("state"))
+        self.assertEqual(states, ["error", "sent"])
+
+    def test_an_unchanged_value_is_not_sent_again(self):
+        tea = self.products[0]
+        self.set_stock(tea, 11)
+        self.set_stock(tea, 10)
+        self.run_cron()
+        self.assertEqual(self.calls(), [])
+        self.assertEqual(self.row(tea).state, "sent")
+
+    def test_send_stock_now_is_for_managers_and_only_starts_the_cron(self):
+        cron = self.env.ref(SEND_CRON)
+        self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]).unlink()
+        with self.assertRaises(AccessError):
+            self.kr.with_user(self.ec_user).action_send_stock_now()
+        self.assertFalse(self.env["ec.stock.change"].search([]))
+        manager = self.env["res.users"].create(
+            {
+                "name": "EC manager",
+                "login": "ec_stock_manager",
+                "groups_id": [Command.set([self.env.ref("ec_coupang.group_ec_manager").id])],
+            }
+        )
+        self.kr.with_user(manager).action_send_stock_now()
+        self.assertEqual(self.calls(), [], "no user waits on Coupang")
+        self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]))
+        self.run_cron()
+        self.assertEqual(len(self.calls()), 3, "every item again, even unchanged")
+        self.run_cron()
+        self.assertEqual(len(self.calls()), 3)
+
+    def test_1000_quantity_changes_of_100_items_within_a_minute(self):
+        """1000 quantity changes of 100 items within a minute become at most one call per item, the
+        last value on the sandbox for each, 0 x 429."""
+        self.set_coalescing(60)
+        self.sandbox.rate_limit = 10  # Coupang's documented calls per second per vendor
+        (self.account | self.kr).write({"coupang_rate_limit": 10.0})
+        products = self.add_items(100, first=len(self.products))
+        chance = random.Random(5)
+        for _change in range(1000):
+            product = chance.choice(products)
+            if chance.random() < 0.2:
+                self.reserve(product, 1)
+            else:
+                self.set_stock(product, chance.randint(0, 40))
+        self.run_cron()
+        self.assertEqual(self.calls(), [], "within the minute nothing is sent")
+        rows = self.rows().filtered(lambda row: row.product_id in products)
+        self.assertEqual(len(rows), 100)
+        rows.write({"due_at": fields.Datetime.now() - timedelta(seconds=1)})  # the minute has passed
+        self.run_cron()
+        calls = self.calls()
+        self.assertLessEqual(len(calls), 100)
+        self.assertEqual(len({call.path for call in calls}), len(calls), "at most one call per item")
+        self.assertEqual(self.sandbox.rate_limited_count, 0)
+        free = self.kr._stock_to_send(products)
+        for n, product in enumerate(products, start=len(self.products)):
+            self.assertEqual(self.on_coupang(str(FIRST_ITEM + n)), free[product.id], product.name)
+        self.assertEqual(set(rows.mapped("state")), {"sent"})
