@@ -238,3 +238,21 @@ class TestStockPush(EcCoupangCase):
         for n, product in enumerate(products, start=len(self.products)):
             self.assertEqual(self.on_coupang(str(FIRST_ITEM + n)), free[product.id], product.name)
         self.assertEqual(set(rows.mapped("state")), {"sent"})
+
+    def test_a_run_is_bounded_and_the_next_goes_on(self):
+        for product in self.products:
+            self.set_stock(product, 5)
+        self.assertEqual(self.env["ec.stock.push"]._cron_send_stock(batch_size=2), 2)
+        self.assertEqual(len(self.calls()), 2)
+        self.assertEqual(self.env["ec.stock.push"]._cron_send_stock(time_budget=0), 0, "past its deadline")
+        self.run_cron()
+        self.assertEqual([self.on_coupang(self.item(product)) for product in self.products], [5, 5, 5])
+
+    def test_the_daily_resync_sends_every_item_of_the_accounts_sending_stock(self):
+        self.env["ec.stock.push"]._cron_resync_stock()
+        self.run_cron()
+        self.assertEqual(len(self.calls()), 3)
+        self.kr.stock_push = False
+        self.env["ec.stock.push"]._cron_resync_stock()
+        self.run_cron()
+        self.assertEqual(len(self.calls()), 3, "an account that stopped sending is left out")
