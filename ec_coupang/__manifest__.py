@@ -29,6 +29,7 @@
         "views/ec_product_mapping_views.xml",
         "views/ec_delivery_company_views.xml",
         "views/ec_tracking_push_views.xml",
+        "views/ec_stock_push_views.xml",
         "views/ec_coupang_request_views.xml",
         "views/delivery_carrier_views.xml",
         "views/stock_picking_views.xml",
