@@ -19,6 +19,8 @@ STOCK_STATES = [("pending", "To Send"), ("sent", "Sent"), ("error", "Failed")]
 MAX_STOCK_ATTEMPTS = 8
 FIRST_STOCK_RETRY = timedelta(minutes=1)
 MAX_STOCK_RETRY = timedelta(hours=1)
+# Calls in a row Coupang did not answer before a run leaves the account's other items to the next run.
+FAILURES_BEFORE_PAUSE = 3
 
 
 class EcStockChange(models.Model):
@@ -181,6 +183,7 @@ class EcStockPush(models.Model):
         :return: the rows handled"""
         handled = 0
         skipped = self.env["ec.account"]  # accounts Coupang did not answer in this run
+        failures = {}  # account id: the calls in a row Coupang did not answer
         with ExitStack() as stack:
             clients = {}
             while handled < batch_size and time.monotonic() < deadline:
@@ -195,8 +198,10 @@ class EcStockPush(models.Model):
                 if not row:
                     break
                 handled += 1
-                if not row._send(clients, stack):
-                    skipped |= row.account_id
+                account = row.account_id
+                failures[account.id] = 0 if row._send(clients, stack) else failures.get(account.id, 0) + 1
+                if failures[account.id] >= FAILURES_BEFORE_PAUSE:
+                    skipped |= account
                 self._commit()
         return handled
 

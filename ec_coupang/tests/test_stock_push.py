@@ -256,3 +256,23 @@ class TestStockPush(EcCoupangCase):
         self.env["ec.stock.push"]._cron_resync_stock()
         self.run_cron()
         self.assertEqual(len(self.calls()), 3, "an account that stopped sending is left out")
+
+    def test_three_calls_in_a_row_without_answer_leave_the_account_to_the_next_run(self):
+        self.products |= self.add_items(1, first=3)
+        for product in self.products:
+            self.set_stock(product, 6)
+        self.sandbox.inject("item_quantity", "status", status=503, times=1)
+        self.run_cron()
+        self.assertEqual(sorted(self.rows().mapped("state")), ["pending", "sent", "sent", "sent"], "the others go")
+        self.assertEqual(sorted(self.rows().mapped("attempts")), [0, 0, 0, 1])
+        for product in self.products:
+            self.set_stock(product, 7)
+        self.rows().write({"due_at": fields.Datetime.now() - timedelta(seconds=1)})
+        self.sandbox.inject("item_quantity", "status", status=503, times=3)
+        self.sandbox.clear_requests()
+        self.run_cron()
+        self.assertEqual(len(self.calls()), 3, "the fourth item waits for the next run")
+        self.assertEqual(sorted(self.rows().mapped("state")), ["pending"] * 4)
+        self.rows().write({"due_at": fields.Datetime.now() - timedelta(seconds=1)})
+        self.run_cron()
+        self.assertEqual([self.on_coupang(self.item(product)) for product in self.products], [7, 7, 7, 7])
