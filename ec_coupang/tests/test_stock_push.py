@@ -192,6 +192,12 @@ class TestStockPush(EcCoupangCase):
     def test_send_stock_now_is_for_managers_and_only_starts_the_cron(self):
         cron = self.env.ref(SEND_CRON)
         self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]).unlink()
+        decrypted = []
+        account_class = type(self.env["ec.account"])
+        read_key = account_class._get_coupang_secret_key
+        self.patch(
+            account_class, "_get_coupang_secret_key", lambda account: decrypted.append(account) or read_key(account)
+        )
         with self.assertRaises(AccessError):
             self.kr.with_user(self.ec_user).action_send_stock_now()
         self.assertFalse(self.env["ec.stock.change"].search([]))
@@ -204,8 +210,10 @@ class TestStockPush(EcCoupangCase):
         )
         self.kr.with_user(manager).action_send_stock_now()
         self.assertEqual(self.calls(), [], "no user waits on Coupang")
+        self.assertEqual(decrypted, [], "nothing decrypted, for the plain user nor the manager")
         self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]))
         self.run_cron()
+        self.assertTrue(decrypted, "the patch sees the scheduled action's decryption")
         self.assertEqual(len(self.calls()), 3, "every item again, even unchanged")
         self.run_cron()
         self.assertEqual(len(self.calls()), 3)
