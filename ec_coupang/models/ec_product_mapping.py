@@ -38,6 +38,7 @@ class EcProductMapping(models.Model):
         "product.product",
         check_company=True,
         ondelete="restrict",
+        index="btree_not_null",  # each stock change looks its product up (ec.stock.change._mark_products)
         help="The product this Coupang item is shipped as. Without one, orders of the item are held.",
     )
     state = fields.Selection(
