@@ -284,3 +284,17 @@ class TestStockPush(EcCoupangCase):
         self.rows().write({"due_at": fields.Datetime.now() - timedelta(seconds=1)})
         self.run_cron()
         self.assertEqual([self.on_coupang(self.item(product)) for product in self.products], [7, 7, 7, 7])
+
+    def test_another_company_does_not_see_the_stock_updates(self):
+        other_company = self.env["res.company"].create({"name": "Other Warehouse Co."})
+        manager = self.env["res.users"].create(
+            {
+                "name": "Other company's EC manager",
+                "login": "ec_stock_other_manager",
+                "company_id": other_company.id,
+                "company_ids": [Command.set(other_company.ids)],
+                "groups_id": [Command.set([self.env.ref("ec_coupang.group_ec_manager").id])],
+            }
+        )
+        self.assertEqual(len(self.rows()), 3)
+        self.assertFalse(self.env["ec.stock.push"].with_user(manager).search([]))
