@@ -268,14 +268,17 @@ class EcStockPush(models.Model):
         self.write({"state": "error", "attempts": self.attempts + 1, "due_at": False, **said})
 
     def _postpone(self, error):
-        """Coupang was not reached or did not answer: tried again after a growing pause."""
+        """Coupang was not reached or did not answer: tried again after a growing pause. Coupang may
+        have carried the call out (its answer cut off or late): what it has is not known any more,
+        so the next try sends even the value it took last."""
         attempts = self.attempts + 1
         if attempts >= MAX_STOCK_ATTEMPTS:
             self._set_failed(error)
+            self.force = True
             return
         delay = min(FIRST_STOCK_RETRY * 2 ** (attempts - 1), MAX_STOCK_RETRY)
         said = message_values("message", message("push_postponed", error=error_message(error)))
-        self.write({"attempts": attempts, "due_at": fields.Datetime.now() + delay, **said})
+        self.write({"attempts": attempts, "due_at": fields.Datetime.now() + delay, "force": True, **said})
 
     def _commit(self):
         if CoupangRun.may_commit():

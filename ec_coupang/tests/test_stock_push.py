@@ -298,3 +298,17 @@ class TestStockPush(EcCoupangCase):
         )
         self.assertEqual(len(self.rows()), 3)
         self.assertFalse(self.env["ec.stock.push"].with_user(manager).search([]))
+
+    def test_a_value_whose_answer_was_lost_is_sent_again_even_if_unchanged(self):
+        tea = self.products[0]
+        self.sandbox.inject("item_quantity", "truncated")  # Coupang takes 4, its answer is cut off
+        self.set_stock(tea, 4)
+        self.run_cron()
+        self.assertEqual(self.on_coupang(self.item(tea)), 4)
+        self.assertRecordValues(self.row(tea), [{"state": "pending", "attempts": 1, "sent_quantity": 10}])
+        self.set_stock(tea, 10)  # back to the value Coupang took last, as far as Odoo knows
+        self.row(tea).due_at = fields.Datetime.now() - timedelta(seconds=1)
+        self.run_cron()
+        self.assertEqual(len(self.calls()), 2)
+        self.assertEqual(self.on_coupang(self.item(tea)), 10)
+        self.assertRecordValues(self.row(tea), [{"state": "sent", "sent_quantity": 10, "force": False}])
