@@ -5,13 +5,15 @@ each item's free quantity less the safety stock: no stale value, no item left fa
 The sandbox answers one call in five with a 429, a 500 or 503, a reset connection, a page that is
 not JSON, a JSON body cut in half, or an answer later than the client's read timeout (the sandbox
 still carries that call out, as Coupang would). Each round changes the stock of the items (receipts,
-deliveries, reservations) and runs the scheduled action once, after the pauses of the items that
-failed have passed; at the end the faults stop and it runs until nothing is due.
+deliveries, reservations), committed ten changes at a time in one thread, while the scheduled action
+runs once in another, after the pauses of the items that failed have passed; at the end the faults
+stop and it runs until nothing is due.
 
 Usage: python3 -m reliability.stock_run --conf odoo.conf --db DB [--orders 60 (the items)]
 """
 
 import random
+import threading
 from collections import Counter
 
 from testbed import harness
@@ -21,6 +23,7 @@ from .fault_run import FAULT_RATE, FAULTS, count_faults
 
 ROUNDS = 6
 CHANGES_PER_ITEM = 3  # per round
+COMMIT_EVERY = 10  # changes: the scheduled action meets changes committed while it runs
 SAFETY_STOCK = 2
 START_STOCK = 30
 RATE_LIMIT = 40.0  # calls per second of the run's vendor: the run measures faults, not the limit
@@ -38,10 +41,12 @@ def main():
             account_id, product_ids = account.id, products.ids
         run.sandbox.enable_random_faults(FAULT_RATE, seed=run.args.seed, names=FAULTS)
         changes = 0
+        problems = []
         for _round in range(ROUNDS):
-            with harness.environment(run.registry) as env:
-                changes += change_stock(env, env["product.product"].browse(product_ids), chance)
-            send(run)
+            changed, error = changes_while_sending(run, product_ids, chance)
+            changes += changed
+            if error:
+                problems.append(f"the stock changes failed: {error!r}")
         under_faults = faults.total()
         run.sandbox.clear_faults()
         rounds = ROUNDS
@@ -49,7 +54,7 @@ def main():
             rounds += 1
             if not send(run):
                 break
-        problems = stale_problems(run, account_id, product_ids)
+        problems += stale_problems(run, account_id, product_ids)
     calls = [request for request in run.sandbox.requests if request.endpoint == "item_quantity"]
     proved = (
         f"{items} items, {changes} quantity changes in {ROUNDS} rounds under {under_faults} faults "
@@ -81,8 +86,28 @@ def prepare(env, sandbox, items):
     return account, products
 
 
+def changes_while_sending(run, product_ids, chance):
+    """One round: the stock changes, committed a few at a time, while the scheduled action runs in
+    another thread; (the changes, the error that stopped them or None)."""
+    outcome = {"changes": 0, "error": None}
+
+    def change():
+        try:
+            with harness.environment(run.registry) as env:
+                outcome["changes"] = change_stock(env, env["product.product"].browse(product_ids), chance)
+        except Exception as error:  # noqa: BLE001 - reported as the run's problem
+            outcome["error"] = error
+
+    changer = threading.Thread(target=change)
+    changer.start()
+    send(run)
+    changer.join()
+    return outcome["changes"], outcome["error"]
+
+
 def change_stock(env, products, chance):
-    """Receipts, deliveries and reservations of random items in the account's warehouse; their count."""
+    """Receipts, deliveries and reservations of random items in the account's warehouse, committed
+    every few changes; their count."""
     warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
     Quant = env["stock.quant"]
     count = CHANGES_PER_ITEM * len(products)
@@ -100,6 +125,8 @@ def change_stock(env, products, chance):
             change = chance.randint(-6, 6)
             if change and on_hand + change >= reserved:
                 Quant._update_available_quantity(product, warehouse.lot_stock_id, change)
+        if _change % COMMIT_EVERY == 0:
+            env.cr.commit()
     return count
 
 
