@@ -84,7 +84,7 @@ def prepare(env, sandbox, items):
         env["ec.product.mapping"].create(
             {"account_id": account.id, "vendor_item_id": str(FIRST_ITEM + n), "product_id": product.id}
         )
-        env["stock.quant"]._update_available_quantity(product, account.stock_warehouse_id.lot_stock_id, START_STOCK)
+        env["stock.quant"]._update_available_quantity(product, account._stock_locations(), START_STOCK)
     account.write({"stock_push": True, "stock_safety": SAFETY_STOCK})
     return account, products
 

@@ -19,9 +19,6 @@ class EcAccountStock(models.AbstractModel):
     _name = "ec.account.stock"
     _description = "EC Account Stock to Coupang"
 
-    def _default_stock_warehouse_id(self):
-        return self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1)
-
     stock_push = fields.Boolean(
         string="Send Stock to Coupang",
         help="Each mapped item's stock on Coupang follows the free quantity of its product (on hand less "
@@ -29,9 +26,9 @@ class EcAccountStock(models.AbstractModel):
     )
     stock_warehouse_id = fields.Many2one(
         "stock.warehouse",
-        default=lambda self: self._default_stock_warehouse_id(),
         check_company=True,
-        help="The warehouse whose stock is sent, unless stock locations are chosen.",
+        help="The warehouse whose stock is sent, unless stock locations are chosen; empty: the company's "
+        "first warehouse.",
     )
     stock_location_ids = fields.Many2many(
         "stock.location",
@@ -63,8 +60,11 @@ class EcAccountStock(models.AbstractModel):
                 continue
             if not account.stock_offered:
                 raise ValidationError(self.env._("Coupang offers the stock call in Korea only."))
-            if not (account.stock_warehouse_id or account.stock_location_ids):
-                raise ValidationError(self.env._("Choose the warehouse or the locations whose stock is sent."))
+
+    @api.onchange("stock_push")
+    def _onchange_stock_push(self):
+        if self.stock_push and not self.stock_warehouse_id:
+            self.stock_warehouse_id = self._company_warehouse()
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -102,9 +102,12 @@ class EcAccountStock(models.AbstractModel):
         self.env["ec.stock.change"].sudo()._mark_accounts(self, force=force)
         self.env.ref(STOCK_CRON_XMLID).sudo()._trigger()
 
+    def _company_warehouse(self):
+        return self.env["stock.warehouse"].sudo().search([("company_id", "=", self.company_id.id)], limit=1)
+
     def _stock_locations(self):
         self.ensure_one()
-        return self.stock_location_ids or self.stock_warehouse_id.lot_stock_id
+        return self.stock_location_ids or (self.stock_warehouse_id or self._company_warehouse()).lot_stock_id
 
     def _stock_to_send(self, products):
         """{product id: the units Coupang gets}: the free quantity (on hand less reserved, never below

@@ -25,7 +25,7 @@ class TestStockPush(EcCoupangCase):
         self.stock = self.warehouse.lot_stock_id
         self.set_coalescing(0)
         self.products = self.add_items(3)
-        self.kr.write({"stock_push": True, "stock_warehouse_id": self.warehouse.id})
+        self.kr.stock_push = True  # without a warehouse: the company's first one
         for product in self.products:
             self.set_stock(product, 10)
         self.run_cron()
@@ -123,6 +123,7 @@ class TestStockPush(EcCoupangCase):
 
     def test_only_the_chosen_warehouse_or_locations_count(self):
         tea = self.products[0]
+        self.assertEqual(self.kr._stock_locations(), self.stock, "no warehouse chosen: the company's first")
         other = self.env["stock.warehouse"].create({"name": "Busan", "code": "BSN"})
         self.set_stock(tea, 50, other.lot_stock_id)
         self.run_cron()
@@ -312,3 +313,17 @@ class TestStockPush(EcCoupangCase):
         self.assertEqual(len(self.calls()), 2)
         self.assertEqual(self.on_coupang(self.item(tea)), 10)
         self.assertRecordValues(self.row(tea), [{"state": "sent", "sent_quantity": 10, "force": False}])
+
+    def test_an_account_of_another_company_counts_its_own_warehouse(self):
+        branch = self.env["res.company"].create({"name": "Busan Tea"})
+        self.env.user.company_ids |= branch
+        self.kr.active = False  # one active account per Coupang store
+        team = self.env["crm.team"].create({"name": "Coupang Busan", "company_id": branch.id})
+        account = self._create_account(
+            name="Coupang KR Busan", coupang_market="KR", company_id=branch.id, team_id=team.id
+        )
+        own = self.env["stock.warehouse"].search([("company_id", "=", branch.id)], limit=1)
+        self.assertTrue(own)
+        self.assertEqual(account._stock_locations(), own.lot_stock_id)
+        with self.assertRaisesText(UserError, "Incompatible companies"):
+            account.stock_warehouse_id = self.warehouse
