@@ -160,7 +160,8 @@ class EcStockPush(models.Model):
                 new.append({"account_id": mapping.account_id.id, "mapping_id": mapping.id,
                             "vendor_item_id": mapping.vendor_item_id, "due_at": due, "force": force})  # fmt: skip
             elif row.state != "pending":
-                row.write({"state": "pending", "due_at": due, "force": force, "attempts": 0})
+                # A row that failed after a lost answer keeps its force: Coupang's value is not known.
+                row.write({"state": "pending", "due_at": due, "force": row.force or force, "attempts": 0})
             else:
                 # Already waiting: the first change sets the time (a retry's pause stays).
                 row.write({"due_at": row.due_at if row.attempts else min(row.due_at, due), "force": row.force or force})

@@ -327,3 +327,19 @@ class TestStockPush(EcCoupangCase):
         self.assertEqual(account._stock_locations(), own.lot_stock_id)
         with self.assertRaisesText(UserError, "Incompatible companies"):
             account.stock_warehouse_id = self.warehouse
+
+    def test_an_item_failed_after_lost_answers_is_sent_again_at_its_next_change(self):
+        tea = self.products[0]
+        self.sandbox.inject("item_quantity", "truncated", times=None)  # Coupang takes 4, never answers
+        self.set_stock(tea, 4)
+        self.run_cron()
+        row = self.row(tea)
+        for _try in range(7):
+            row.due_at = fields.Datetime.now() - timedelta(seconds=1)
+            self.run_cron()
+        self.assertRecordValues(row, [{"state": "error", "attempts": 8, "sent_quantity": 10}])
+        self.sandbox.clear_faults()
+        self.set_stock(tea, 10)
+        self.run_cron()
+        self.assertEqual(self.on_coupang(self.item(tea)), 10, "sent although Odoo last saw 10 taken")
+        self.assertEqual(row.state, "sent")
