@@ -101,3 +101,12 @@ REQUEST_DISPLAY_STATES = [
     ("stopped", "Shipment Stopped"),
     ("returned", "Returned"),
 ]
+
+# Stock to Coupang (Korea): the queue ec.stock.push. A changed item waits this many seconds (system
+# parameter) so that the changes of one item in that time go as one call with the last value.
+STOCK_COALESCING_PARAM = "ec_coupang.stock_coalescing_seconds"
+DEFAULT_STOCK_COALESCING = 60
+# Items a run of the stock cron sends at most, and the seconds after which it stops between two
+# items: the next run (every minute) goes on.
+STOCK_BATCH_SIZE = 1000
+STOCK_TIME_BUDGET = 50

@@ -10,6 +10,7 @@ from . import ec_account_shipping
 from . import ec_account_result
 from . import ec_account_readiness
 from . import ec_account_products
+from . import ec_account_stock
 from . import ec_coupang_sheet_import
 from . import ec_coupang_request_apply
 from . import ec_tracking_push_sender
@@ -31,6 +32,7 @@ from . import ec_location
 from . import ec_order_import
 from . import ec_product_mapping
 from . import ec_product_mapping_load
+from . import ec_stock_push
 from . import ec_tracking_push
 from . import ec_tracking_push_attempt
 from . import res_partner
@@ -39,3 +41,4 @@ from . import sale_order_line
 from . import stock_move
 from . import stock_picking
 from . import ec_coupang_inquiry
+from . import stock_quant

@@ -41,6 +41,7 @@ class EcAccount(models.Model):
         "ec.account.result",
         "ec.account.readiness",
         "ec.account.products",
+        "ec.account.stock",
     ]
     _check_company_auto = True
     _order = "name, id"

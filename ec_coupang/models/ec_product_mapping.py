@@ -38,6 +38,7 @@ class EcProductMapping(models.Model):
         "product.product",
         check_company=True,
         ondelete="restrict",
+        index="btree_not_null",  # each stock change looks its product up (ec.stock.change._mark_products)
         help="The product this Coupang item is shipped as. Without one, orders of the item are held.",
     )
     state = fields.Selection(
@@ -87,6 +88,7 @@ class EcProductMapping(models.Model):
                 vals["match_method"] = "manual"
         mappings = super().create(vals_list)
         mappings.filtered("product_id")._retry_held_orders_soon()
+        self.env["ec.stock.change"].sudo()._mark_products(set(mappings.product_id.ids))
         return mappings
 
     def write(self, vals):
@@ -99,6 +101,7 @@ class EcProductMapping(models.Model):
         newly_mapped = self.filtered(lambda mapping: not mapping.product_id)
         result = super().write(vals)
         newly_mapped.filtered("product_id")._retry_held_orders_soon()
+        self.env["ec.stock.change"].sudo()._mark_products(set(self.product_id.ids))
         return result
 
     # === BUSINESS METHODS === #
