@@ -32,6 +32,7 @@ from . import ec_location
 from . import ec_order_import
 from . import ec_product_mapping
 from . import ec_product_mapping_load
+from . import ec_stock_change
 from . import ec_stock_push
 from . import ec_tracking_push
 from . import ec_tracking_push_attempt
