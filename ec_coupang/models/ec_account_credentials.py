@@ -50,8 +50,9 @@ class EcAccountCredentials(models.AbstractModel):
         string="Wing User ID",
         copy=False,
         tracking=True,
-        help="The Wing login ID of the store that a Cancel on Coupang is made as (Coupang records who "
-        "canceled). Needed only to cancel orders from Odoo.",
+        help="The Wing login ID of the store that a Cancel on Coupang and the answers to buyers' "
+        "inquiries are made as (Coupang records who acted). Needed only to cancel orders or answer "
+        "inquiries from Odoo.",
     )
 
     # === COMPUTE METHODS === #
