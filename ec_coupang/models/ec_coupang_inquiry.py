@@ -177,12 +177,12 @@ class EcCoupangInquiry(models.Model):
         if self.answer_in_doubt:
             try:
                 settled = self._read_back(run.client)
-            except CoupangError as error:
-                settled, error = False, error_message(error)
+            except CoupangError as read_error:  # the name of an except clause is unbound after it
+                settled, why = False, error_message(read_error)
             else:
-                error = message("inquiry_not_listed")
+                why = message("inquiry_not_listed")
             if not settled:
-                self.write(message_values("reason", message("inquiry_in_doubt", error=error)))
+                self.write(message_values("reason", message("inquiry_in_doubt", error=why)))
                 return None
             if self.state in CLOSED_STATES:
                 return True

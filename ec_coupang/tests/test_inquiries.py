@@ -168,6 +168,21 @@ class TestInquiries(RequestCase):
         self.assertEqual(inquiry.state, "answered")
         self.assertEqual(self.answers(question), 1)
 
+    def test_answer_in_doubt_not_read_back_stays_in_doubt(self):
+        question, inquiry = self.listed_question(answer="明天出貨")
+        self.sandbox.inject("answer_product_inquiry", "truncated")
+        inquiry.action_send_answer()
+        self.assertTrue(inquiry.answer_in_doubt)
+        self.sandbox.inject("product_inquiries", "status", status=400, message="list not available")
+        result = inquiry.action_send_answer()
+        self.assertEqual(result["params"]["type"], "warning")
+        self.assertRecordValues(inquiry, [{"state": "to_answer", "answer_in_doubt": True}])
+        self.assertIn("list not available", inquiry.reason)
+        inquiry.action_send_answer()
+        self.assertRecordValues(inquiry, [{"state": "answered", "answer_in_doubt": False}])
+        self.assertEqual(len(self.sandbox.requests_to("answer_product_inquiry")), 1, "read back, never sent again")
+        self.assertEqual(self.answers(question), 1)
+
     def test_answer_in_doubt_settled_by_the_listing(self):
         question, inquiry = self.listed_question(answer="明天出貨")
         self.sandbox.inject("answer_product_inquiry", "truncated")
