@@ -49,13 +49,13 @@ class CallTimes:
         original = CoupangClient._request
         calls = self
 
-        def _request(client, *args, **kwargs):
+        def _request(client, method, path, *args, **kwargs):
             start = time.monotonic()
             try:
-                return original(client, *args, **kwargs)
+                return original(client, method, path, *args, **kwargs)
             finally:
                 with calls._lock:
-                    calls.calls.append((threading.get_ident(), start, time.monotonic()))
+                    calls.calls.append((threading.get_ident(), start, time.monotonic(), f"{method} {path}"))
 
         CoupangClient._request = _request
         try:
@@ -63,10 +63,12 @@ class CallTimes:
         finally:
             CoupangClient._request = original
 
-    def other_thread_in_a_call(self, thread, start, end):
-        """Whether a thread other than ``thread`` was inside a call at some moment of [start, end]."""
+    def other_threads_calls(self, thread, start, end):
+        """The calls a thread other than ``thread`` was inside at some moment of [start, end]."""
         with self._lock:
-            return any(ident != thread and begun <= end and ended >= start for ident, begun, ended in self.calls)
+            return [
+                call for ident, begun, ended, call in self.calls if ident != thread and begun <= end and ended >= start
+            ]
 
 
 class Users:
@@ -102,13 +104,14 @@ class Users:
         self.slowest_of[name] = max(self.slowest_of[name], elapsed)
 
     def waits_across_calls(self, call_times):
-        """{action: its waits that timed out while the cron's thread was in a call to Coupang}."""
+        """{action: the calls the cron's thread was in while one of its waits timed out}."""
         user = self.thread.ident
-        return Counter(
-            name
-            for name, moment in self.lock_wait_moments
-            if call_times.other_thread_in_a_call(user, moment - LOCK_WAIT_SECONDS, moment)
-        )
+        waits = {}
+        for name, moment in self.lock_wait_moments:
+            calls = call_times.other_threads_calls(user, moment - LOCK_WAIT_SECONDS, moment)
+            if calls:
+                waits.setdefault(name, []).extend(calls)
+        return waits
 
     def slowest_action(self):
         name, seconds = self.slowest_of.most_common(1)[0] if self.slowest_of else ("none", 0.0)
@@ -256,7 +259,7 @@ def main():
         if across_calls:
             problems.append(
                 f"user requests waited more than {LOCK_WAIT_LIMIT} for a row the cron held across a call to Coupang: "
-                f"{dict(across_calls)}"
+                f"{across_calls}"
             )
     proved = (
         f"{len(run.orders)} orders, {plan.summary()}; {faults.total()} faults; {users.count} user actions "
