@@ -261,29 +261,35 @@ class EcCoupangRequestApply(models.AbstractModel):
         )
 
     def _answer_shipped(self, order, coupang_request, run):
-        """The box left before the request was seen: Coupang gets its carrier and tracking number."""
+        """The box left before the request was seen: Coupang gets its carrier and tracking number.
+        The order is flagged after the answer is committed, so that a user's save of the order never
+        waits for the call."""
         picking = order._ec_deliveries().filtered(lambda picking: picking.state == "done")[:1]
-        order._ec_flag_shipped_despite_stop(self.receipt_id)
         code = picking.carrier_id.ec_delivery_company_id.code
         if not (code and picking.carrier_tracking_ref):
             self._set_state("person", message("shipped_without_tracking"))
-            return
-        if self._send(run, "complete_shipment", code, picking.carrier_tracking_ref) is not None:
+        elif self._send(run, "complete_shipment", code, picking.carrier_tracking_ref) is not None:
             self._set_state("answered", message("told_already_shipped"))
+        order._ec_flag_shipped_despite_stop(self.receipt_id)
 
     # --- returns ---
 
     def _apply_return(self, order, coupang_request, run):
+        """Follows a return; the order's status is written after any answer is committed, so that a
+        user's save of the order never waits for the call."""
         status = coupang_request.receipt_status
-        order._ec_follow_return(completed=status == RETURN_COMPLETED)
         if status == RETURN_COMPLETED:
+            order._ec_follow_return(completed=True)
             self._finish(message("return_completed"))
-        elif status == COUPANG_CHECK_REQUESTED:
+            return
+        if status == COUPANG_CHECK_REQUESTED:
             self._set_state("person", message("return_checked_by_coupang"))
         elif coupang_request.can_approve or self.answer == "receive_confirmation":
             self._approve_if_automatic(run, coupang_request)
         elif coupang_request.can_confirm_receipt:
             self._receive_return(order, coupang_request, run)
+        if self.state != "done":  # an approval Coupang took has marked the order returned
+            order._ec_follow_return(completed=False)
 
     def _receive_return(self, order, coupang_request, run):
         if not self.return_picking_id:

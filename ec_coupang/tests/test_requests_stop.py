@@ -3,6 +3,7 @@ from unittest.mock import patch
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from ..coupang import CoupangClient
 from ..tools.coupang_errors import text_message
 from .push_common import TEA, TEAPOT
 from .requests_common import TWO_ITEMS, RequestCase
@@ -144,6 +145,24 @@ class TestStopShipment(RequestCase):
         self.assertEqual(request.kind, "return")
         self.assertTrue(request.return_picking_id)
         self.assertEqual(self.answers(receipt), {"complete_shipment": 1})
+
+    def test_the_order_is_flagged_only_after_coupang_took_the_shipped_answer(self):
+        """Nothing of the sale order is written before the call: a user's save of the order never
+        waits for Coupang's answer (the answer is committed before the order is flagged)."""
+        order = self.create_coupang_order(TWO_ITEMS, account=self.kr_account)
+        self.ship_kr(order)
+        self.sandbox.buyer_cancel(int(order.coupang_shipment_box_id))
+        flagged_during_the_call = []
+        complete_shipment = CoupangClient.complete_shipment
+
+        def answer(client, *args, **kwargs):
+            flagged_during_the_call.append(order.ec_shipped_despite_stop)
+            return complete_shipment(client, *args, **kwargs)
+
+        with patch.object(CoupangClient, "complete_shipment", answer):
+            self.check(self.kr_account)
+        self.assertEqual(flagged_during_the_call, [False])
+        self.assertTrue(order.ec_shipped_despite_stop)
 
     def test_taiwan_already_shipped_asks_a_person(self):
         order = self.create_coupang_order(TWO_ITEMS)
