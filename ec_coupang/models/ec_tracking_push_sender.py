@@ -117,13 +117,16 @@ class EcTrackingPushSender(models.AbstractModel):
         except CoupangError as call_error:
             error, results = call_error, call_error.partial_results
         results = {result.shipment_box_id: result for result in results}
+        # Every read of Coupang before the first write: a box's result marks its sale order, which
+        # must not stay locked across the reads of the batch's other boxes.
+        taken = {push for push in self if self._taken(client, plans[push], results.get(plans[push].shipment_box_id))}
         reached = True
         for push in self:
             plan = plans[push]
             result = results.get(plan.shipment_box_id)
             push._log_attempt(plan, result, error)
             if result:
-                push._record_result(plan, result, client)
+                push._record_result(plan, result, push in taken)
             else:
                 reached = push._handle_call_error(error) and reached
         return reached
@@ -152,8 +155,15 @@ class EcTrackingPushSender(models.AbstractModel):
         self._postpone_for(error)
         return False
 
-    def _record_result(self, plan, result, client):
-        if result.succeed or (result.result_code == "INVALID_STATUS" and self._box_has_invoice(client, plan)):
+    def _taken(self, client, plan, result):
+        """Whether Coupang has the plan's invoice: its result says so, or, refused as already
+        shipped (an earlier upload whose answer was lost), the box shows it."""
+        if not result:
+            return False
+        return result.succeed or (result.result_code == "INVALID_STATUS" and self._box_has_invoice(client, plan))
+
+    def _record_result(self, plan, result, taken):
+        if taken:
             self._set_pushed(plan)
             return
         refused = message("invoice_refused", coupang_message=result.message, result_code=result.result_code)

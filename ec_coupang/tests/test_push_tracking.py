@@ -1,7 +1,8 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import Command, fields
-from odoo.addons.ec_coupang.coupang import KR_COURIER_CODES
+from odoo.addons.ec_coupang.coupang import KR_COURIER_CODES, CoupangClient
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -290,6 +291,30 @@ class TestPushTracking(PushCase):
         self.run_push_cron()
         self.assertEqual(picking.ec_push_state, "done", "Coupang already has this number: nothing to fix")
         self.assertEqual(self.sandbox.order(order.coupang_shipment_box_id).invoice_number, "TW100000001")
+
+    def test_a_batch_reads_coupang_before_it_marks_any_order(self):
+        """Boxes whose answer was lost are read back before any result is written: a sale order
+        marked departed is never locked across the reads of the batch's other boxes."""
+        first, first_picking = self._shipped_order("TW100000001")
+        second, second_picking = self._shipped_order("TW100000002", items=((TEAPOT, 1),))
+        self.run_push_cron()
+        # As if the database had kept nothing of the results: both uploads go again.
+        (first_picking | second_picking).ec_push_ids.write(
+            {"state": "pending", "pushed_tracking_ref": False, "pushed_vendor_item_ids": False}
+        )
+        (first | second).coupang_status = "INSTRUCT"
+        statuses_during_reads = []
+        get_order_sheet = CoupangClient.get_order_sheet
+
+        def read(client, *args, **kwargs):
+            statuses_during_reads.append((first | second).mapped("coupang_status"))
+            return get_order_sheet(client, *args, **kwargs)
+
+        with patch.object(CoupangClient, "get_order_sheet", read):
+            self.run_push_cron()
+        self.assertEqual(statuses_during_reads, [["INSTRUCT", "INSTRUCT"]] * 2)
+        self.assertEqual((first | second).mapped("coupang_status"), ["DEPARTURE", "DEPARTURE"])
+        self.assertEqual((first_picking | second_picking).mapped("ec_push_state"), ["done", "done"])
 
     def test_missing_carrier_code_blocks_validation(self):
         order = self.create_coupang_order([(TEA, 1)])
