@@ -12,6 +12,7 @@ from ..const import DEFAULT_STOCK_COALESCING, STOCK_BATCH_SIZE, STOCK_COALESCING
 from ..coupang import CoupangError, NotAvailableInMarketError, RequestRejectedError
 from ..tools.coupang_errors import error_message, message, message_text_fields, message_values
 from ..tools.coupang_run import CoupangRun
+from ..tools.dates import doubling_delay
 
 STOCK_STATES = [("pending", "To Send"), ("sent", "Sent"), ("error", "Failed")]
 # The retry policy of an item Coupang could not take: the growing delay between two tries, and the
@@ -225,7 +226,7 @@ class EcStockPush(models.Model):
             self._set_failed(error)
             self.force = True
             return
-        delay = min(FIRST_STOCK_RETRY * 2 ** (attempts - 1), MAX_STOCK_RETRY)
+        delay = doubling_delay(attempts, FIRST_STOCK_RETRY, MAX_STOCK_RETRY)
         said = message_values("message", message("push_postponed", error=error_message(error)))
         self.write({"attempts": attempts, "due_at": fields.Datetime.now() + delay, "force": True, **said})
 

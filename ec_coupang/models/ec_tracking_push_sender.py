@@ -8,6 +8,7 @@ from odoo.tools import SQL, plaintext2html
 
 from ..coupang import CoupangError, RequestRejectedError
 from ..tools.coupang_errors import error_message, message, message_values, render, text_message
+from ..tools.dates import doubling_delay
 from ..tools.notifications import chatter_text, post_in_chatter
 
 PUSH_ACTIVITY_XMLID = "ec_coupang.mail_activity_type_ec_push_failed"
@@ -241,7 +242,7 @@ class EcTrackingPushSender(models.AbstractModel):
     @staticmethod
     def _retry_delay(attempts):
         """Doubles with each failed attempt, from FIRST_RETRY_DELAY up to MAX_RETRY_DELAY."""
-        return min(FIRST_RETRY_DELAY * 2 ** (attempts - 1), MAX_RETRY_DELAY)
+        return doubling_delay(attempts, FIRST_RETRY_DELAY, MAX_RETRY_DELAY)
 
     def _postpone(self, reason):
         """Coupang was not reached (``reason``: a message): the rows stay due, without counting it as

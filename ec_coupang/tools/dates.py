@@ -23,3 +23,9 @@ def without_seconds(time_format):
     """A language's time format (``res.lang``) to the minute: ``%H:%M:%S`` becomes ``%H:%M`` and
     ``%H時%M分%S秒`` becomes ``%H時%M分``, the seconds' separator or unit going with them."""
     return re.sub(r"[:.]?%S[^%\s:]*", "", time_format).strip()
+
+
+def doubling_delay(attempts, first, longest):
+    """The pause before the next try of something that failed ``attempts`` times: ``first``,
+    doubled with each further failure, at most ``longest``."""
+    return min(first * 2 ** (attempts - 1), longest)
