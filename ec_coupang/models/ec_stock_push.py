@@ -194,13 +194,10 @@ class EcStockPush(models.Model):
             if account.id not in clients:
                 clients[account.id] = stack.enter_context(account._coupang_client())
             clients[account.id].set_item_quantity(self.vendor_item_id, value)
-        except UserError as error:
-            self._postpone(error)
-            return False
         except (RequestRejectedError, NotAvailableInMarketError) as error:
             self._set_failed(error)
             return True
-        except CoupangError as error:
+        except (UserError, CoupangError) as error:
             self._postpone(error)
             return False
         self._set_sent(value)
