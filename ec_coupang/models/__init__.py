@@ -42,4 +42,5 @@ from . import sale_order_line
 from . import stock_move
 from . import stock_picking
 from . import ec_coupang_inquiry
+from . import ec_account_inquiries
 from . import stock_quant
