@@ -7,3 +7,6 @@ RESERVE_CHANNEL = "root.coupang.reserve"
 # queue_job's priority of a reservation job (smaller runs first; queue_job's default is 10): a page's
 # reservation runs before the page jobs waiting, so reservations spread between the pages.
 RESERVE_PRIORITY = 5
+# New boxes a fetch job acknowledges at least before it lists their part of a backfill again and
+# queues its pages (10 acknowledgements): fewer would cost a call more per part for little.
+ACKNOWLEDGEMENT_PART = 500

@@ -185,22 +185,41 @@ class EcCoupangImporter(models.AbstractModel):
     def _import_window(self, run, window_from, window_to):
         """Imports the "to ship" orders created in the window; returns the shipment boxes read.
 
-        Every ACCEPT page is read first, keeping only the ids of the boxes to import; they are
-        acknowledged together (ACCEPT -> INSTRUCT), then the INSTRUCT list is read: its sheets are
-        the fresh ones Coupang asks to read after acknowledging (the buyer may have changed the
-        address until then), and the orders are imported from them. Acknowledging between the
-        ACCEPT pages could make Coupang's nextToken skip rows.
+        Every ACCEPT page is read first, keeping only the ids of the boxes to import (and when each
+        was ordered); they are acknowledged together (ACCEPT -> INSTRUCT), then the INSTRUCT list is
+        read: its sheets are the fresh ones Coupang asks to read after acknowledging (the buyer may
+        have changed the address until then), and the orders are imported from them. Acknowledging
+        between the ACCEPT pages could make Coupang's nextToken skip rows. A job queue may
+        acknowledge and list again the window in parts (see ``_acknowledgement_parts``).
         """
         date_from, date_to = (moment.replace(tzinfo=timezone.utc) for moment in (window_from, window_to))
+        by_minute = self._reads_by_minute(run.account, date_from, date_to)
         seen = set()
-        new = self._triage_new_boxes(run, date_from, date_to, seen)
-        refusals = self._acknowledge(run.client, new) if new else {}
-        for page in self._unseen_pages(run, date_from, date_to, "INSTRUCT", seen, skip=set(new)):
+        new = self._triage_new_boxes(run, date_from, date_to, seen, by_minute)
+        for part_from, part_to, box_ids in self._acknowledgement_parts(run, date_from, date_to, by_minute, new):
+            self._import_acknowledged(run, part_from, part_to, by_minute, box_ids, seen)
+        return seen | set(new)
+
+    @api.model
+    def _acknowledgement_parts(self, run, date_from, date_to, by_minute, new):
+        """[(from, to, box ids)]: the new boxes acknowledged together, then the window from - to
+        listed again in preparation, part after part. Here the whole window at once; a job queue
+        cuts it so that the workers import the first part while the next is acknowledged
+        (``ec_coupang_queue_job``).
+
+        :param new: {box id: when it was ordered} of the boxes to acknowledge, as the ACCEPT pages listed them
+        """
+        return [(date_from, date_to, list(new))]
+
+    @api.model
+    def _import_acknowledged(self, run, date_from, date_to, by_minute, box_ids, seen):
+        """Acknowledges the boxes ``box_ids``, then imports the boxes in preparation of the window."""
+        refusals = self._acknowledge(run.client, box_ids) if box_ids else {}
+        for page in self._unseen_pages(run, date_from, date_to, "INSTRUCT", seen, by_minute, skip=set(box_ids)):
             self._import_page(run, page)
-        unlisted = [box_id for box_id in new if box_id not in seen]
+        unlisted = [box_id for box_id in box_ids if box_id not in seen]
         if unlisted:
             self._import_unlisted(run, unlisted, refusals)
-        return seen | set(new)
 
     @api.model
     def _import_page(self, run, page):
@@ -209,12 +228,11 @@ class EcCoupangImporter(models.AbstractModel):
         self._import_sheets(run, page)
 
     @api.model
-    def _unseen_pages(self, run, date_from, date_to, status, seen, skip=frozenset()):
+    def _unseen_pages(self, run, date_from, date_to, status, seen, by_minute, skip=frozenset()):
         """Pages of the boxes in ``status`` not read yet by this run (``seen`` grows as they are read;
-        a box of ``skip`` was read and counted already)."""
+        a box of ``skip`` was read and counted already); ``by_minute``: see ``_reads_by_minute``."""
         page_size = self._fetch_page_size()
         page = []
-        by_minute = self._reads_by_minute(run.account, date_from, date_to)
         sheets = run.client.iter_order_sheets(date_from, date_to, status, max_per_page=page_size, by_minute=by_minute)
         for sheet in self._within_time_budget(sheets):
             if sheet.shipment_box_id in seen:
@@ -237,12 +255,13 @@ class EcCoupangImporter(models.AbstractModel):
         return bool(account.last_fetch_watermark) and date_to - date_from <= MINUTE_FETCH_MAX_SPAN
 
     @api.model
-    def _triage_new_boxes(self, run, date_from, date_to, seen):
-        """Reads every ACCEPT page and settles the boxes that need no import; returns the ids of
-        those to acknowledge and import (held ones stay ACCEPT until the user's change)."""
-        new = []
-        for page in self._unseen_pages(run, date_from, date_to, "ACCEPT", seen):
-            new += [sheet.shipment_box_id for sheet, _products in self._ready_sheets(run, page)]
+    def _triage_new_boxes(self, run, date_from, date_to, seen, by_minute):
+        """Reads every ACCEPT page and settles the boxes that need no import; returns {box id: when
+        it was ordered} of those to acknowledge and import (held ones stay ACCEPT until the user's
+        change)."""
+        new = {}
+        for page in self._unseen_pages(run, date_from, date_to, "ACCEPT", seen, by_minute):
+            new.update((sheet.shipment_box_id, sheet.ordered_at) for sheet, _products in self._ready_sheets(run, page))
         seen.difference_update(new)  # listed again as INSTRUCT, and imported from there
         return new
 

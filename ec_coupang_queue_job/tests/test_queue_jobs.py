@@ -1,11 +1,14 @@
+import itertools
 import traceback
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from odoo import Command
 from odoo.addons.ec_coupang.tests.common import MANAGERS, create_users
 from odoo.addons.ec_coupang.tests.fetch_common import EcFetchCase
 from odoo.addons.ec_coupang.tests.push_common import TEA, PushCase
+from odoo.addons.ec_coupang_queue_job.models import ec_coupang_importer as importer_module
 from odoo.addons.queue_job.controllers.main import RunJobController
 from odoo.addons.queue_job.exception import FailedJobError, RetryableJobError
 from odoo.addons.queue_job.job import Job
@@ -131,6 +134,51 @@ class TestFetchJobs(EcFetchCase):
         self.assertEqual(set(imported.values()), {1})
         self.assertTrue(self.account.last_fetch_watermark)
         self.assertFalse(self.env["ec.order.page"].search([]), "an imported page is not kept")
+
+    def test_a_large_backfill_is_acknowledged_and_queued_in_parts_of_whole_days(self):
+        self.clear_sandbox_orders()
+        self.patch(importer_module, "ACKNOWLEDGEMENT_PART", 2)
+        now = self.sandbox.now()
+        days = {}
+        # 24 h apart or more: three market days, each with its own 2 boxes
+        for moment in (now - timedelta(hours=50), now - timedelta(hours=26), now - timedelta(minutes=5)):
+            orders = [
+                self.sandbox.add_order(delivery="home", items=[("CP-SNK-001", 1)], ordered_at=moment) for _ in range(2)
+            ]
+            days[moment.astimezone(ZoneInfo("Asia/Taipei")).date().isoformat()] = self.box_ids(orders)
+        with trap_jobs() as trap:
+            self.fetch_job()
+            # (kind, first day, last day) of each call in turn; the dates are yyyy-MM-dd (and the
+            # market's offset in v5)
+            calls = [
+                (request.params["status"], request.params["createdAtFrom"][:10], request.params["createdAtTo"][:10])
+                if request.endpoint == "order_sheets"
+                else ("acknowledge", *[day for day, boxes in days.items() if boxes == self.box_ids_of(request)])
+                for request in self.sandbox.requests
+                if request.endpoint in ("order_sheets", "acknowledge")
+            ]
+            accept = [call for call in calls if call[0] == "ACCEPT"]
+            self.assertEqual(calls[: len(accept)], accept, "every ACCEPT page before the first acknowledgement")
+            ((window_from, window_to),) = {call[1:] for call in accept}
+            parts = calls[len(accept) :]
+            self.assertEqual([call[0] for call in parts], ["acknowledge", "INSTRUCT"] * 3)
+            self.assertEqual([call[1] for call in parts[::2]], sorted(days), "a day's boxes in each acknowledgement")
+            lists = parts[1::2]
+            self.assertEqual([call[2] for call in lists], [*sorted(days)[:2], window_to], "each part ends with its day")
+            self.assertEqual(lists[0][1], window_from)
+            for before, after in itertools.pairwise(lists):
+                self.assertEqual(date.fromisoformat(after[1]), date.fromisoformat(before[2]) + timedelta(days=1))
+            pages = self.page_jobs(trap)
+            self.assertEqual(
+                [{str(row["shipmentBoxId"]) for row in self.page_rows(job)} for job in pages],
+                [days[day] for day in sorted(days)],
+                "a page job per part, queued in the parts' order",
+            )
+            trap.perform_enqueued_jobs()
+        self.assertEqual(Counter(self.imported_box_ids()), Counter(box for boxes in days.values() for box in boxes))
+
+    def box_ids_of(self, acknowledgement):
+        return {str(box) for box in acknowledgement.json["shipmentBoxIds"]}
 
     def test_a_page_job_run_twice_imports_its_orders_once(self):
         with trap_jobs() as trap:
