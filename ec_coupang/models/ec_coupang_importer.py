@@ -54,8 +54,8 @@ class EcCoupangImporter(models.AbstractModel):
     def _fetch_orders(self, run, schedule=None):
         """Reads the account's new Coupang orders into sale orders; returns the run's fetch log.
 
-        One run at a time per account: the run holds an advisory lock on the account for its
-        transaction and a second run is skipped; the account's row itself is never locked, so a
+        One run at a time per account: the run holds an advisory lock on the account and a second
+        run is skipped; the account's row itself is never locked, so a
         user can save the account meanwhile. The watermark moves to the run's start only once
         every order of the window was read and kept, as a sale order or for review.
 
@@ -79,23 +79,27 @@ class EcCoupangImporter(models.AbstractModel):
                     **message_values("error", message("fetch_skipped")),
                 )
             )
-        window_to = fields.Datetime.now()
-        window_from = importer._fetch_window_start(account, window_to)
-        with run.worker() as worker:
-            worker.env["ec.fetch.log"]._close_interrupted(worker.account)
-            log = worker.env["ec.fetch.log"]._start_run(dict(log_values, window_from=window_from, window_to=window_to))
-            worker = worker.with_log(log)
-            if worker.env["ec.coupang.importer"]._fetch_window(worker, window_from, window_to):
-                worker.save_watermark(window_to, "last_fetch_watermark")
-            log_id = log.id
-        # Ends the cron's transaction for this account: releases its lock, whatever happens to the
-        # next account of the schedule.
+        try:
+            window_to = fields.Datetime.now()
+            window_from = importer._fetch_window_start(account, window_to)
+            with run.worker() as worker:
+                worker.env["ec.fetch.log"]._close_interrupted(worker.account)
+                values = dict(log_values, window_from=window_from, window_to=window_to)
+                log = worker.env["ec.fetch.log"]._start_run(values)
+                worker = worker.with_log(log)
+                if worker.env["ec.coupang.importer"]._fetch_window(worker, window_from, window_to):
+                    worker.save_watermark(window_to, "last_fetch_watermark")
+                log_id = log.id
+        finally:
+            run.release_lock(FETCH_LOCK_KEY)
+        # Ends the cron's transaction for this account, whatever happens to the next account of the schedule.
         run.commit()
         return Log.browse(log_id)
 
     @api.model
     def _lock_fetch(self, run):
-        """Takes the account's fetch lock for this transaction; False when another fetch holds it."""
+        """Takes the account's fetch lock for the run (see ``CoupangRun.take_lock``); False when
+        another fetch holds it."""
         return run.take_lock(FETCH_LOCK_KEY)
 
     @api.model

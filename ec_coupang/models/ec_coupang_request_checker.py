@@ -57,14 +57,17 @@ class EcCoupangRequestChecker(models.AbstractModel):
         """The check, through the run's open client; False when another check runs."""
         if not run.take_lock(REQUEST_LOCK_KEY):
             return False
-        now = fields.Datetime.now()
-        since = self.env["ec.coupang.importer"]._fetch_window_start(run.account, now, "last_request_watermark")
-        with run.worker() as worker:
-            checker = worker.env["ec.coupang.request.checker"]
-            listed = worker.retried(lambda: checker._keep_lists(worker, since, now))
-            worker.env["ec.coupang.cancel"]._settle_in_doubt(worker)
-            checker._apply_open(worker, listed)
-            worker.save_watermark(now, "last_request_watermark")
+        try:
+            now = fields.Datetime.now()
+            since = self.env["ec.coupang.importer"]._fetch_window_start(run.account, now, "last_request_watermark")
+            with run.worker() as worker:
+                checker = worker.env["ec.coupang.request.checker"]
+                listed = worker.retried(lambda: checker._keep_lists(worker, since, now))
+                worker.env["ec.coupang.cancel"]._settle_in_doubt(worker)
+                checker._apply_open(worker, listed)
+                worker.save_watermark(now, "last_request_watermark")
+        finally:
+            run.release_lock(REQUEST_LOCK_KEY)
         return True
 
     @api.model

@@ -10,6 +10,7 @@ from odoo.tools import SQL, split_every
 from ..const import DEFER_RESERVATION, RESERVE_CHUNK, STOCK_LOCK_KEY
 from ..coupang import CoupangError, UnreadableOrderSheet
 from ..tools.coupang_errors import MessageError, error_message, message, render, row_error
+from ..tools.coupang_run import release_session_lock
 from .ec_coupang_order_mapper import product_key
 
 _logger = logging.getLogger(__name__)
@@ -206,16 +207,7 @@ class EcCoupangSheetImport(models.AbstractModel):
         try:
             yield
         finally:
-            self._end_stock_turn(key)
-
-    def _end_stock_turn(self, key):
-        """Releases the turn even after a failed transaction: a session lock left on a pooled
-        connection would stop every later import of the company."""
-        try:
-            self.env.cr.execute(SQL("SELECT pg_advisory_unlock(%s)", key))
-        except psycopg2.Error:
-            self.env.cr.rollback()
-            self.env.cr.execute(SQL("SELECT pg_advisory_unlock(%s)", key))
+            release_session_lock(self.env.cr, key)
 
     @api.model
     def _reserve_deliveries(self, run, since):

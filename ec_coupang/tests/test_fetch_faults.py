@@ -7,6 +7,7 @@ from odoo import SUPERUSER_ID, api
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from ..const import FETCH_LOCK_KEY
 from .fetch_common import EcCommittedAccountCase, EcFetchCase
 
 PAGE_SIZE = 5
@@ -121,6 +122,35 @@ class TestFetchConcurrency(EcCommittedAccountCase):
         self.assertEqual(sum(created for _state, created in results.values()), len(orders))
         self.assertTrue(all(state in ("done", "skipped") for state, _created in results.values()), results)
 
+    def test_a_fetch_holds_no_snapshot_beside_its_work_and_releases_its_lock(self):
+        self.add_orders(6)
+        Importer = type(self.env["ec.coupang.importer"])
+        import_sheets = Importer._import_sheets
+        seen = []
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT pg_backend_pid()")
+            (lock_pid,) = cr.fetchone()
+
+            def import_and_look(importer, run, sheets):
+                with self.registry.cursor() as look:
+                    look.execute("SELECT state, backend_xmin FROM pg_stat_activity WHERE pid = %s", [lock_pid])
+                    seen.append(look.fetchone())
+                return import_sheets(importer, run, sheets)
+
+            with patch.object(Importer, "_import_sheets", import_and_look):
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                log = env["ec.account"].browse(self.account_id)._fetch_orders(run=self.committing_run(env))
+                self.assertEqual((log.state, log.count_created), ("done", 6))
+        self.assertTrue(seen)
+        # An open transaction there would keep its snapshot while the run's updates leave row
+        # versions PostgreSQL could not clean up meanwhile.
+        self.assertEqual(set(seen), {("idle", None)}, "the connection holding the run's lock is in no transaction")
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            run = self.committing_run(env)
+            self.assertTrue(env["ec.coupang.importer"]._lock_fetch(run), "the run released its lock")
+            run.release_lock(FETCH_LOCK_KEY)
+
     def user_writes_the_account(self, values):
         """A user's save of the account form, committed; it fails instead of waiting for a lock."""
         with self.registry.cursor() as cr:
@@ -130,13 +160,14 @@ class TestFetchConcurrency(EcCommittedAccountCase):
     def test_a_user_saves_the_account_while_a_fetch_holds_its_lock(self):
         with self.registry.cursor() as fetch_cr:
             env = api.Environment(fetch_cr, SUPERUSER_ID, {})
-            self.assertTrue(env["ec.coupang.importer"]._lock_fetch(self.committing_run(env)))
+            run = self.committing_run(env)
+            self.assertTrue(env["ec.coupang.importer"]._lock_fetch(run))
             self.user_writes_the_account({"name": "Renamed during the fetch", "fetch_first_days": 3})
             with self.registry.cursor() as other_cr:
                 other = api.Environment(other_cr, SUPERUSER_ID, {})
                 locked = other["ec.coupang.importer"]._lock_fetch(self.committing_run(other))
                 self.assertFalse(locked, "a second fetch of the account does not get the lock")
-            fetch_cr.rollback()
+            run.release_lock(FETCH_LOCK_KEY)
         with self.registry.cursor() as cr:
             account = api.Environment(cr, SUPERUSER_ID, {})["ec.account"].browse(self.account_id)
             self.assertEqual((account.name, account.fetch_first_days), ("Renamed during the fetch", 3))

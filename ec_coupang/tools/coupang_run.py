@@ -107,17 +107,30 @@ class CoupangRun:
             yield self.with_client(client)
 
     def take_lock(self, key):
-        """Takes the advisory lock (``key``, account) for this transaction; False when another holds it."""
-        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", key, self.account.id))
+        """Takes the advisory lock (``key``, account) for the run; False when another run holds it.
+        A run that commits holds it in its connection's session until ``release_lock``, so that
+        ``worker`` can end this cursor's transaction: open, it would keep its snapshot for the whole
+        run, and PostgreSQL could clean up none of the row versions the run's updates leave meanwhile
+        (each later update and foreign-key check of those rows walks them). A run that does not commit
+        holds it for its transaction."""
+        scope = "" if self.commits else "xact_"
+        self.env.cr.execute(SQL(f"SELECT pg_try_advisory_{scope}lock(%s, %s)", key, self.account.id))
         return self.env.cr.fetchone()[0]
+
+    def release_lock(self, key):
+        """Releases the lock ``take_lock`` took for a run that commits (a transaction's lock ends with it)."""
+        if self.commits:
+            release_session_lock(self.env.cr, SQL("%s, %s", key, self.account.id))
 
     @contextmanager
     def worker(self):
-        """This run in the environment that does the work: when it commits, a cursor of its own, while
-        this one's transaction keeps the run's lock until the run ends (a commit here would release it)."""
+        """This run in the environment that does the work: when it commits, a cursor of its own, and
+        this one's transaction is committed first: it holds nothing the work needs (the run's lock is
+        its session's), and its snapshot would stay until the run ends."""
         if not self.commits:
             yield self
             return
+        self.env.cr.commit()  # pylint: disable=invalid-commit
         with self.env.registry.cursor() as cr:
             env = self.env(cr=cr)
             yield self._replace(account=self.account.with_env(env), log=self.log.with_env(env))
@@ -164,3 +177,13 @@ class CoupangRun:
                 if attempt == WATERMARK_TRIES:
                     # Nothing is lost: the next run reads the window again and skips what it imported.
                     _logger.warning("The watermark %s of EC account %s could not be saved", field, self.account.id)
+
+
+def release_session_lock(cr, key):
+    """Releases the session advisory lock of the arguments ``key`` (an ``SQL``), even after a failed
+    transaction: a session lock left on a pooled connection would stop every later run that needs it."""
+    try:
+        cr.execute(SQL("SELECT pg_advisory_unlock(%s)", key))
+    except psycopg2.Error:
+        cr.rollback()
+        cr.execute(SQL("SELECT pg_advisory_unlock(%s)", key))
