@@ -92,6 +92,9 @@ class EcProductMapping(models.Model):
         return mappings
 
     def write(self, vals):
+        if "vendor_item_id" in vals:
+            # Coupang was never told this item's stock: sent even if the value is the same.
+            self.env["ec.stock.change"].sudo()._mark_products(set(self.product_id.ids), force=True)
         if "product_id" not in vals:
             return super().write(vals)
         if vals["product_id"] and "match_method" not in vals:

@@ -17,8 +17,10 @@ class EcStockChange(models.Model):
     changed_at = fields.Datetime(readonly=True)
 
     @api.model
-    def _mark_products(self, product_ids):
-        """The stock of these products changed: one insert, for those a sending account maps."""
+    def _mark_products(self, product_ids, force=False):
+        """The stock of these products changed: one insert, for those a sending account maps.
+
+        :param force: send their stock even if Coupang was told the same value last"""
         if not product_ids:
             return
         self.env["ec.account"].flush_model(["stock_push", "active"])
@@ -26,10 +28,11 @@ class EcStockChange(models.Model):
         self.env.cr.execute(
             SQL(
                 """INSERT INTO ec_stock_change (product_id, force, changed_at)
-                   SELECT DISTINCT mapping.product_id, FALSE, %s
+                   SELECT DISTINCT mapping.product_id, %s, %s
                      FROM ec_product_mapping mapping
                      JOIN ec_account account ON account.id = mapping.account_id
                     WHERE mapping.product_id = ANY(%s) AND account.stock_push AND account.active""",
+                force,
                 fields.Datetime.now(),
                 sorted(product_ids),
             )

@@ -39,7 +39,8 @@ class EcStockPush(models.Model):
     mapping_id = fields.Many2one(
         "ec.product.mapping", string="Product Mapping", required=True, readonly=True, ondelete="cascade", index=True
     )
-    vendor_item_id = fields.Char(string="Coupang Vendor Item ID", required=True, readonly=True)
+    # The mapping's, at send time: a mapping moved to another vendor item sends its stock there.
+    vendor_item_id = fields.Char(related="mapping_id.vendor_item_id", string="Coupang Vendor Item ID")
     product_id = fields.Many2one(related="mapping_id.product_id", string="Product")
     state = fields.Selection(STOCK_STATES, string="Status", required=True, default="pending", readonly=True, index=True)
     due_at = fields.Datetime(string="Next Try", readonly=True, help="When the item's stock goes to Coupang.")
@@ -53,9 +54,9 @@ class EcStockPush(models.Model):
 
     _sql_constraints = [
         (
-            "item_unique",
-            "UNIQUE(account_id, vendor_item_id)",
-            "A Coupang vendor item has one stock update per account.",
+            "mapping_unique",
+            "UNIQUE(mapping_id)",
+            "A product mapping has one stock update.",
         ),
     ]
 
@@ -106,8 +107,9 @@ class EcStockPush(models.Model):
             due = min(when if forced else when + delay for when, forced in found)
             row = rows.get(mapping)
             if not row:
-                new.append({"account_id": mapping.account_id.id, "mapping_id": mapping.id,
-                            "vendor_item_id": mapping.vendor_item_id, "due_at": due, "force": force})  # fmt: skip
+                new.append(
+                    {"account_id": mapping.account_id.id, "mapping_id": mapping.id, "due_at": due, "force": force}
+                )
             elif row.state != "pending":
                 # A row that failed after a lost answer keeps its force: Coupang's value is not known.
                 row.write({"state": "pending", "due_at": due, "force": row.force or force, "attempts": 0})

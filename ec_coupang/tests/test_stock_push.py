@@ -286,6 +286,23 @@ class TestStockPush(EcCoupangCase):
         self.run_cron()
         self.assertEqual([self.on_coupang(self.item(product)) for product in self.products], [7, 7, 7, 7])
 
+    def test_a_mapping_moved_to_another_vendor_item_sends_its_stock_there(self):
+        tea = self.products[0]
+        moved = FIRST_ITEM + 50
+        self.sandbox.add_seller_product(
+            FIRST_PRODUCT + 50, "녹차 50", [(moved, "KR-TEA-50", "8800000000050", "녹차 50", [], 9900)]
+        )
+        mapping = self.row(tea).mapping_id
+        mapping.vendor_item_id = str(moved)
+        self.run_cron()
+        self.assertEqual(
+            [request.path.split("/vendor-items/")[1] for request in self.calls()],
+            [f"{moved}/quantities/10"],
+            "one call, to the vendor item now mapped, although the stock is unchanged",
+        )
+        self.assertEqual(self.on_coupang(str(moved)), 10)
+        self.assertRecordValues(self.row(tea), [{"vendor_item_id": str(moved), "state": "sent", "sent_quantity": 10}])
+
     def test_another_company_does_not_see_the_stock_updates(self):
         other_company = self.env["res.company"].create({"name": "Other Warehouse Co."})
         manager = self.env["res.users"].create(
