@@ -43,4 +43,5 @@ from . import test_demo_setup
 from . import test_product_load
 from . import test_inquiries
 from . import test_inquiries_tour
+from . import test_stock_settings_tour
 from . import test_stock_push
