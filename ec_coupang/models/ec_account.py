@@ -353,9 +353,7 @@ class EcAccount(models.Model):
 
     def action_fetch_now(self):
         self.ensure_one()
-        self._check_coupang_rights()
-        if self.state != "connected":
-            raise UserError(self.env._("Test the connection before fetching orders."))
+        self._check_connected_caller(self.env._("Test the connection before fetching orders."))
         Log = self.env["ec.fetch.log"].sudo()
         if Log._pending_run(self):
             return display_notification(

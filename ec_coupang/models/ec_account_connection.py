@@ -110,9 +110,7 @@ class EcAccountConnection(models.AbstractModel):
 
     def action_load_locations(self):
         self.ensure_one()
-        self._check_coupang_rights()
-        if self.state != "connected":
-            raise UserError(self.env._("Test the connection before loading locations."))
+        self._check_connected_caller(self.env._("Test the connection before loading locations."))
         try:
             loaded = self.env["ec.location"]._load_from_coupang(self)
         except CoupangError as error:
@@ -138,6 +136,13 @@ class EcAccountConnection(models.AbstractModel):
         if len(self.exists()) != len(self):
             raise MissingError(self.env._("This EC account does not exist, or was deleted."))
         self.check_access("write")
+
+    def _check_connected_caller(self, refusal):
+        """``_check_coupang_rights``, then refuses an account that is not connected, with ``refusal``
+        (what to do first, in the user's language): the check of each button that calls Coupang."""
+        self._check_coupang_rights()
+        if self.state != "connected":
+            raise UserError(refusal)
 
     def _coupang_client(self, person_waits=False):
         """The one place where the addon talks to Coupang: ``with account._coupang_client() as client:``.

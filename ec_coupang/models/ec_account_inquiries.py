@@ -1,5 +1,4 @@
 from odoo import fields, models
-from odoo.exceptions import UserError
 
 from ..tools.notifications import display_notification
 
@@ -19,9 +18,7 @@ class EcAccount(models.Model):
     def action_load_inquiries(self):
         """Lists the buyers' inquiries now, in the background (the scheduled listing is started)."""
         self.ensure_one()
-        self._check_coupang_rights()
-        if self.state != "connected":
-            raise UserError(self.env._("Test the connection before loading inquiries."))
+        self._check_connected_caller(self.env._("Test the connection before loading inquiries."))
         self.env.ref(INQUIRY_CRON_XMLID).sudo()._trigger()
         return display_notification(
             self.env._("Load Inquiries"),

@@ -35,9 +35,7 @@ class EcAccountProducts(models.AbstractModel):
 
     def action_load_products(self):
         self.ensure_one()
-        self._check_coupang_rights()
-        if self.state != "connected":
-            raise UserError(self.env._("Test the connection before loading products."))
+        self._check_connected_caller(self.env._("Test the connection before loading products."))
         try:
             counts = self._load_products(person_waits=True)
         except CoupangError as error:
