@@ -76,13 +76,11 @@ REQUEST_LOCK_KEY = 0x45434352
 # Under the cron, the imports of one company take turns (see ec.coupang.importer._stock_turn).
 STOCK_LOCK_KEY = 0x45434353
 # Context key: the deliveries confirmed under it are not reserved yet (stock.move._action_assign does
-# nothing); the fetch run reserves those of its orders together once its pages are imported (with
-# ec_coupang_queue_job, a page job's reservation job: page jobs running together would otherwise update the
-# same stock quants, which PostgreSQL's repeatable read refuses to all but one of them).
+# nothing). An order imported on its own reserves its deliveries after its confirmation, in a savepoint
+# of their own (a delivery that cannot be reserved keeps its order); with ec_coupang_queue_job, a page
+# job's reservation job reserves them: page jobs running together would otherwise update the same stock
+# quants, which PostgreSQL's repeatable read refuses to all but one of them.
 DEFER_RESERVATION = "ec_coupang_defer_reservation"
-# The deliveries the run reserves together, each chunk committed and the cache emptied after it:
-# the memory of the reservation stays that of one chunk however many orders the run imported.
-RESERVE_CHUNK = 250
 # CC too: a stop-shipment request the seller answered in Wing before a check saw it is listed as
 # completed only, and its units must still come off the delivery.
 REQUEST_LISTS = (("CANCEL", None), ("RETURN", "RU"), ("RETURN", "UC"), ("RETURN", "CC"))

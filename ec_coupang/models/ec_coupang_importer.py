@@ -9,7 +9,6 @@ from odoo.exceptions import UserError
 from ..const import (
     DEFAULT_FETCH_FIRST_DAYS,
     DEFAULT_FETCH_TIME_BUDGET,
-    DEFER_RESERVATION,
     FETCH_LOCK_KEY,
     FETCH_OVERLAP,
     FETCH_TIME_BUDGET_PARAM,
@@ -112,11 +111,10 @@ class EcCoupangImporter(models.AbstractModel):
     @api.model
     def _fetch_window(self, run, window_from, window_to):
         """Imports the orders of the window, then checks Coupang's cancellations and returns;
-        returns True when every order of the window was read and kept. The orders' deliveries are
-        reserved together at the end, however the run ended."""
+        returns True when every order of the window was read and kept."""
         complete = False
         error = False
-        importer = self.with_context(**{STOP_AT: monotonic() + self._fetch_time_budget(), DEFER_RESERVATION: True})
+        importer = self.with_context(**{STOP_AT: monotonic() + self._fetch_time_budget()})
         try:
             with run.connected() as run:
                 seen = importer._import_window(run, window_from, window_to)
@@ -132,7 +130,6 @@ class EcCoupangImporter(models.AbstractModel):
                 self._keep_refused_rows(run, exc)
             reason = self._fetch_error_reason(run.account, exc)
             error = message("fetch_requests_stopped" if complete else "fetch_stopped", reason=reason)
-        self._reserve_deliveries(run, run.log.create_date)
         run.log._end(error)
         # The Last Result is written in a transaction that begins after the requests check committed
         # its watermark on the account (on a cursor of its own), or the two updates would conflict.

@@ -5,9 +5,9 @@ import psycopg2
 
 from odoo import api, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL
 
-from ..const import DEFER_RESERVATION, RESERVE_CHUNK, STOCK_LOCK_KEY
+from ..const import DEFER_RESERVATION, STOCK_LOCK_KEY
 from ..coupang import CoupangError, UnreadableOrderSheet
 from ..tools.coupang_errors import MessageError, error_message, message, render, row_error
 from ..tools.coupang_run import release_session_lock
@@ -35,11 +35,13 @@ class EcCoupangSheetImport(models.AbstractModel):
     def _import_sheets(self, run, sheets):
         """Imports a page of order sheets of the run's account, each box exactly once.
 
-        Boxes in preparation (INSTRUCT) are imported together, in one savepoint; when any of them
-        fails, the page is imported order by order. New boxes (ACCEPT, as kept for review) are
-        acknowledged together, then read again, since the buyer may have changed the address until
-        then. Order by order, each box is imported in its own savepoint (and committed on its own
-        under the cron): one bad order never stops the others.
+        Boxes in preparation (INSTRUCT) are imported together, in one savepoint, their deliveries
+        reserved as Odoo's confirmation reserves them; when any of them fails, the page is imported
+        order by order. New boxes (ACCEPT, as kept for review) are acknowledged together, then read
+        again, since the buyer may have changed the address until then. Order by order, each box is
+        imported in its own savepoint (and committed on its own under the cron), its deliveries
+        reserved in a savepoint of their own: one bad order never stops the others, and a delivery
+        that cannot be reserved never costs its order.
 
         :param run: the account's ``CoupangRun``, with its open client and the ``ec.fetch.log``
             counting the outcomes (may be empty)
@@ -210,65 +212,18 @@ class EcCoupangSheetImport(models.AbstractModel):
             release_session_lock(self.env.cr, key)
 
     @api.model
-    def _reserve_deliveries(self, run, since):
-        """Reserves the stock of the deliveries of the orders the run imported since ``since``:
-        the run confirms its orders without reserving (``DEFER_RESERVATION``), so that a page's
-        transaction stays short and the stock is reserved once for all its pages. A delivery that
-        fails is left out and the others are reserved one by one; whatever fails keeps its order,
-        and its delivery waits for Odoo's scheduler or Check Availability, as one without stock.
-        The deliveries of the run before, when its worker stopped before its end, are reserved too.
-        They are reserved ``RESERVE_CHUNK`` at a time."""
-        Picking = self.env["stock.picking"].with_context(**{DEFER_RESERVATION: False})
+    def _reserve_apart(self, run, pickings):
+        """Reserves the stock of the deliveries of an order imported on its own, in a savepoint of
+        their own: a delivery that cannot be reserved keeps its order, and waits, as one without
+        stock, for Check Availability or Odoo's scheduler."""
         try:
-            since = self._interrupted_run_start(run) or since
-            picking_ids = Picking.search(
-                [
-                    ("sale_id.ec_account_id", "=", run.account.id),
-                    ("create_date", ">=", since),
-                    ("state", "in", ("confirmed", "waiting")),
-                ],
-                order="id",
-            ).ids
-            for chunk in split_every(RESERVE_CHUNK, picking_ids, Picking.browse):
-                if not self._reserved(run, chunk):
-                    for picking in chunk:
-                        self._reserved(run, picking)
-                self.env.invalidate_all()
-        except Exception:  # noqa: BLE001 - the orders stay; only their reservation waits
-            _logger.exception("The deliveries of the Coupang orders of EC account %s were not reserved", run.account.id)
-
-    @api.model
-    def _interrupted_run_start(self, run):
-        """When the account's run before this one started, if its worker stopped before its end."""
-        previous = self.env["ec.fetch.log"].search(
-            [("account_id", "=", run.account.id), ("id", "<", run.log.id), ("state", "!=", "skipped")],
-            order="id desc",
-            limit=1,
-        )
-        return previous.error_code == "fetch_interrupted" and previous.create_date
-
-    @api.model
-    def _reserved(self, run, pickings):
-        """Reserves the stock of ``pickings`` together; False, with nothing reserved, when it fails."""
-
-        def reserve():
-            with self._stock_turn(run), run.savepoint():
+            with self.env.cr.savepoint():
                 # As when the delivery is reserved on its creation: no "Waiting -> Ready" line in its chatter.
-                quiet = pickings.with_context(mail_notrack=True)
-                # Odoo reads these move by move as it reserves, each alone once the cache no longer
-                # holds the moves it created: read once for all the deliveries.
-                moves = quiet.move_ids
-                moves.fetch(["move_orig_ids", "move_dest_ids", "analytic_account_line_ids"])
-                moves.sale_line_id.mapped("analytic_distribution")
-                quiet.action_assign()
-                quiet.env.flush_all()
-
-        try:
-            run.retried(reserve)
-        except Exception as error:  # noqa: BLE001 - the caller tries the deliveries one by one
+                pickings.with_context(mail_notrack=True).action_assign()
+        except psycopg2.OperationalError:
+            raise  # serialization failure or lock: the order's step is tried again
+        except Exception as error:  # noqa: BLE001 - the order stays; only its reservation waits
             _logger.warning("Deliveries %s of EC account %s not reserved: %s", pickings.ids, run.account.id, error)
-            return False
-        return True
 
     @api.model
     def _triage(self, run, sheet, order, known, currencies=None):
@@ -339,7 +294,11 @@ class EcCoupangSheetImport(models.AbstractModel):
                 raise MessageError(self.env, "lines", lines=problems)
         if refusal and sheet.status != "INSTRUCT":
             raise MessageError(self.env, "not_taken_into_preparation", refusal=refusal)
-        order = self.env["ec.coupang.order.mapper"]._create_sale_order(account, sheet, products)
+        defer = self.env.context.get(DEFER_RESERVATION)
+        Mapper = self.env["ec.coupang.order.mapper"].with_context(**{DEFER_RESERVATION: True})
+        order = Mapper._create_sale_order(account, sheet, products).with_env(self.env)
+        if not defer:
+            self._reserve_apart(run, order.picking_ids)
         run.log._count("count_created")
         Review._find(account, sheet.shipment_box_id)._resolve(message("imported"), order)
 

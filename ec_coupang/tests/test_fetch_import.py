@@ -4,8 +4,7 @@ from datetime import timedelta, timezone
 from decimal import Decimal
 from unittest.mock import patch
 
-from odoo.addons.ec_coupang.const import REQUEST_LISTS
-from odoo.addons.ec_coupang.models import ec_coupang_sheet_import as sheet_import
+from odoo.addons.ec_coupang.const import DEFER_RESERVATION, REQUEST_LISTS
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -380,87 +379,42 @@ class TestFetchByPage(EcFetchCase):
         self.assertEqual(kept.state, "failed")
         self.assertIn("was deleted. Upgrade the Coupang module.", kept.reason)
 
-    def test_the_deliveries_of_a_fetch_are_reserved_together_at_its_end(self):
+    def test_each_page_reserves_its_deliveries_with_its_orders(self):
         self.put_in_stock()
-        self.patch(type(self.env["ec.coupang.importer"]), "_fetch_page_size", lambda importer: 2)
-        orders = [self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)]) for _ in range(5)]
-        reserved = self.reserved_in_batches()
-        self.assertEqual([len(boxes) for boxes in reserved], [5], "the three pages' deliveries, reserved together")
+        Importer = type(self.env["ec.coupang.importer"])
+        self.patch(Importer, "_fetch_page_size", lambda importer: 2)
+        orders = [self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)]) for _ in range(6)]
+        create_page = Importer._create_page
+        pages = []
+
+        def recorded(importer, run, ready):
+            create_page(importer, run, ready)
+            box_ids = [str(sheet.shipment_box_id) for sheet, _products in ready]
+            pickings = importer.env["sale.order"].search([("coupang_shipment_box_id", "in", box_ids)]).picking_ids
+            pages.append(pickings.mapped("state"))
+
+        with patch.object(Importer, "_create_page", recorded):
+            log = self.fetch()
+        self.assertEqual((log.state, log.count_created), ("done", 6), log.summary)
+        self.assertEqual(pages, [["assigned"] * 2] * 3, "reserved as each page is created")
         sale_orders = self.env["sale.order"].union(*(self.sale_order(order) for order in orders))
         self.assertEqual(set(sale_orders.mapped("state")), {"sale"})
-        self.assertEqual(set(sale_orders.picking_ids.mapped("state")), {"assigned"})
         self.assertFalse(sale_orders.picking_ids.message_ids.tracking_value_ids, "as reserved on creation")
-
-    def test_a_long_fetch_reserves_its_deliveries_in_chunks_and_a_failing_chunk_one_by_one(self):
-        self.put_in_stock()
-        self.patch(sheet_import, "RESERVE_CHUNK", 2)
-        orders = [self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)]) for _ in range(5)]
-        bad = str(orders[3].shipment_box_id)
-        with mute_logger("odoo.addons.ec_coupang"):
-            reserved = self.reserved_in_batches(failing_box=bad)
-        failed = next(index for index, boxes in enumerate(reserved) if bad in boxes)
-        self.assertEqual(len(reserved[failed]), 2, "the failing delivery was first tried with its chunk")
-        one_by_one = reserved[failed + 1 : failed + 3]
-        self.assertEqual(one_by_one, [[box] for box in reserved[failed]], "then its chunk one by one")
-        chunks = reserved[: failed + 1] + reserved[failed + 3 :]
-        self.assertEqual([len(boxes) for boxes in chunks], [2, 2, 1])
-        states = {str(order.shipment_box_id): self.sale_order(order).picking_ids.state for order in orders}
-        self.assertEqual(states.pop(bad), "confirmed")
-        self.assertEqual(set(states.values()), {"assigned"})
-
-    def reserved_in_batches(self, failing_box=None):
-        """Fetches; returns the Coupang boxes of the deliveries of each reservation tried."""
-        Picking = type(self.env["stock.picking"])
-        action_assign = Picking.action_assign
-        reserved = []
-
-        def counted(pickings):
-            reserved.append(pickings.sale_id.mapped("coupang_shipment_box_id"))
-            if failing_box in reserved[-1]:
-                raise ValueError("This delivery cannot be reserved.")
-            return action_assign(pickings)
-
-        with patch.object(Picking, "action_assign", counted):
-            log = self.fetch()
-        self.assertEqual((log.state, log.count_created, log.count_failed), ("done", 5, 0), log.summary)
-        return reserved
-
-    def test_the_run_after_one_whose_worker_stopped_reserves_its_deliveries(self):
-        self.put_in_stock()
-        orders = [self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)]) for _ in range(2)]
-        Importer = type(self.env["ec.coupang.importer"])
-        with patch.object(Importer, "_reserve_deliveries", lambda importer, run, since: None):
-            stopped = self.fetch()  # its worker stops before the end: as if it never reserved nor ended
-        stopped.state = "running"
-        pickings = self.env["sale.order"].union(*(self.sale_order(order) for order in orders)).picking_ids
-        self.assertEqual(set(pickings.mapped("state")), {"confirmed"})
-        # The stopped run and its deliveries an hour before the next run.
-        self.env.cr.execute(
-            "UPDATE ec_fetch_log SET create_date = create_date - interval '1 hour' WHERE id = %s", [stopped.id]
-        )
-        self.env.cr.execute(
-            "UPDATE stock_picking SET create_date = create_date - interval '1 hour' WHERE id IN %s",
-            [tuple(pickings.ids)],
-        )
-        self.env.invalidate_all()
-        log = self.fetch()
-        self.assertEqual(log.state, "done", log.summary)
-        self.assertEqual(stopped.error_code, "fetch_interrupted")
-        self.assertEqual(set(pickings.mapped("state")), {"assigned"})
 
     def test_a_delivery_that_cannot_be_reserved_keeps_its_order_and_the_others_are_reserved(self):
         self.put_in_stock()
         orders = [self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)]) for _ in range(3)]
         bad = str(orders[1].shipment_box_id)
-        Picking = type(self.env["stock.picking"])
-        action_assign = Picking.action_assign
+        Move = type(self.env["stock.move"])
+        action_assign = Move._action_assign
 
-        def failing_on_one(pickings):
-            if bad in pickings.sale_id.mapped("coupang_shipment_box_id"):
+        def failing_on_one(moves, force_qty=False):
+            deferred = moves.env.context.get(DEFER_RESERVATION)
+            if not deferred and bad in moves.picking_id.sale_id.mapped("coupang_shipment_box_id"):
                 raise ValueError("This delivery cannot be reserved.")
-            return action_assign(pickings)
+            return action_assign(moves, force_qty=force_qty)
 
-        with patch.object(Picking, "action_assign", failing_on_one), mute_logger("odoo.addons.ec_coupang"):
+        with patch.object(Move, "_action_assign", failing_on_one), mute_logger("odoo.addons.ec_coupang"):
             log = self.fetch()
         self.assertEqual((log.state, log.count_created, log.count_failed), ("done", 3, 0), log.summary)
         self.assertEqual(set(self.imported_box_ids()), self.box_ids(orders))
