@@ -1,7 +1,6 @@
 from collections import defaultdict
 
 from odoo import Command, api, fields, models
-from odoo.osv.expression import AND, OR
 from odoo.tools import float_compare
 
 from ..tools.coupang_errors import MessageError, message
@@ -272,10 +271,15 @@ class EcCoupangOrderMapper(models.AbstractModel):
     @api.model
     def _find_or_create_partner_list(self, Partner, values_list, extra_domain=()):
         """One partner for each values: an existing one with exactly those values, else a new one
-        (identical values of the page share it)."""
+        (identical values of the page share it). One search, each field among the page's values;
+        the exact matches are then sorted out by their values."""
         found = {}
-        domain = OR([[(name, "=", value) for name, value in values.items()] for values in values_list])
-        for partner in Partner.search(AND([domain, list(extra_domain)])):
+        candidates = defaultdict(set)
+        for values in values_list:
+            for name, value in values.items():
+                candidates[name].add(value)
+        domain = [(name, "in", list(values)) for name, values in candidates.items()]
+        for partner in Partner.search([*domain, *extra_domain]):
             found.setdefault(partner_key(partner, values_list[0]), partner)
         missing = {}
         for values in values_list:

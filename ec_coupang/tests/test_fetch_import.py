@@ -66,6 +66,33 @@ class TestFetchImport(EcFetchCase):
         self.assertFalse(self.sandbox.requests_to("order_sheet"), "no box is read on its own")
         self.assertTrue(all(self.sandbox.order(order.shipment_box_id).status == "INSTRUCT" for order in new))
 
+    def test_a_buyer_ordering_again_gets_the_same_contacts_unless_they_differ(self):
+        self.clear_sandbox_orders()
+        first, again, elsewhere = (self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)]) for _ in range(3))
+        for order in (again, elsewhere):
+            order.orderer, order.receiver = dict(first.orderer), dict(first.receiver)
+        elsewhere.receiver["addr2"] = "5F-2"
+        log = self.fetch()
+        self.assertEqual(log.count_created, 3)
+        first_order, again_order, elsewhere_order = (self.sale_order(order) for order in (first, again, elsewhere))
+        customer, address = first_order.partner_id, first_order.partner_shipping_id
+        self.assertEqual((again_order.partner_id, again_order.partner_shipping_id), (customer, address))
+        self.assertEqual(elsewhere_order.partner_id, customer)
+        self.assertEqual(elsewhere_order.partner_shipping_id.parent_id, customer)
+        self.assertEqual(elsewhere_order.partner_shipping_id.street2, "5F-2")
+        self.assertNotEqual(elsewhere_order.partner_shipping_id, address)
+
+        # A contact the user changed is never reused, nor changed back.
+        customer.phone = "0912000000"
+        ordered_at = log.window_to.replace(tzinfo=timezone.utc) - timedelta(minutes=10)
+        later = self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)], ordered_at=ordered_at)
+        later.orderer, later.receiver = dict(first.orderer), dict(first.receiver)
+        self.assertEqual(self.fetch().count_created, 1)
+        later_order = self.sale_order(later)
+        self.assertNotEqual(later_order.partner_id, customer)
+        self.assertEqual(later_order.partner_id.phone, first.orderer["safeNumber"])
+        self.assertEqual(customer.phone, "0912000000")
+
     def test_address_changed_before_acknowledgement_is_used(self):
         self.clear_sandbox_orders()
         order = self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)])
