@@ -87,8 +87,8 @@ class EcCoupangSheetImport(models.AbstractModel):
         Review = self.env["ec.order.import"]
         orders = self.env["ec.coupang.order.mapper"]._create_sale_orders(run.account, ready)
         reviews = Review._find_boxes(run.account, [sheet.shipment_box_id for sheet, _products in ready])
+        run.log._count("count_created", len(orders))
         for order in orders:
-            run.log._count("count_created")
             reviews.get(order.coupang_shipment_box_id, Review)._resolve(message("imported"), order)
 
     @api.model

@@ -131,10 +131,10 @@ class EcFetchLog(models.Model):
         for log in interrupted:
             log._finish(message("fetch_interrupted"))
 
-    def _count(self, counter):
-        """Adds one to ``counter``; an empty log (a retry outside any fetch) counts nothing."""
+    def _count(self, counter, number=1):
+        """Adds ``number`` to ``counter``; an empty log (a retry outside any fetch) counts nothing."""
         for log in self:
-            log[counter] += 1
+            log[counter] += number
 
     def _finish(self, error=False):
         """Ends the run and announces its end; ``error``: why it stopped (a message), False when it
