@@ -8,5 +8,5 @@ class StockMove(models.Model):
 
     def _action_assign(self, force_qty=False):
         if self.env.context.get(DEFER_RESERVATION):
-            return None  # the fetch run reserves its deliveries together at its end
+            return None  # reserved after the confirmation: see DEFER_RESERVATION
         return super()._action_assign(force_qty=force_qty)
