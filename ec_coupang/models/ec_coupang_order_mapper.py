@@ -41,11 +41,28 @@ class EcCoupangOrderMapper(models.AbstractModel):
         orders = self.env["sale.order"].with_context(mail_create_nosubscribe=True).create(values)
         for order, (sheet, _products) in zip(orders, ready, strict=True):
             self._check_total(order, sheet)
+        self._subscribe_customers(orders)
         orders.action_confirm()
         # Confirming dates the orders now; each keeps the date the buyer ordered on Coupang.
         for order, order_values in zip(orders, values, strict=True):
             order.date_order = order_values["date_order"]
         return orders
+
+    @api.model
+    def _subscribe_customers(self, orders):
+        """Makes each order's customer a follower of it, as Odoo's confirmation does, with the same
+        subtypes, but with one insert for the page: the confirmation inserts them one order at a
+        time, and then finds them subscribed."""
+        Followers = self.env["mail.followers"]
+        unsubscribed = orders.filtered(lambda order: order.partner_id not in order.message_partner_ids)
+        customer_ids = unsubscribed.partner_id.filtered("partner_share").ids
+        values = []
+        for order in unsubscribed:
+            new, _update = Followers._add_default_followers(
+                order._name, order.ids, order.partner_id.ids, customer_ids=customer_ids, check_existing=False
+            )
+            values += [dict(follower, res_id=order.id) for follower in new[order.id]]
+        Followers.sudo().with_context(default_partner_id=False).create(values)
 
     @api.model
     def _find_page_products(self, account, items):

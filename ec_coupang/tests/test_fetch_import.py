@@ -355,6 +355,39 @@ class TestFetchByPage(EcFetchCase):
         self.assertEqual(log.count_created, 4)
         self.assertEqual(set(self.imported_box_ids()), self.box_ids(orders))
 
+    def test_a_page_subscribes_its_customers_together_as_odoo_confirming_each_order_would(self):
+        orders = [self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)]) for _ in range(3)]
+        Followers = type(self.env["mail.followers"])
+        create = Followers.create
+        inserts = []
+
+        def counted(followers, vals_list):
+            inserts.append({(values["res_model"], values.get("res_id"), values["partner_id"]) for values in vals_list})
+            return create(followers, vals_list)
+
+        with patch.object(Followers, "create", counted):
+            self.assertEqual(self.fetch().count_created, 3)
+        imported = [self.sale_order(order) for order in orders]
+        customers = {("sale.order", order.id, order.partner_id.id) for order in imported}
+        self.assertEqual([insert & customers for insert in inserts if insert & customers], [customers])
+
+        # The same followers, with the same subtypes, as a sale order confirmed straight through the ORM.
+        reference = self.env["sale.order"].create(
+            {
+                "partner_id": imported[0].partner_id.id,
+                "order_line": [(0, 0, {"product_id": imported[0].order_line[0].product_id.id})],
+            }
+        )
+        reference.action_confirm()
+        expected = reference.message_follower_ids.filtered(lambda follower: follower.partner_id == reference.partner_id)
+        self.assertTrue(expected.subtype_ids)
+        for order in imported:
+            self.assertIn(order.partner_id, order.message_partner_ids)
+            follower = order.message_follower_ids.filtered(
+                lambda follower, order=order: follower.partner_id == order.partner_id
+            )
+            self.assertEqual(follower.subtype_ids, expected.subtype_ids)
+
     def test_a_page_is_sorted_out_together_and_looks_its_currency_and_pricelist_up_once(self):
         orders = [self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)]) for _ in range(4)]
         Importer, Mapper = type(self.env["ec.coupang.importer"]), type(self.env["ec.coupang.order.mapper"])
