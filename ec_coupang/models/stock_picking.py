@@ -1,10 +1,12 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..const import REQUEST_DISPLAY_STATES
+from ..const import ORIGIN_LINK_VIEW, ORIGIN_NOTES, REQUEST_DISPLAY_STATES
 from ..tools.coupang_errors import message, render
 
 TRACKING_FIELDS = {"carrier_tracking_ref", "carrier_id"}
+# How sale_stock posts the note that links a new delivery to its sale order (see ORIGIN_NOTES).
+ORIGIN_NOTE_CALL = (ORIGIN_LINK_VIEW, "notification", "mail.mt_note", False, {})
 
 
 class StockPicking(models.Model):
@@ -77,6 +79,36 @@ class StockPicking(models.Model):
         self._ec_filter_to_push()._ec_mark_to_push()
         self.sudo().ec_return_request_ids._receive_returned_goods()
         return result
+
+    def message_post_with_source(
+        self,
+        source_ref,
+        render_values=None,
+        message_type="notification",
+        subtype_xmlid=False,
+        subtype_id=False,
+        **kwargs,
+    ):
+        notes = self.env.context.get(ORIGIN_NOTES)
+        if notes is not None and (source_ref, message_type, subtype_xmlid, subtype_id, kwargs) == ORIGIN_NOTE_CALL:
+            notes.append((self, render_values))  # logged by _log_origin_notes: see ORIGIN_NOTES
+            return self.env["mail.message"]
+        return super().message_post_with_source(
+            source_ref, render_values, message_type, subtype_xmlid, subtype_id, **kwargs
+        )
+
+    @api.model
+    def _log_origin_notes(self, notes):
+        """Logs with one insert the notes that link new deliveries to their sale orders, noted as
+        ``[(deliveries, render values)]``: the bodies Odoo renders, as notes of the current user.
+        Posted one at a time, each one computes its recipients (none: a delivery's followers do not
+        follow its notes) and inserts its own row."""
+        view = self.env.ref(ORIGIN_LINK_VIEW)
+        Render = self.env["mail.render.mixin"]
+        bodies = {}
+        for pickings, values in notes:
+            bodies.update(Render._render_template_qweb_view(view, self._name, pickings.ids, add_context=values))
+        self.browse(bodies)._message_log_batch(bodies)
 
     # stock_sms (installed with sms) asks at a company's first validation of a delivery whether to
     # text the customer, then texts on validation. Coupang tells its buyers itself: its deliveries

@@ -1,5 +1,6 @@
 import math
 from collections import Counter
+from contextlib import contextmanager
 from datetime import timedelta, timezone
 from decimal import Decimal
 from unittest.mock import patch
@@ -9,6 +10,9 @@ from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from .fetch_common import OUTBOUND_PLACE_HOME, RETURN_CENTER_FAMILYMART, RETURN_CENTER_SEVEN_ELEVEN, EcFetchCase
+
+# What the note linking a delivery to its sale order holds (mail.message_origin_link).
+ORIGIN_LINK = 'data-oe-model="sale.order"'
 
 
 @tagged("post_install", "-at_install")
@@ -282,6 +286,20 @@ class TestFetchByPage(EcFetchCase):
         super().setUp()
         self.clear_sandbox_orders()
 
+    @contextmanager
+    def creates_of(self, model):
+        """The values lists given to ``create`` of ``model`` meanwhile, one per call."""
+        Model = type(self.env[model])
+        create = Model.create
+        calls = []
+
+        def recorded(records, vals_list):
+            calls.append(vals_list)
+            return create(records, vals_list)
+
+        with patch.object(Model, "create", recorded):
+            yield calls
+
     @staticmethod
     def failing_on(bad, model, method_name, reason):
         """(a patch of ``model``'s ``method_name``(account, sheet, ...) raising ``reason`` for the box
@@ -357,16 +375,11 @@ class TestFetchByPage(EcFetchCase):
 
     def test_a_page_subscribes_its_customers_together_as_odoo_confirming_each_order_would(self):
         orders = [self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)]) for _ in range(3)]
-        Followers = type(self.env["mail.followers"])
-        create = Followers.create
-        inserts = []
-
-        def counted(followers, vals_list):
-            inserts.append({(values["res_model"], values.get("res_id"), values["partner_id"]) for values in vals_list})
-            return create(followers, vals_list)
-
-        with patch.object(Followers, "create", counted):
+        with self.creates_of("mail.followers") as calls:
             self.assertEqual(self.fetch().count_created, 3)
+        inserts = [
+            {(values["res_model"], values.get("res_id"), values["partner_id"]) for values in call} for call in calls
+        ]
         imported = [self.sale_order(order) for order in orders]
         customers = {("sale.order", order.id, order.partner_id.id) for order in imported}
         self.assertEqual([insert & customers for insert in inserts if insert & customers], [customers])
@@ -387,6 +400,37 @@ class TestFetchByPage(EcFetchCase):
                 lambda follower, order=order: follower.partner_id == order.partner_id
             )
             self.assertEqual(follower.subtype_ids, expected.subtype_ids)
+
+    def test_a_page_logs_its_deliveries_origin_notes_together_as_odoo_posts_them_one_by_one(self):
+        orders = [self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)]) for _ in range(3)]
+        with self.creates_of("mail.message") as calls:
+            self.assertEqual(self.fetch().count_created, 3)
+        inserts = [{values["res_id"] for values in call if ORIGIN_LINK in str(values.get("body"))} for call in calls]
+        imported = [self.sale_order(order) for order in orders]
+        pickings = [order.picking_ids for order in imported]
+        self.assertEqual([len(picking) for picking in pickings], [1, 1, 1])
+        self.assertEqual([insert for insert in inserts if insert], [{picking.id for picking in pickings}])
+
+        # The note Odoo posts on the delivery of a sale order confirmed straight through the ORM.
+        reference = self.env["sale.order"].create(
+            {
+                "partner_id": imported[0].partner_id.id,
+                "order_line": [(0, 0, {"product_id": imported[0].order_line[0].product_id.id})],
+            }
+        )
+        reference.action_confirm()
+        expected = reference.picking_ids.message_ids.filtered(lambda message: reference.name in message.body)
+        self.assertEqual(len(expected), 1)
+        self.assertIn(ORIGIN_LINK, expected.body)
+        # Logged as Odoo logs notes in batch (_message_log_batch): the same note, by the same author, to
+        # no one, seen by internal users only (its subtype is internal), without a parent message.
+        fields = ["message_type", "subtype_id", "author_id", "model", "partner_ids", "notification_ids"]
+        for order, picking in zip(imported, pickings, strict=True):
+            note = picking.message_ids.filtered(lambda message, order=order: order.name in message.body)
+            self.assertEqual(len(note), 1)
+            self.assertEqual(note.read(fields), [dict(expected.read(fields)[0], id=note.id)])
+            body = str(expected.body).replace(reference.name, order.name)
+            self.assertEqual(str(note.body), body.replace(f'data-oe-id="{reference.id}"', f'data-oe-id="{order.id}"'))
 
     def test_a_page_is_sorted_out_together_and_looks_its_currency_and_pricelist_up_once(self):
         orders = [self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)]) for _ in range(4)]
