@@ -14,7 +14,9 @@ same buyers, products, prices):
   left them);
 - floor: the same orders created and confirmed straight through the ORM in batches of 50, as the
   import creates a page (the partners of a batch in one ``create``, its sale orders in one, one
-  confirmation, one commit): what Odoo itself costs, the import's baseline;
+  confirmation, one commit): what Odoo itself costs, the import's baseline; measured in two halves,
+  the first right before the import, the second right after it, so that a machine whose speed
+  drifts during the run weighs on the floor as on the import;
 - baseline: the same orders through the ORM one by one, one commit per order, beside it.
 
 Usage: bench_flow.py --conf odoo.conf --db DB [--sizes 400,2000] [--postmaster-pid PID]
@@ -74,6 +76,7 @@ def main():
     parser.add_argument("--anchor", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--account", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--half", type=int, choices=(1, 2), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if not args.phase:
         return run_all(args)
@@ -96,8 +99,14 @@ def run_all(args):
     results = {}
     for size in sizes:
         port = free_port()
+        print(
+            f"N={size}: floor, first half (the orders straight through the ORM, {BATCH_SIZE} at a time) ...", flush=True
+        )
+        first = run_phase(common, "floor", "--size", str(size), "--half", "1")
         print(f"N={size}: import (fetch over HTTP) ...", flush=True)
         imported = run_phase(common, "import", "--size", str(size), "--port", str(port))
+        print(f"N={size}: floor, second half ...", flush=True)
+        second = run_phase(common, "floor", "--size", str(size), "--half", "2")
         if size == sizes[0]:
             print(f"N={size}: the next fetch, {size} open orders and no new one ...", flush=True)
             account = ("--account", str(imported["account"]))
@@ -106,14 +115,19 @@ def run_all(args):
         pushed = run_phase(
             common, "push", "--size", str(size), "--port", str(port), "--account", str(imported["account"])
         )
-        print(f"N={size}: floor (the same orders straight through the ORM, {BATCH_SIZE} at a time) ...", flush=True)
-        floor = run_phase(common, "floor", "--size", str(size))
-        results[size] = {**imported, **pushed, **floor}
+        halves = (first["floor"], second["floor"])
+        results[size] = {**imported, **pushed, "floor": joined(*halves), "floor_halves": halves}
         if size <= ONE_BY_ONE_MAX:
             print(f"N={size}: baseline (the same orders straight through the ORM, one by one) ...", flush=True)
             results[size].update(run_phase(common, "baseline", "--size", str(size)))
     print_report(sizes, results)
     return 0
+
+
+def joined(first, second):
+    """The measurement of two halves of a run: times added, peaks and load the higher."""
+    added = ("seconds", "cpu_seconds", "sandbox_cpu_seconds", "orders")
+    return {key: first[key] + second[key] if key in added else max(first[key], second[key]) for key in first}
 
 
 def free_port():
@@ -236,7 +250,8 @@ def check_push(pickings, sandbox):
 
 
 def measure_floor(registry, args):
-    """The floor: the orders through the ORM in batches of a page, as the import creates them."""
+    """The floor: the orders through the ORM in batches of a page, as the import creates them; with
+    ``--half``, the first or the second half of them."""
     return {"floor": create_through_orm(registry, args, BATCH_SIZE)}
 
 
@@ -247,12 +262,22 @@ def measure_baseline(registry, args):
 
 def create_through_orm(registry, args, batch_size):
     _sandbox, orders = new_sandbox(args)
+    if args.half:
+        middle = BATCH_SIZE * math.ceil(len(orders) / BATCH_SIZE / 2)
+        orders = orders[:middle] if args.half == 1 else orders[middle:]
     with harness.environment(registry) as env:
         context = baseline_context(env)
+    partner_ids = []
     with harness.measured(args.postmaster_pid) as result, harness.environment(registry) as env:
         for start in range(0, len(orders), batch_size):
-            create_confirmed_orders(env, context, orders[start : start + batch_size])
+            sales = create_confirmed_orders(env, context, orders[start : start + batch_size])
+            partner_ids += (sales.partner_id | sales.partner_shipping_id).ids
             env.cr.commit()
+    result["orders"] = len(orders)
+    if args.half == 1:
+        # The import, which follows, reuses identical contacts: it must find none of these.
+        with harness.environment(registry) as env:
+            env["res.partner"].browse(partner_ids).action_archive()
     return result
 
 
@@ -291,6 +316,7 @@ def create_confirmed_orders(env, context, orders):
         )
     )
     sales.action_confirm()
+    return sales
 
 
 def customer_values(context, order):
@@ -420,6 +446,12 @@ def print_report(sizes, results):
         rows,
     )
     print_table(
+        "The floor's halves, the first measured right before the import, the second right after it: CPU ms per\n"
+        "  order of each (how the machine's speed drifted while the import ran)",
+        ("N", "first half", "second half", "second / first"),
+        [floor_halves_row(size, results[size]["floor_halves"]) for size in sizes],
+    )
+    print_table(
         f"HTTP requests of the import; minimum = 3*ceil(N/50): per 50 new boxes an ACCEPT page, an acknowledgement\n"
         f"  and an INSTRUCT page; request lists: the pages of the stop-shipment, cancellation and return lists,\n"
         f"  apart; ratio = (total - request lists) / minimum; 429: the sandbox's answers above {RATE_LIMIT} calls/s",
@@ -446,6 +478,11 @@ def print_report(sizes, results):
         rows,
     )
     print_memory(sizes, results)
+
+
+def floor_halves_row(size, halves):
+    first, second = (1000 * half["cpu_seconds"] / half["orders"] for half in halves)
+    return (size, first, second, second / first)
 
 
 def print_memory(sizes, results):

@@ -1,6 +1,6 @@
 """The benchmark's requests row: the request lists apart from the minimum and its ratio."""
 
-from bench.bench_flow import import_requests_row, minimum_import_requests
+from bench.bench_flow import floor_halves_row, import_requests_row, joined, minimum_import_requests
 
 
 def test_minimum_is_three_calls_per_page_of_fifty():
@@ -20,3 +20,34 @@ def test_request_lists_stand_apart_from_the_ratio():
     assert (total, minimum, limited) == (23, 12, 0)
     assert ratio == (23 - 8) / 12
     assert per_order == 23 / 200
+
+
+def test_the_floor_s_halves_add_their_times_and_keep_the_higher_peak():
+    first = {
+        "seconds": 10.0,
+        "cpu_seconds": 9.0,
+        "sandbox_cpu_seconds": 0.0,
+        "orders": 500,
+        "peak_kib": 10,
+        "load": 1.0,
+    }
+    second = {
+        "seconds": 12.0,
+        "cpu_seconds": 11.0,
+        "sandbox_cpu_seconds": 0.0,
+        "orders": 500,
+        "peak_kib": 8,
+        "load": 1.2,
+    }
+
+    floor = joined(first, second)
+
+    assert floor == {
+        "seconds": 22.0,
+        "cpu_seconds": 20.0,
+        "sandbox_cpu_seconds": 0.0,
+        "orders": 1000,
+        "peak_kib": 10,
+        "load": 1.2,
+    }
+    assert floor_halves_row(1000, (first, second)) == (1000, 18.0, 22.0, 22.0 / 18.0)
