@@ -81,10 +81,11 @@ STOCK_LOCK_KEY = 0x45434353
 # job's reservation job reserves them: page jobs running together would otherwise update the same stock
 # quants, which PostgreSQL's repeatable read refuses to all but one of them.
 DEFER_RESERVATION = "ec_coupang_defer_reservation"
-# Context key: while a page of orders is confirmed under it (a list), the note that links each new
-# delivery to its sale order (sale_stock posts one per delivery) is noted there, and the page logs
-# them all with one insert (stock.picking._log_origin_notes).
-ORIGIN_NOTES = "ec_coupang_origin_notes"
+# Context key: while a page of orders is confirmed under it ({"created": [], "origins": []}), the
+# chatter notes of its new deliveries, which Odoo logs one delivery at a time (the creation note, then
+# the note that sale_stock posts to link each to its sale order), are noted there, and the page logs
+# them with one insert each (stock.picking._log_delivery_notes).
+DELIVERY_NOTES = "ec_coupang_delivery_notes"
 ORIGIN_LINK_VIEW = "mail.message_origin_link"
 # CC too: a stop-shipment request the seller answered in Wing before a check saw it is listed as
 # completed only, and its units must still come off the delivery.

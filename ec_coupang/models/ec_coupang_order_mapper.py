@@ -3,7 +3,7 @@ from collections import defaultdict
 from odoo import Command, api, fields, models
 from odoo.tools import float_compare
 
-from ..const import ORIGIN_NOTES
+from ..const import DELIVERY_NOTES
 from ..tools.coupang_errors import MessageError, message
 from ..tools.dates import to_naive_utc
 
@@ -43,9 +43,9 @@ class EcCoupangOrderMapper(models.AbstractModel):
         for order, (sheet, _products) in zip(orders, ready, strict=True):
             self._check_total(order, sheet)
         self._subscribe_customers(orders)
-        origin_notes = []
-        orders.with_context(**{ORIGIN_NOTES: origin_notes}).action_confirm()
-        self.env["stock.picking"]._log_origin_notes(origin_notes)
+        notes = {"created": [], "origins": []}
+        orders.with_context(**{DELIVERY_NOTES: notes}).action_confirm()
+        self.env["stock.picking"]._log_delivery_notes(notes)
         # Confirming dates the orders now; each keeps the date the buyer ordered on Coupang.
         for order, order_values in zip(orders, values, strict=True):
             order.date_order = order_values["date_order"]

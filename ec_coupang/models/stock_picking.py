@@ -1,11 +1,11 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..const import ORIGIN_LINK_VIEW, ORIGIN_NOTES, REQUEST_DISPLAY_STATES
+from ..const import DELIVERY_NOTES, ORIGIN_LINK_VIEW, REQUEST_DISPLAY_STATES
 from ..tools.coupang_errors import message, render
 
 TRACKING_FIELDS = {"carrier_tracking_ref", "carrier_id"}
-# How sale_stock posts the note that links a new delivery to its sale order (see ORIGIN_NOTES).
+# How sale_stock posts the note that links a new delivery to its sale order (see DELIVERY_NOTES).
 ORIGIN_NOTE_CALL = (ORIGIN_LINK_VIEW, "notification", "mail.mt_note", False, {})
 
 
@@ -80,6 +80,15 @@ class StockPicking(models.Model):
         self.sudo().ec_return_request_ids._receive_returned_goods()
         return result
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        notes = self.env.context.get(DELIVERY_NOTES)
+        if notes is None or self.env.context.get("mail_create_nolog") or self.env.context.get("tracking_disable"):
+            return super().create(vals_list)
+        pickings = super(StockPicking, self.with_context(mail_create_nolog=True)).create(vals_list)
+        notes["created"].append(pickings.ids)  # logged by _log_delivery_notes: see DELIVERY_NOTES
+        return pickings.with_env(self.env)
+
     def message_post_with_source(
         self,
         source_ref,
@@ -89,24 +98,27 @@ class StockPicking(models.Model):
         subtype_id=False,
         **kwargs,
     ):
-        notes = self.env.context.get(ORIGIN_NOTES)
+        notes = self.env.context.get(DELIVERY_NOTES)
         if notes is not None and (source_ref, message_type, subtype_xmlid, subtype_id, kwargs) == ORIGIN_NOTE_CALL:
-            notes.append((self, render_values))  # logged by _log_origin_notes: see ORIGIN_NOTES
+            notes["origins"].append((self, render_values))  # logged by _log_delivery_notes: see DELIVERY_NOTES
             return self.env["mail.message"]
         return super().message_post_with_source(
             source_ref, render_values, message_type, subtype_xmlid, subtype_id, **kwargs
         )
 
     @api.model
-    def _log_origin_notes(self, notes):
-        """Logs with one insert the notes that link new deliveries to their sale orders, noted as
-        ``[(deliveries, render values)]``: the bodies Odoo renders, as notes of the current user.
-        Posted one at a time, each one computes its recipients (none: a delivery's followers do not
-        follow its notes) and inserts its own row."""
+    def _log_delivery_notes(self, notes):
+        """Logs the chatter notes of new deliveries that ``notes`` holds (see DELIVERY_NOTES) with one
+        insert for each kind, in the order Odoo logs them one delivery at a time: each delivery's
+        creation note, then the note that links it to its sale order, rendered as Odoo renders it, a
+        note of the current user. Odoo posts that one: it notifies no one, as a new delivery's
+        followers do not follow its notes."""
+        created = self.browse([picking_id for ids in notes["created"] for picking_id in ids])
+        created._message_log_batch({picking.id: picking._creation_message() for picking in created})
         view = self.env.ref(ORIGIN_LINK_VIEW)
         Render = self.env["mail.render.mixin"]
         bodies = {}
-        for pickings, values in notes:
+        for pickings, values in notes["origins"]:
             bodies.update(Render._render_template_qweb_view(view, self._name, pickings.ids, add_context=values))
         self.browse(bodies)._message_log_batch(bodies)
 

@@ -401,17 +401,19 @@ class TestFetchByPage(EcFetchCase):
             )
             self.assertEqual(follower.subtype_ids, expected.subtype_ids)
 
-    def test_a_page_logs_its_deliveries_origin_notes_together_as_odoo_posts_them_one_by_one(self):
+    def test_a_page_logs_its_deliveries_notes_together_as_odoo_logs_them_one_by_one(self):
         orders = [self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)]) for _ in range(3)]
         with self.creates_of("mail.message") as calls:
             self.assertEqual(self.fetch().count_created, 3)
-        inserts = [{values["res_id"] for values in call if ORIGIN_LINK in str(values.get("body"))} for call in calls]
         imported = [self.sale_order(order) for order in orders]
         pickings = [order.picking_ids for order in imported]
         self.assertEqual([len(picking) for picking in pickings], [1, 1, 1])
-        self.assertEqual([insert for insert in inserts if insert], [{picking.id for picking in pickings}])
+        # One insert of the deliveries' creation notes, then one of the notes linking them to their orders.
+        inserts = [{values["res_id"] for values in call if values["model"] == "stock.picking"} for call in calls]
+        picking_ids = {picking.id for picking in pickings}
+        self.assertEqual([insert for insert in inserts if insert], [picking_ids, picking_ids])
 
-        # The note Odoo posts on the delivery of a sale order confirmed straight through the ORM.
+        # The notes Odoo logs on the delivery of a sale order confirmed straight through the ORM.
         reference = self.env["sale.order"].create(
             {
                 "partner_id": imported[0].partner_id.id,
@@ -419,18 +421,24 @@ class TestFetchByPage(EcFetchCase):
             }
         )
         reference.action_confirm()
-        expected = reference.picking_ids.message_ids.filtered(lambda message: reference.name in message.body)
-        self.assertEqual(len(expected), 1)
-        self.assertIn(ORIGIN_LINK, expected.body)
-        # Logged as Odoo logs notes in batch (_message_log_batch): the same note, by the same author, to
-        # no one, seen by internal users only (its subtype is internal), without a parent message.
+        expected = reference.picking_ids.message_ids.sorted("id")
+        self.assertEqual(len(expected), 2)
+        self.assertIn(ORIGIN_LINK, expected[1].body)
+        # The same notes, in the same order, by the same author, to no one. The note linking the delivery
+        # to its order is logged as Odoo logs notes in batch (_message_log_batch): seen by internal users
+        # only, as its subtype is internal, and without a parent message.
         fields = ["message_type", "subtype_id", "author_id", "model", "partner_ids", "notification_ids"]
         for order, picking in zip(imported, pickings, strict=True):
-            note = picking.message_ids.filtered(lambda message, order=order: order.name in message.body)
-            self.assertEqual(len(note), 1)
-            self.assertEqual(note.read(fields), [dict(expected.read(fields)[0], id=note.id)])
-            body = str(expected.body).replace(reference.name, order.name)
-            self.assertEqual(str(note.body), body.replace(f'data-oe-id="{reference.id}"', f'data-oe-id="{order.id}"'))
+            notes = picking.message_ids.sorted("id")
+            self.assertEqual(
+                [{**values, "id": False} for values in notes.read(fields)],
+                [{**values, "id": False} for values in expected.read(fields)],
+            )
+            self.assertEqual(notes[0].body, expected[0].body)
+            body = str(expected[1].body).replace(reference.name, order.name)
+            self.assertEqual(
+                str(notes[1].body), body.replace(f'data-oe-id="{reference.id}"', f'data-oe-id="{order.id}"')
+            )
 
     def test_a_page_is_sorted_out_together_and_looks_its_currency_and_pricelist_up_once(self):
         orders = [self.sandbox.add_order(delivery="home", items=[("CP-TEA-001", 1)]) for _ in range(4)]
